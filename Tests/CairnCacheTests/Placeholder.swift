@@ -1,0 +1,1 @@
+// Placeholder: tests of this module are being written.
