@@ -11,9 +11,15 @@ let package = Package(
     name: "Cairn",
     platforms: [.macOS(.v14)],
     products: [
-        .library(name: "CairnCore", targets: ["CairnCore"]),
+        .executable(name: "cairn", targets: ["CairnCLI"]),
     ],
-    dependencies: [],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+    ],
     targets: [
         // C libraries, each behind one system library target found with pkg-config.
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
@@ -36,11 +42,41 @@ let package = Package(
         .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
         .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite"], swiftSettings: swiftSettings),
 
+        // Configuration, map loading, render coalescing, seeding: everything but HTTP.
+        .target(
+            name: "CairnEngine",
+            dependencies: [
+                "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The only module that imports Hummingbird.
+        .target(
+            name: "CairnServer",
+            dependencies: ["CairnEngine", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
+        // The only module that imports ArgumentParser.
+        .executableTarget(
+            name: "CairnCLI",
+            dependencies: ["CairnServer", "CairnEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CairnServerTests",
+            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -1,0 +1,42 @@
+import ArgumentParser
+import CairnEngine
+import CairnStyle
+
+struct ValidateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check a configuration (and every style and data file it names) or one style file."
+    )
+
+    @Option(help: "A YAML configuration file.")
+    var config: String?
+
+    @Option(help: "A MapLibre style JSON file.")
+    var style: String?
+
+    func validate() throws {
+        if (config == nil) == (style == nil) { throw ValidationError("give exactly one of --config or --style") }
+    }
+
+    func run() async throws {
+        let configuration: CairnConfiguration
+        if let style {
+            configuration = CairnConfiguration(cacheDirectory: "", maps: [MapConfiguration(name: "style", stylePath: style)])
+        } else {
+            configuration = try loadConfiguration(config)
+        }
+        var failed = false
+        for map in configuration.maps {
+            do {
+                let loaded = try MapLoader.load(map)
+                for warning in loaded.style.warnings { print("warning: \(warning)") }
+                let features = loaded.layers.values.reduce(0) { $0 + $1.features.count }
+                print("ok: \(map.stylePath): \(loaded.style.layers.count) style layers, \(loaded.layers.count) data layers, \(features) features")
+            } catch {
+                failed = true
+                print("error: \(error)")
+            }
+        }
+        if failed { throw ExitCode.failure }
+    }
+}

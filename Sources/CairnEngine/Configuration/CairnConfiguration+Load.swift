@@ -1,0 +1,197 @@
+import Foundation
+import Yams
+
+extension CairnConfiguration {
+    /// Reads and checks a YAML configuration file. Every problem is reported with the
+    /// file, line and key path, e.g. `cairn.yaml:9: maps[0].metatile: expected an integer from 1 to 16, got "big"`.
+    public static func load(path: String) throws -> CairnConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationErrors(problems: [ConfigurationError(file: path, line: nil, keyPath: "", message: "cannot read the file")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigurationErrors(problems: [ConfigurationError(file: path, line: nil, keyPath: "", message: "expected UTF-8 text")])
+        }
+        return try parse(yaml: text, path: path)
+    }
+
+    /// Parses YAML text; relative paths in it are resolved against the folder of `path`.
+    public static func parse(yaml text: String, path: String) throws -> CairnConfiguration {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw ConfigurationErrors(problems: [ConfigurationError(file: path, line: Self.line(of: error), keyPath: "", message: "not valid YAML: \(Self.problem(of: error))")])
+        }
+        var reader = ConfigurationReader(file: path)
+        let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let configuration = reader.read(node, baseDirectory: baseDirectory)
+        if !reader.problems.isEmpty { throw ConfigurationErrors(problems: reader.problems) }
+        return configuration
+    }
+
+    private static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _): return mark.line
+        default: return nil
+        }
+    }
+
+    private static func problem(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _): return problem
+        default: return String(describing: error)
+        }
+    }
+}
+
+/// Walks the YAML tree, collecting every problem instead of stopping at the first.
+private struct ConfigurationReader {
+    let file: String
+    var problems: [ConfigurationError] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func problem(_ node: Node?, _ keyPath: String, _ message: String) {
+        problems.append(ConfigurationError(file: file, line: node?.mark?.line, keyPath: keyPath, message: message))
+    }
+
+    mutating func read(_ root: Node?, baseDirectory: String) -> CairnConfiguration {
+        var configuration = CairnConfiguration(cacheDirectory: resolve("tiles-cache", against: baseDirectory), maps: [], sourcePath: file)
+        guard let root else {
+            problem(nil, "", "the file is empty; expected a mapping with `maps`")
+            return configuration
+        }
+        guard let mapping = root.mapping else {
+            problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
+            return configuration
+        }
+        checkKeys(mapping, allowed: ["listen", "cache", "maps"], at: "")
+        if let listen = mapping["listen"] {
+            if let listenMapping = listen.mapping {
+                checkKeys(listenMapping, allowed: ["host", "port"], at: "listen")
+                if let host = listenMapping["host"] {
+                    if let value = host.string, !value.isEmpty { configuration.host = value } else { problem(host, "listen.host", "expected a host name or address") }
+                }
+                if let port = listenMapping["port"] {
+                    if let value = port.int, (1...65535).contains(value) { configuration.port = value }
+                    else { problem(port, "listen.port", "expected an integer from 1 to 65535, got \(describe(port))") }
+                }
+            } else {
+                problem(listen, "listen", "expected a mapping with `host` and `port`")
+            }
+        }
+        if let cache = mapping["cache"] {
+            if let cacheMapping = cache.mapping {
+                checkKeys(cacheMapping, allowed: ["directory"], at: "cache")
+                if let directory = cacheMapping["directory"] {
+                    if let value = directory.string, !value.isEmpty { configuration.cacheDirectory = resolve(value, against: baseDirectory) }
+                    else { problem(directory, "cache.directory", "expected a folder path") }
+                }
+            } else {
+                problem(cache, "cache", "expected a mapping with `directory`")
+            }
+        }
+        guard let maps = mapping["maps"] else {
+            problem(root, "maps", "missing; expected a list of maps, each with `name` and `style`")
+            return configuration
+        }
+        guard let list = maps.sequence else {
+            problem(maps, "maps", "expected a list of maps, each with `name` and `style`")
+            return configuration
+        }
+        if list.isEmpty { problem(maps, "maps", "expected at least one map") }
+        var names: Set<String> = []
+        for (index, item) in list.enumerated() {
+            let path = "maps[\(index)]"
+            guard let map = readMap(item, path: path, baseDirectory: baseDirectory) else { continue }
+            if !names.insert(map.name).inserted {
+                problem(item, path + ".name", "duplicate map name \"\(map.name)\"")
+            }
+            configuration.maps.append(map)
+        }
+        return configuration
+    }
+
+    mutating func readMap(_ node: Node, path: String, baseDirectory: String) -> MapConfiguration? {
+        guard let mapping = node.mapping else {
+            problem(node, path, "expected a mapping with `name` and `style`")
+            return nil
+        }
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age"], at: path)
+        var ok = true
+        var name = ""
+        if let node = mapping["name"], let value = node.string {
+            if MapConfiguration.isValidName(value) { name = value }
+            else { problem(node, path + ".name", "expected lowercase letters, digits and '-' (at most 64, starting with a letter or digit), got \(describe(node))"); ok = false }
+        } else {
+            problem(mapping["name"] ?? node, path + ".name", "missing; expected the map's URL name, e.g. hai-phong"); ok = false
+        }
+        var stylePath = ""
+        if let node = mapping["style"], let value = node.string, !value.isEmpty {
+            stylePath = resolve(value, against: baseDirectory)
+            if !FileManager.default.fileExists(atPath: stylePath) {
+                problem(node, path + ".style", "file not found: \(value) (looked for \(stylePath))"); ok = false
+            }
+        } else {
+            problem(mapping["style"] ?? node, path + ".style", "missing; expected the path of a MapLibre style JSON file"); ok = false
+        }
+        var map = MapConfiguration(name: name, stylePath: stylePath)
+        if let node = mapping["title"] {
+            if let value = node.string { map.title = value } else { problem(node, path + ".title", "expected text"); ok = false }
+        }
+        if let node = mapping["attribution"] {
+            if let value = node.string { map.attribution = value } else { problem(node, path + ".attribution", "expected text"); ok = false }
+        }
+        if let node = mapping["metatile"] {
+            if let value = node.int, (1...16).contains(value) { map.metatileSize = value }
+            else { problem(node, path + ".metatile", "expected an integer from 1 to 16, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["minzoom"] {
+            if let value = node.int, (0...24).contains(value) { map.minZoom = value }
+            else { problem(node, path + ".minzoom", "expected an integer from 0 to 24, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["maxzoom"] {
+            if let value = node.int, (0...24).contains(value) { map.maxZoom = value }
+            else { problem(node, path + ".maxzoom", "expected an integer from 0 to 24, got \(describe(node))"); ok = false }
+        }
+        if map.minZoom > map.maxZoom {
+            problem(mapping["minzoom"] ?? node, path + ".minzoom", "minzoom \(map.minZoom) is above maxzoom \(map.maxZoom)"); ok = false
+        }
+        if let node = mapping["scales"] {
+            let values = node.sequence?.compactMap { $0.int } ?? []
+            if let sequence = node.sequence, values.count == sequence.count, !values.isEmpty, values.allSatisfy({ $0 == 1 || $0 == 2 }) {
+                map.scales = Array(Set(values)).sorted()
+            } else {
+                problem(node, path + ".scales", "expected a list of scales from [1, 2], got \(describe(node))"); ok = false
+            }
+        }
+        if let node = mapping["max_age"] {
+            if let value = node.int, value >= 0 { map.maxAgeSeconds = value }
+            else { problem(node, path + ".max_age", "expected a number of seconds, got \(describe(node))"); ok = false }
+        }
+        return ok ? map : nil
+    }
+
+    mutating func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, at path: String) {
+        for (key, _) in mapping {
+            guard let name = key.string else { continue }
+            if !allowed.contains(name) {
+                let full = path.isEmpty ? name : path + "." + name
+                problem(key, full, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
+            }
+        }
+    }
+
+    func describe(_ node: Node) -> String {
+        if let scalar = node.scalar { return "\"\(scalar.string)\"" }
+        if node.sequence != nil { return "a list" }
+        if node.mapping != nil { return "a mapping" }
+        return "something else"
+    }
+
+    func resolve(_ path: String, against base: String) -> String {
+        let expanded = (path as NSString).expandingTildeInPath
+        if expanded.hasPrefix("/") { return URL(fileURLWithPath: expanded).standardized.path }
+        return URL(fileURLWithPath: base).appendingPathComponent(expanded).standardized.path
+    }
+}

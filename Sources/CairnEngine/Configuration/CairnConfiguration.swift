@@ -1,0 +1,87 @@
+import CairnCore
+import Foundation
+
+/// What `cairn serve` runs: where to listen, where the cache lives, and which maps to serve.
+public struct CairnConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    /// Absolute path of the cache folder (one MBTiles file per map and scale).
+    public var cacheDirectory: String
+    public var maps: [MapConfiguration]
+    /// The file this configuration came from; nil for the embedded demo.
+    public var sourcePath: String?
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, cacheDirectory: String, maps: [MapConfiguration], sourcePath: String? = nil) {
+        self.host = host
+        self.port = port
+        self.cacheDirectory = cacheDirectory
+        self.maps = maps
+        self.sourcePath = sourcePath
+    }
+}
+
+/// One map: a style file and how it is offered.
+public struct MapConfiguration: Sendable {
+    /// The URL name: `^[a-z0-9][a-z0-9-]{0,63}$`.
+    public var name: String
+    /// Absolute path of the MapLibre style file.
+    public var stylePath: String
+    public var title: String?
+    public var attribution: String?
+    /// Tiles per metatile side; labels are placed once per metatile.
+    public var metatileSize: Int
+    public var minZoom: Int
+    public var maxZoom: Int
+    /// Scales offered: 1 (256 px) and 2 (@2x, 512 px).
+    public var scales: [Int]
+    /// Cache-Control max-age for tiles, in seconds.
+    public var maxAgeSeconds: Int
+
+    public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 4,
+                minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600) {
+        self.name = name
+        self.stylePath = stylePath
+        self.title = title
+        self.attribution = attribution
+        self.metatileSize = metatileSize
+        self.minZoom = minZoom
+        self.maxZoom = maxZoom
+        self.scales = scales
+        self.maxAgeSeconds = maxAgeSeconds
+    }
+
+    /// Whether `name` is an acceptable map name (also what URLs are checked against).
+    public static func isValidName(_ name: some StringProtocol) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 64 else { return false }
+        func allowed(_ c: UInt8) -> Bool { (c >= 0x61 && c <= 0x7A) || (c >= 0x30 && c <= 0x39) }
+        guard allowed(first) else { return false }
+        return name.utf8.allSatisfy { allowed($0) || $0 == 0x2D }
+    }
+}
+
+extension CairnConfiguration {
+    /// The configuration used when `cairn serve` gets no `--config`: the Hai Phong demo map,
+    /// found in `styles/` of the working directory or of the checkout the binary was built in.
+    public static func embeddedDemo(workingDirectory: String = FileManager.default.currentDirectoryPath,
+                                    executablePath: String = CommandLine.arguments.first ?? "") -> CairnConfiguration {
+        let candidates = [workingDirectory] + checkoutRoots(of: executablePath)
+        let root = candidates.first { FileManager.default.fileExists(atPath: $0 + "/styles/hai-phong.json") } ?? workingDirectory
+        return CairnConfiguration(
+            cacheDirectory: root + "/tiles-cache",
+            maps: [MapConfiguration(name: "hai-phong", stylePath: root + "/styles/hai-phong.json", title: "Hải Phòng")],
+            sourcePath: nil
+        )
+    }
+
+    /// `.build/release/cairn` lives three folders below the checkout.
+    private static func checkoutRoots(of executablePath: String) -> [String] {
+        guard !executablePath.isEmpty else { return [] }
+        var url = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
+        var roots: [String] = []
+        for _ in 0..<5 {
+            url.deleteLastPathComponent()
+            roots.append(url.path)
+        }
+        return roots
+    }
+}

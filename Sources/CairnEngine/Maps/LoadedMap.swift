@@ -1,0 +1,48 @@
+import CairnCore
+import CairnProjection
+import CairnStyle
+
+/// A map ready to render: its style, every layer it draws already reprojected into the
+/// tile grid and indexed, and the fingerprint of the files it was built from.
+public struct LoadedMap: Sendable {
+    public var configuration: MapConfiguration
+    public var style: Style
+    public var grid: TileGrid
+    /// Layers keyed by `LoadedMap.layerKey(source:sourceLayer:)`.
+    public var layers: [String: ProjectedLayer]
+    /// Changes whenever the style, a data file or Cairn's renderer changes; cached tiles
+    /// rendered under another fingerprint are never served.
+    public var fingerprint: String
+    /// The data's extent in degrees (west, south, east, north).
+    public var geographicBounds: BoundingBox
+    /// Files watched for changes, with the stamp they had when loaded.
+    var watchedFiles: [String: FileStamp?]
+
+    public var name: String { configuration.name }
+    public var title: String { configuration.title ?? style.name ?? configuration.name }
+
+    public var attribution: String {
+        if let attribution = configuration.attribution { return attribution }
+        let parts = style.sources.keys.sorted().compactMap { style.sources[$0]?.attribution }
+        var seen: Set<String> = []
+        return parts.filter { seen.insert($0).inserted }.joined(separator: " · ")
+    }
+
+    /// Centre and zoom for viewers: the style's own, else the middle of the data.
+    public var center: (longitude: Double, latitude: Double, zoom: Int) {
+        let zoomFromStyle = style.zoom.map { Int($0.rounded()) + 1 }
+        let zoom = max(configuration.minZoom, min(configuration.maxZoom, zoomFromStyle ?? 12))
+        if let c = style.center, c.count == 2 { return (c[0], c[1], zoom) }
+        let mid = geographicBounds.center
+        return (mid.x, mid.y, zoom)
+    }
+
+    static func layerKey(source: String, sourceLayer: String?) -> String {
+        source + "\u{1F}" + (sourceLayer ?? "")
+    }
+
+    /// Whether any watched file changed since the map was loaded.
+    func filesChanged() -> Bool {
+        watchedFiles.contains { path, stamp in FileStamp(path: path) != stamp }
+    }
+}

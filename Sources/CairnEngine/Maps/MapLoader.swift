@@ -1,0 +1,73 @@
+import CairnCore
+import CairnProjection
+import CairnSources
+import CairnStyle
+import Foundation
+
+/// Builds a `LoadedMap`: parses the style, reads each source layer it uses once (only the
+/// attributes its layers need), reprojects it into the grid and indexes it.
+public enum MapLoader {
+    /// Bumped whenever a renderer change alters pixels, so old cached tiles stop being served.
+    public static let rendererVersion = "cairn-render-1"
+
+    public static func load(_ configuration: MapConfiguration, grid: TileGrid = .webMercator) throws -> LoadedMap {
+        let styleStamp = FileStamp(path: configuration.stylePath)
+        let style = try Style.load(path: configuration.stylePath)
+        let styleBytes = FileManager.default.contents(atPath: configuration.stylePath) ?? Data()
+
+        // Which attributes each (source, source-layer) must carry.
+        var wanted: [String: (source: String, sourceLayer: String?, attributes: Set<String>)] = [:]
+        for layer in style.layers where layer.type != .background {
+            guard let source = layer.source else { continue }
+            let key = LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)
+            var entry = wanted[key] ?? (source, layer.sourceLayer, [])
+            entry.attributes.formUnion(layer.requiredAttributes)
+            wanted[key] = entry
+        }
+
+        var fingerprint = Fingerprinter()
+        fingerprint.add(rendererVersion)
+        fingerprint.add(styleBytes)
+        var watched: [String: FileStamp?] = [configuration.stylePath: styleStamp]
+        var layers: [String: ProjectedLayer] = [:]
+        var bounds = BoundingBox.empty
+        var readers: [String: any LayerReader] = [:]
+
+        for key in wanted.keys.sorted() {
+            guard let entry = wanted[key], let source = style.sources[entry.source] else { continue }
+            let path = source.resolvedPath
+            for file in SourceOpener.dependentFiles(of: path) where FileManager.default.fileExists(atPath: file) {
+                let stamp = FileStamp(path: file)
+                watched[file] = stamp
+                fingerprint.add(file)
+                fingerprint.add(stamp?.size ?? 0)
+                fingerprint.add(stamp?.modifiedNanoseconds ?? 0)
+            }
+            let reader: any LayerReader
+            if let existing = readers[path] {
+                reader = existing
+            } else {
+                reader = try SourceOpener.reader(for: path)
+                readers[path] = reader
+            }
+            let data = try reader.read(LayerQuery(layer: entry.sourceLayer, attributes: entry.attributes))
+            guard let crs = source.crs ?? data.crs else {
+                throw SourceError(.malformed, path: path, "layer \(data.name) declares no CRS; add \"crs\": \"EPSG:…\" to source \"\(entry.source)\" in \(configuration.stylePath)")
+            }
+            let layer = try ProjectedLayer(name: data.name, features: data.features, from: crs, to: grid.crs)
+            bounds.extend(with: layer.bounds)
+            layers[key] = layer
+        }
+
+        let geographic: BoundingBox
+        if bounds.isEmpty {
+            geographic = BoundingBox(minX: -180, minY: -85.0511, maxX: 180, maxY: 85.0511)
+        } else if grid.crs == .webMercator {
+            geographic = WebMercator.unproject(bounds)
+        } else {
+            geographic = try transformBoundingBox(bounds, from: grid.crs, to: .wgs84)
+        }
+        return LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
+                         fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
+    }
+}

@@ -1,0 +1,59 @@
+import CairnCore
+import CairnProjection
+import CairnRender
+import CairnStyle
+import Foundation
+
+/// Draws a map's style over its layers into one canvas per metatile, then cuts PNG tiles.
+/// This is where style values become symbolizers: the renderer never sees expressions.
+public enum MapRenderer {
+    /// Extra pixels drawn around a metatile (CSS px), so lines and fills continue across
+    /// its edges and labels near the edge are decided with their neighbours in view.
+    public static let bufferPixels = 64
+
+    /// Renders every tile of `metatile` at `scale` (1 = 256 px tiles, 2 = 512 px).
+    /// - Returns: PNG bytes per tile.
+    public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int) throws -> [TileCoordinate: [UInt8]] {
+        let grid = map.grid
+        let tilePixels = grid.tileSize * scale
+        let buffer = bufferPixels * scale
+        let width = metatile.columns * tilePixels + 2 * buffer
+        let height = metatile.rows * tilePixels + 2 * buffer
+        let bounds = metatile.bounds(in: grid)
+        let pixelsPerUnit = Double(scale) / grid.resolution(at: metatile.z)
+        let bufferUnits = Double(buffer) / pixelsPerUnit
+        let transform = PixelTransform(origin: Point(bounds.minX - bufferUnits, bounds.maxY + bufferUnits), pixelsPerUnit: pixelsPerUnit)
+        let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
+                                   width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
+        let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
+        draw(map, on: canvas, zoom: styleZoom(z: metatile.z, grid: grid), query: bounds.expanded(by: bufferUnits * 1.5))
+        let pngs = canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
+        var result: [TileCoordinate: [UInt8]] = [:]
+        for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
+        return result
+    }
+
+    /// MapLibre's zoom is defined on a 512 px world: a 256 px tile at level z is style zoom z − 1.
+    public static func styleZoom(z: Int, grid: TileGrid) -> Double {
+        Double(z) + log2(Double(grid.tileSize) / 512)
+    }
+
+    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox) {
+        let layerCount = map.style.layers.count
+        for (layerIndex, layer) in map.style.layers.enumerated() {
+            guard layer.isVisible, layer.isVisible(atZoom: zoom) else { continue }
+            if layer.type == .background, let background = layer.background {
+                let context = EvaluationContext(zoom: zoom)
+                canvas.fillBackground(background.color.evaluate(context), opacity: background.opacity.evaluate(context))
+                continue
+            }
+            guard let source = layer.source,
+                  let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
+            let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+            data.forEachFeature(intersecting: query) { feature in
+                painter.paint(feature)
+            }
+        }
+        canvas.drawLabels()
+    }
+}

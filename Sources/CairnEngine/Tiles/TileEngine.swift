@@ -1,0 +1,127 @@
+import CairnCache
+import CairnCore
+import Foundation
+import Logging
+import NIOPosix
+import Synchronization
+
+/// Serves tiles: checks the request against the map, answers from the MBTiles cache when
+/// the cached tile was rendered from the current style and data, and otherwise renders its
+/// metatile once on the render thread pool, stores all of its tiles and answers.
+public final class TileEngine: Sendable {
+    public let configuration: CairnConfiguration
+    let logger: Logger
+    private let threadPool: NIOThreadPool
+    private let registry: MapRegistry
+    private let inflight = InflightRenders<[TileCoordinate: TileResult]>()
+    let cacheFiles: CacheFiles
+    private let renderCounter = Atomic<Int>(0)
+    private let queuedRenders = Atomic<Int>(0)
+    /// Cold requests beyond this many queued renders are refused (503) instead of piling up.
+    public let maxQueuedRenders: Int
+
+    /// - Parameters:
+    ///   - renderThreads: threads that render (CPU bound); defaults to the number of cores.
+    public init(configuration: CairnConfiguration, logger: Logger = Logger(label: "cairn"), renderThreads: Int? = nil, maxQueuedRenders: Int = 256) {
+        self.configuration = configuration
+        self.logger = logger
+        self.maxQueuedRenders = maxQueuedRenders
+        let threads = renderThreads ?? ProcessInfo.processInfo.activeProcessorCount
+        let pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
+        threadPool = pool
+        let cacheFiles = CacheFiles(directory: configuration.cacheDirectory)
+        self.cacheFiles = cacheFiles
+        registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger) { map in
+            // A new version of a map drops the tiles of older versions from its cache files.
+            for scale in map.configuration.scales {
+                let store = try cacheFiles.store(for: map, scale: scale)
+                let removed = try store.removeTiles(notMatching: map.fingerprint)
+                if removed > 0 { logger.info("removed stale tiles", metadata: ["map": "\(map.name)", "scale": "\(scale)", "tiles": "\(removed)"]) }
+            }
+        }
+    }
+
+    public func shutdown() async throws {
+        try await threadPool.shutdownGracefully()
+    }
+
+    /// Loads every map; returns load errors by map name.
+    @discardableResult
+    public func loadMaps() async -> [String: String] { await registry.loadAll() }
+
+    public var mapNames: [String] { configuration.maps.map(\.name) }
+
+    /// The current version of a map. - Throws: `EngineError` `.notFound` or `.mapUnavailable`.
+    public func map(named name: String) async throws -> LoadedMap {
+        try await registry.map(named: name)
+    }
+
+    public func mapStatus() async -> [String: (fingerprint: String?, error: String?)] { await registry.status() }
+
+    /// How many metatile renders have started since launch.
+    public var renderCount: Int { renderCounter.load(ordering: .relaxed) }
+
+    /// One tile. - Throws: `EngineError` (`.notFound` for unknown maps and tiles outside the map's range).
+    public func tile(map name: String, _ tile: TileCoordinate, scale: Int) async throws -> TileResult {
+        let map = try await registry.map(named: name)
+        try Self.check(tile, scale: scale, in: map)
+        let store = try cacheFiles.store(for: map, scale: scale)
+        if let cached = try? store.tile(tile, matching: map.fingerprint) {
+            return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+        }
+        let rendered = try await renderMetatile(containing: tile, of: map, scale: scale, store: store)
+        guard let result = rendered[tile] else { throw EngineError(.renderFailed, "tile missing from its metatile") }
+        return result
+    }
+
+    /// Renders (or waits for the render of) the metatile holding `tile`, and caches its tiles.
+    func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore) async throws -> [TileCoordinate: TileResult] {
+        let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
+        let key = "\(map.name)@\(scale)/\(map.fingerprint)/\(metatile)"
+        let pool = threadPool
+        let counter = renderCounter
+        let queued = queuedRenders
+        let limit = maxQueuedRenders
+        let logger = self.logger
+        return try await inflight.value(for: key) {
+            if queued.wrappingAdd(1, ordering: .relaxed).newValue > limit {
+                queued.wrappingSubtract(1, ordering: .relaxed)
+                throw EngineError(.overloaded, "too many tiles are being rendered; try again shortly")
+            }
+            defer { queued.wrappingSubtract(1, ordering: .relaxed) }
+            counter.wrappingAdd(1, ordering: .relaxed)
+            return try await pool.runIfActive {
+                let pngs: [TileCoordinate: [UInt8]]
+                do {
+                    pngs = try MapRenderer.render(map, metatile: metatile, scale: scale)
+                } catch {
+                    logger.error("render failed", metadata: ["map": "\(map.name)", "metatile": "\(metatile)", "error": "\(error)"])
+                    throw EngineError(.renderFailed, "the tile could not be rendered")
+                }
+                var results: [TileCoordinate: TileResult] = [:]
+                var rows: [(TileCoordinate, [UInt8], etag: String)] = []
+                for (coordinate, png) in pngs {
+                    let etag = TileResult.etag(for: png, fingerprint: map.fingerprint)
+                    results[coordinate] = TileResult(data: png, etag: etag, cacheHit: false)
+                    rows.append((coordinate, png, etag: etag))
+                }
+                do {
+                    try store.store(rows, fingerprint: map.fingerprint)
+                } catch {
+                    // A cache that cannot be written must not stop tiles from being served.
+                    logger.error("could not cache tiles", metadata: ["map": "\(map.name)", "metatile": "\(metatile)", "error": "\(error)"])
+                }
+                return results
+            }
+        }
+    }
+
+    static func check(_ tile: TileCoordinate, scale: Int, in map: LoadedMap) throws {
+        guard map.configuration.scales.contains(scale) else { throw EngineError(.notFound, "scale @\(scale)x is not offered") }
+        guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile) else {
+            throw EngineError(.notFound, "tile \(tile) is outside the map's zoom levels or grid")
+        }
+    }
+
+}

@@ -1,0 +1,20 @@
+/// A tile as served: PNG bytes, a strong validator, and whether it came from the cache.
+public struct TileResult: Sendable {
+    public var data: [UInt8]
+    /// Quoted, as the ETag header carries it.
+    public var etag: String
+    public var cacheHit: Bool
+
+    public init(data: [UInt8], etag: String, cacheHit: Bool) {
+        self.data = data
+        self.etag = etag
+        self.cacheHit = cacheHit
+    }
+
+    static func etag(for data: [UInt8], fingerprint: String) -> String {
+        var hash = Fingerprinter()
+        hash.add(fingerprint)
+        hash.add(data)
+        return "\"" + hash.hex + "\""
+    }
+}

@@ -1,0 +1,32 @@
+import CairnEngine
+import Hummingbird
+import Logging
+
+/// Builds the HTTP application; the CLI and the tests share it.
+/// - Parameters:
+///   - engine: the tile engine serving the configured maps.
+///   - host/port: where to listen (port 0 picks a free port; see `onServerRunning`).
+public func buildApplication(
+    engine: TileEngine,
+    host: String,
+    port: Int,
+    logger: Logger = Logger(label: "cairn"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)")
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+}
+
+/// The routes alone, for in-process tests.
+public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: ErrorMiddleware())
+    MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    TileController(engine: engine).register(in: router)
+    return router
+}

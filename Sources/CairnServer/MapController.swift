@@ -1,0 +1,123 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// The map listing, viewer pages, TileJSON and health.
+struct MapController<Context: RequestContext>: Sendable {
+    let engine: TileEngine
+    let fallbackHost: String
+
+    func register(in router: Router<Context>) {
+        router.get("/") { _, _ in try await index() }
+        router.get("/maps") { request, _ in try await mapList(request) }
+        router.get("/maps/:map") { request, context in try await viewer(request, context) }
+        router.get("/maps/:map/") { request, context in try await viewer(request, context) }
+        router.get("/maps/:map/tiles.json") { request, context in try await tileJSON(request, context) }
+        router.get("/health") { _, _ in try await health() }
+    }
+
+    func index() async throws -> Response {
+        var maps: [(name: String, title: String)] = []
+        for name in engine.mapNames {
+            let title = (try? await engine.map(named: name).title) ?? name
+            maps.append((name, title))
+        }
+        return Self.html(ViewerPage.index(maps: maps))
+    }
+
+    func mapList(_ request: Request) async throws -> Response {
+        var list: [[String: Any]] = []
+        for name in engine.mapNames {
+            guard let map = try? await engine.map(named: name) else { continue }
+            list.append(["name": name, "title": map.title, "tilejson": baseURL(request) + "/maps/\(name)/tiles.json",
+                         "viewer": baseURL(request) + "/maps/\(name)/"])
+        }
+        return Self.json(["maps": list], cacheControl: "no-cache")
+    }
+
+    func viewer(_ request: Request, _ context: Context) async throws -> Response {
+        let map = try await loadedMap(context)
+        let center = map.center
+        let page = ViewerPage.html(
+            mapName: map.name, title: map.title,
+            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png",
+            center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
+            minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
+            attribution: map.attribution
+        )
+        return Self.html(page)
+    }
+
+    /// TileJSON 3.0.0.
+    func tileJSON(_ request: Request, _ context: Context) async throws -> Response {
+        let map = try await loadedMap(context)
+        let b = map.geographicBounds
+        let center = map.center
+        var document: [String: Any] = [
+            "tilejson": "3.0.0",
+            "name": map.title,
+            "scheme": "xyz",
+            "tiles": [baseURL(request) + "/maps/\(map.name)/{z}/{x}/{y}.png"],
+            "minzoom": map.configuration.minZoom,
+            "maxzoom": map.configuration.maxZoom,
+            "bounds": [b.minX, b.minY, b.maxX, b.maxY].map { ($0 * 1e6).rounded() / 1e6 },
+            "center": [(center.longitude * 1e6).rounded() / 1e6, (center.latitude * 1e6).rounded() / 1e6, Double(center.zoom)],
+            "attribution": map.attribution,
+            "version": "1.0.0",
+            "format": "png",
+        ]
+        if let description = map.configuration.title { document["description"] = description }
+        return Self.json(document, cacheControl: "public, max-age=60", cors: true)
+    }
+
+    func health() async throws -> Response {
+        let status = await engine.mapStatus()
+        var maps: [String: Any] = [:]
+        var healthy = true
+        for (name, entry) in status {
+            if let error = entry.error {
+                maps[name] = ["status": entry.fingerprint == nil ? "unavailable" : "degraded", "error": error.prefix(500).description]
+                healthy = false
+            } else {
+                maps[name] = ["status": entry.fingerprint == nil ? "not loaded" : "ok", "fingerprint": entry.fingerprint ?? ""]
+            }
+        }
+        return Self.json(["status": healthy ? "ok" : "degraded", "maps": maps, "renders": engine.renderCount], cacheControl: "no-store")
+    }
+
+    func loadedMap(_ context: Context) async throws -> LoadedMap {
+        let name = context.parameters.get("map") ?? ""
+        guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such map") }
+        return try await engine.map(named: name)
+    }
+
+    /// Scheme and host for absolute URLs in TileJSON. A Host header that is not a plain
+    /// host[:port] is ignored, so nothing a client sends can inject text into documents.
+    func baseURL(_ request: Request) -> String {
+        let host = request.headers[.host] ?? ""
+        let safe = !host.isEmpty && host.count <= 255 && host.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x2D || c == 0x3A || c == 0x5B || c == 0x5D
+        }
+        return "http://" + (safe ? host : fallbackHost)
+    }
+
+    static func html(_ page: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-cache"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[HTTPField.Name("Referrer-Policy")!] = "strict-origin-when-cross-origin"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
+    }
+
+    static func json(_ object: Any, cacheControl: String, cors: Bool = false) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = cacheControl
+        if cors { headers[.accessControlAllowOrigin] = "*" }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

@@ -1,0 +1,48 @@
+import CairnCore
+import CairnEngine
+import Foundation
+import Hummingbird
+
+/// `GET /maps/{map}/{z}/{x}/{y}[@2x].png`
+struct TileController<Context: RequestContext>: Sendable {
+    let engine: TileEngine
+
+    func register(in router: Router<Context>) {
+        router.get("/maps/:map/:z/:x/:file") { request, context in
+            try await tile(request, context)
+        }
+    }
+
+    func tile(_ request: Request, _ context: Context) async throws -> Response {
+        let name = context.parameters.get("map") ?? ""
+        guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such map") }
+        guard let address = TileAddress(z: context.parameters.get("z") ?? "", x: context.parameters.get("x") ?? "",
+                                        file: context.parameters.get("file") ?? "") else {
+            throw EngineError(.badRequest, "malformed tile address; expected /maps/{map}/{z}/{x}/{y}.png or {y}@2x.png with plain decimal numbers")
+        }
+        let map = try await engine.map(named: name)
+        let result = try await engine.tile(map: name, address.tile, scale: address.scale)
+        var headers = HTTPFields()
+        headers[.eTag] = result.etag
+        headers[.cacheControl] = "public, max-age=\(map.configuration.maxAgeSeconds)"
+        headers[.accessControlAllowOrigin] = "*"
+        headers[.xCairnCache] = result.cacheHit ? "HIT" : "MISS"
+        if let ifNoneMatch = request.headers[.ifNoneMatch], Self.matches(ifNoneMatch, etag: result.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "image/png"
+        headers[.contentLength] = String(result.data.count)
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.data)))
+    }
+
+    /// RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags.
+    static func matches(_ header: String, etag: String) -> Bool {
+        for candidate in header.split(separator: ",") {
+            var tag = candidate.trimmingCharacters(in: .whitespaces)
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            if tag == etag { return true }
+        }
+        return false
+    }
+}
