@@ -11,6 +11,7 @@ public final class ProjCRS {
     /// Creates a CRS from anything `proj_create` accepts: `EPSG:n`, WKT1/ESRI WKT/WKT2, PROJJSON or a PROJ string.
     public init(_ definition: String, context: ProjContext) throws {
         let description = ProjContext.describe(definition)
+        context.clearLog()
         guard let object = proj_create(context.handle, definition) else {
             throw context.lastError(crs: description, action: "creating CRS", fallback: "PROJ could not parse the definition")
         }

@@ -10,14 +10,21 @@ internal import CProj
 /// `forCurrentThread()` to get the calling thread's own context.
 public final class ProjContext {
     let handle: OpaquePointer
+    /// PROJ reports the detail of a failure ("crs not found", "unexpected end of string")
+    /// only through its log; the latest error line is kept here for `ProjError.message`.
+    private(set) var lastLogMessage: String?
 
-    /// A fresh context with PROJ's stderr logging turned off: failures surface as `ProjError`.
+    /// A fresh context whose PROJ log goes to `lastLogMessage` instead of stderr.
     public init() {
         guard let context = proj_context_create() else {
             fatalError("proj_context_create failed (out of memory)")
         }
-        proj_log_level(context, PJ_LOG_NONE)
         handle = context
+        proj_log_level(context, PJ_LOG_ERROR)
+        proj_log_func(context, Unmanaged.passUnretained(self).toOpaque()) { appData, _, message in
+            guard let appData, let message else { return }
+            Unmanaged<ProjContext>.fromOpaque(appData).takeUnretainedValue().lastLogMessage = String(cString: message)
+        }
     }
 
     deinit {
@@ -36,11 +43,19 @@ public final class ProjContext {
         return context
     }
 
-    /// The error PROJ last recorded on this context, described for `crs` and `action`.
+    /// Forgets the last logged message, before a call whose failure we may report.
+    func clearLog() {
+        lastLogMessage = nil
+    }
+
+    /// The error PROJ last recorded on this context, described for `crs` and `action`:
+    /// PROJ's logged detail when there is one, else the text for its error number, else `fallback`.
     func lastError(crs: String, action: String, fallback: String = "unknown PROJ error") -> ProjError {
         let code = proj_context_errno(handle)
         var message = fallback
-        if code != 0, let text = proj_context_errno_string(handle, code) {
+        if let logged = lastLogMessage, !logged.isEmpty {
+            message = logged
+        } else if code != 0, let text = proj_context_errno_string(handle, code) {
             message = String(cString: text)
         }
         return ProjError(errno: code, message: message, crs: crs, action: action)

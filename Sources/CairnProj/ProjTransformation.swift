@@ -22,6 +22,7 @@ public final class ProjTransformation {
     /// Builds the transformation between two CRS objects made with `context`.
     public init(from source: ProjCRS, to target: ProjCRS, context: ProjContext) throws {
         let pair = "\(ProjContext.describe(source.definition)) -> \(ProjContext.describe(target.definition))"
+        context.clearLog()
         guard let operation = proj_create_crs_to_crs_from_pj(context.handle, source.handle, target.handle, nil, nil)
         else {
             throw context.lastError(crs: pair, action: "creating transformation", fallback: "no operation found")
@@ -52,6 +53,7 @@ public final class ProjTransformation {
     public func transform(x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>, stride: Int, count: Int) -> Int {
         guard count > 0 else { return 0 }
         proj_errno_reset(handle)
+        context.clearLog()
         proj_trans_generic(
             handle, PJ_FWD,
             x, stride, count,
@@ -100,7 +102,9 @@ public final class ProjTransformation {
     public func pointError(action: String) -> ProjError {
         let code = proj_errno(handle)
         var message = "the point is outside the domain of the transformation"
-        if code != 0, let text = proj_context_errno_string(context.handle, code) {
+        if let logged = context.lastLogMessage, !logged.isEmpty {
+            message = logged
+        } else if code != 0, let text = proj_context_errno_string(context.handle, code) {
             message = String(cString: text)
         }
         return ProjError(errno: code, message: message, crs: pairDescription, action: action)
