@@ -98,6 +98,17 @@ public final class SQLiteConnection {
     /// False while a transaction is open.
     public var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
+    /// `name` as a quoted SQL identifier ("my ""table"""), for the table and column names that
+    /// cannot be bound as parameters. Nil when it holds a NUL, which SQL text cannot carry.
+    public static func quoteIdentifier(_ name: String) -> String? {
+        if name.utf8.contains(0) { return nil }
+        var quoted = "\""
+        for character in name.unicodeScalars {
+            if character == "\"" { quoted += "\"\"" } else { quoted.unicodeScalars.append(character) }
+        }
+        return quoted + "\""
+    }
+
     /// The error SQLite reports for the last failed call on this connection.
     func error(code: Int32, sql: String?) -> SQLiteError {
         let extended = sqlite3_extended_errcode(handle)
