@@ -89,7 +89,7 @@ struct WKBCursor {
     mutating func readPoints(_ count: Int, dimensions: Int) throws(GeometryBlobError) -> [Point] {
         let stride = dimensions * 8
         try require(count * stride, "\(count) points")
-        let base = bytes.baseAddress!  // non-nil: count * stride bytes are available
+        guard count > 0, let base = bytes.baseAddress else { return [] }
         let start = offset
         let little = littleEndian
         offset += count * stride
