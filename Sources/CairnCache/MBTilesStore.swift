@@ -23,6 +23,7 @@ public final class MBTilesStore: @unchecked Sendable {
     private let connection: SQLiteConnection
     private var statements: [String: SQLiteStatement] = [:]
 
+    /// The database file.
     public let path: String
     /// How long a read or write waits for another connection's lock before it fails.
     public static let busyTimeout: Duration = .seconds(5)

@@ -28,6 +28,7 @@ public final class SQLiteConnection {
 
     /// The raw handle, for calls this wrapper does not cover.
     public let handle: OpaquePointer
+    /// The database file.
     public let path: String
 
     /// Opens (or with `.readWriteCreate` creates) the database at `path`.

@@ -9,8 +9,10 @@ public final class SQLiteStatement {
         case integer, double, text, blob, null
     }
 
+    /// The raw statement, for calls this wrapper does not cover.
     public let handle: OpaquePointer
     public let connection: SQLiteConnection
+    /// The SQL it was compiled from, for error messages.
     public let sql: String
 
     init(handle: OpaquePointer, connection: SQLiteConnection, sql: String) {
@@ -25,18 +27,22 @@ public final class SQLiteStatement {
 
     // MARK: Binding
 
+    /// Binds an integer to parameter `index` (from 1).
     public func bind(_ value: Int64, at index: Int32) throws {
         try check(sqlite3_bind_int64(handle, index, value))
     }
 
+    /// Binds an integer to parameter `index` (from 1).
     public func bind(_ value: Int, at index: Int32) throws {
         try check(sqlite3_bind_int64(handle, index, Int64(value)))
     }
 
+    /// Binds a REAL to parameter `index` (from 1).
     public func bind(_ value: Double, at index: Int32) throws {
         try check(sqlite3_bind_double(handle, index, value))
     }
 
+    /// Binds UTF-8 text to parameter `index` (from 1); SQLite copies it.
     public func bind(_ value: String, at index: Int32) throws {
         try check(sqlite3_bind_text64(handle, index, value, UInt64(value.utf8.count), cairn_sqlite_transient(), UInt8(SQLITE_UTF8)))
     }
@@ -50,6 +56,7 @@ public final class SQLiteStatement {
         try check(rc)
     }
 
+    /// Binds NULL to parameter `index` (from 1).
     public func bindNull(at index: Int32) throws {
         try check(sqlite3_bind_null(handle, index))
     }
@@ -59,6 +66,7 @@ public final class SQLiteStatement {
         if let value { try bind(value, at: index) } else { try bindNull(at: index) }
     }
 
+    /// Sets every parameter back to NULL.
     public func clearBindings() {
         sqlite3_clear_bindings(handle)
     }
@@ -83,12 +91,15 @@ public final class SQLiteStatement {
 
     // MARK: Columns
 
+    /// The number of result columns.
     public var columnCount: Int32 { sqlite3_column_count(handle) }
 
+    /// The name of result column `index`.
     public func columnName(_ index: Int32) -> String {
         sqlite3_column_name(handle, index).map { String(cString: $0) } ?? ""
     }
 
+    /// The storage class of column `index` in the current row.
     @inline(__always)
     public func columnType(_ index: Int32) -> ColumnType {
         switch sqlite3_column_type(handle, index) {
@@ -100,12 +111,15 @@ public final class SQLiteStatement {
         }
     }
 
+    /// Whether column `index` of the current row is NULL.
     @inline(__always)
     public func isNull(_ index: Int32) -> Bool { sqlite3_column_type(handle, index) == SQLITE_NULL }
 
+    /// Column `index` as an integer (0 for NULL).
     @inline(__always)
     public func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(handle, index) }
 
+    /// Column `index` as a REAL (0 for NULL).
     @inline(__always)
     public func double(_ index: Int32) -> Double { sqlite3_column_double(handle, index) }
 

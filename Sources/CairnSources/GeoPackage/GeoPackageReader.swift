@@ -12,6 +12,7 @@ import Foundation
 ///
 /// Holds one read-only SQLite connection, so the reader is not Sendable; open one per thread.
 public struct GeoPackageReader: LayerReader {
+    /// The GeoPackage file.
     public let path: String
     /// The feature layers, in gpkg_contents order.
     public let layers: [GeoPackageLayer]
@@ -43,6 +44,7 @@ public struct GeoPackageReader: LayerReader {
         }
     }
 
+    /// The feature tables, in gpkg_contents order.
     public func layerNames() throws -> [String] {
         layers.map(\.name)
     }
@@ -61,6 +63,7 @@ public struct GeoPackageReader: LayerReader {
         return layer
     }
 
+    /// Reads one layer in its own CRS; `query.bbox` is in that CRS too.
     public func read(_ query: LayerQuery) throws -> LayerData {
         let layer = try layer(named: query.layer)
         let columns = query.attributes.map { wanted in layer.columns.filter { wanted.contains($0.name) } } ?? layer.columns

@@ -121,4 +121,21 @@ struct WKBDecoderTests {
         for _ in 0..<40 { wkb = B.multi(type: 7, [wkb]) }
         #expect(throws: GeometryBlobError.self) { try WKBDecoder.decode(wkb) }
     }
+
+    /// Every byte of a header + multipolygon blob overwritten with awkward values: each decode
+    /// either succeeds or throws, and never reads out of bounds.
+    @Test func survivesEveryByteCorrupted() {
+        let blob = B.gpkgHeader(envelopeType: 1, envelope: [0, 10, 0, 10])
+            + B.multi(type: 6, [B.polygon([square, hole]), B.polygon([square], type: 1003, extra: 1)])
+        var decoded = 0
+        for position in blob.indices {
+            for value: UInt8 in [0x00, 0x01, 0x07, 0x7F, 0x80, 0xFF] {
+                var corrupt = blob
+                corrupt[position] = value
+                guard let header = try? GeoPackageBinaryHeader(parsing: corrupt), header.byteCount <= corrupt.count else { continue }
+                if (try? WKBDecoder.decode(Array(corrupt[header.byteCount...]))) != nil { decoded += 1 }
+            }
+        }
+        #expect(decoded > 0)
+    }
 }
