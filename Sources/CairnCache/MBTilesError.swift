@@ -1,0 +1,28 @@
+/// A failure of the MBTiles cache, naming the file.
+public struct MBTilesError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        private enum Wrapped: String, Hashable, Sendable {
+            case invalidTile, notACache, database
+        }
+        private let wrapped: Wrapped
+        /// A tile address outside the zoom's 2^z by 2^z grid.
+        public static var invalidTile: Self { .init(wrapped: .invalidTile) }
+        /// The file is an MBTiles or SQLite file this cache did not create.
+        public static var notACache: Self { .init(wrapped: .notACache) }
+        /// SQLite failed (I/O, full disk, a lock held past the busy timeout).
+        public static var database: Self { .init(wrapped: .database) }
+        public var description: String { wrapped.rawValue }
+    }
+
+    public var code: Code
+    public var path: String
+    public var message: String
+
+    public init(_ code: Code, path: String, _ message: String) {
+        self.code = code
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}

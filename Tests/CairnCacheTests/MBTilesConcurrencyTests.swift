@@ -1,0 +1,95 @@
+import CairnCore
+import Foundation
+import Testing
+@testable import CairnCache
+
+/// Stores and processes sharing one file must wait for each other, never fail with "database is locked".
+struct MBTilesConcurrencyTests {
+    typealias Support = MBTilesTestSupport
+
+    @Test func twoStoresWritingFromManyThreads() throws {
+        let path = try Support.temporaryFile()
+        let stores = [try MBTilesStore(path: path, metadata: Support.metadata),
+                      try MBTilesStore(path: path, metadata: Support.metadata)]
+        let threads = 8, batches = 20, perBatch = 10
+        let failures = FailureLog()
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let store = stores[thread % 2]
+            for batch in 0..<batches {
+                let tiles = (0..<perBatch).map { i in
+                    (TileCoordinate(z: 12, x: thread, y: batch * perBatch + i), [UInt8(thread), UInt8(batch)], etag: "\(thread)-\(batch)-\(i)")
+                }
+                do {
+                    try store.store(tiles, fingerprint: "f")
+                    _ = try store.tile(tiles[0].0, matching: "f")
+                    _ = stores[(thread + 1) % 2].count()
+                } catch {
+                    failures.append("\(error)")
+                }
+            }
+        }
+        #expect(failures.messages.isEmpty)
+        #expect(stores[0].count() == threads * batches * perBatch)
+        #expect(stores[1].count() == threads * batches * perBatch)
+        #expect(try stores[1].tile(TileCoordinate(z: 12, x: 7, y: 199))?.etag == "7-19-9")
+    }
+
+    @Test func storesWaitForAnotherProcessHoldingTheWriteLock() throws {
+        let path = try Support.temporaryFile()
+        let store = try MBTilesStore(path: path, metadata: Support.metadata)
+        let marker = (path as NSString).deletingLastPathComponent + "/locked.txt"
+        // sqlite3 (script on stdin, since dot-commands only work there) takes the write lock, writes the marker file, then keeps the lock for about
+        // half a second with a slow query.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["sqlite3", path]
+        let script = """
+            .timeout 5000
+            BEGIN IMMEDIATE;
+            INSERT INTO cairn_tiles VALUES (3, 0, 0, x'00', 'cli', 'f', 0);
+            .output \(marker)
+            SELECT 'locked';
+            .output stdout
+            WITH RECURSIVE spin(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM spin WHERE n < 3000000) SELECT count(*) FROM spin;
+            COMMIT;
+
+            """
+        let input = Pipe()
+        holder.standardInput = input
+        holder.standardOutput = FileHandle.nullDevice
+        try holder.run()
+        input.fileHandleForWriting.write(Data(script.utf8))
+        try input.fileHandleForWriting.close()
+        let clock = ContinuousClock()
+        let giveUp = clock.now.advanced(by: .seconds(10))
+        while (try? String(contentsOfFile: marker, encoding: .utf8))?.contains("locked") != true, clock.now < giveUp {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        let waited = try clock.measure {
+            try store.store([(TileCoordinate(z: 3, x: 1, y: 1), [1], etag: "swift")], fingerprint: "f")
+        }
+        #expect(waited > .milliseconds(50))
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+        #expect(store.count() == 2)
+    }
+}
+
+/// Errors collected from worker threads.
+final class FailureLog: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var stored: [String] = []
+
+    func append(_ message: String) {
+        lock.lock()
+        stored.append(message)
+        lock.unlock()
+    }
+
+    var messages: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
+}
