@@ -15,13 +15,7 @@ extension TileEngine {
         }
         let store: MBTilesStore
         if let path = request.mbtilesPath {
-            let center = map.center
-            let b = map.geographicBounds
-            store = try MBTilesStore(path: path, metadata: MBTilesMetadata(
-                name: map.name, format: "png", bounds: (b.minX, b.minY, b.maxX, b.maxY),
-                center: (center.longitude, center.latitude, center.zoom),
-                minzoom: request.zooms.lowerBound, maxzoom: request.zooms.upperBound,
-                attribution: map.attribution, description: map.title))
+            store = try MBTilesStore(path: path, metadata: map.mbtilesMetadata(minZoom: request.zooms.lowerBound, maxZoom: request.zooms.upperBound))
             _ = try store.removeTiles(notMatching: map.fingerprint)
         } else {
             store = try cacheFiles.store(for: map, scale: request.scale)

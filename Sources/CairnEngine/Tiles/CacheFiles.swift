@@ -15,15 +15,7 @@ final class CacheFiles: Sendable {
         let fileName = scale == 1 ? "\(map.name).mbtiles" : "\(map.name)@\(scale)x.mbtiles"
         return try stores.withLock { stores in
             if let store = stores[fileName] { return store }
-            let center = map.center
-            let bounds = map.geographicBounds
-            let metadata = MBTilesMetadata(
-                name: map.name, format: "png",
-                bounds: (bounds.minX, bounds.minY, bounds.maxX, bounds.maxY),
-                center: (center.longitude, center.latitude, center.zoom),
-                minzoom: map.configuration.minZoom, maxzoom: map.configuration.maxZoom,
-                attribution: map.attribution, description: map.title
-            )
+            let metadata = map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom)
             let store: MBTilesStore
             do {
                 store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata)
@@ -33,5 +25,18 @@ final class CacheFiles: Sendable {
             stores[fileName] = store
             return store
         }
+    }
+}
+
+extension LoadedMap {
+    /// The MBTiles `metadata` rows describing this map.
+    func mbtilesMetadata(minZoom: Int, maxZoom: Int) -> MBTilesMetadata {
+        let center = self.center
+        return MBTilesMetadata(
+            name: name, format: "png", bounds: geographicBounds,
+            center: .init(longitude: center.longitude, latitude: center.latitude, zoom: center.zoom),
+            minZoom: minZoom, maxZoom: maxZoom, attribution: attribution, description: title,
+            extra: ["cairn:fingerprint": fingerprint]
+        )
     }
 }

@@ -37,6 +37,7 @@ public final class TileEngine: Sendable {
             for scale in map.configuration.scales {
                 let store = try cacheFiles.store(for: map, scale: scale)
                 let removed = try store.removeTiles(notMatching: map.fingerprint)
+                try store.updateMetadata(map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom))
                 if removed > 0 { logger.info("removed stale tiles", metadata: ["map": "\(map.name)", "scale": "\(scale)", "tiles": "\(removed)"]) }
             }
         }
