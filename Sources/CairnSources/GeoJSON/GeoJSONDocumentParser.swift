@@ -50,6 +50,10 @@ struct GeoJSONDocumentParser {
         guard let type = object["type"] as? String, type == "Feature" else {
             throw malformed("\(join(featurePath, "type")): expected \"Feature\"")
         }
+        let propertiesValue = object["properties"]
+        if let propertiesValue, !(propertiesValue is NSNull), !(propertiesValue is [String: Any]) {
+            throw malformed("\(join(featurePath, "properties")): expected an object or null, found \(GeoJSONJSONValues.describe(propertiesValue))")
+        }
         guard let geometryValue = object["geometry"], !(geometryValue is NSNull) else { return }
         var parts = GeoJSONGeometryParts()
         try parseGeometry(geometryValue, path: { join(featurePath, "geometry") }, into: &parts)
@@ -64,10 +68,6 @@ struct GeoJSONDocumentParser {
             } else {
                 throw malformed("\(join(featurePath, "id")): expected a string or a number, found \(GeoJSONJSONValues.describe(idValue))")
             }
-        }
-        let propertiesValue = object["properties"]
-        if let propertiesValue, !(propertiesValue is NSNull), !(propertiesValue is [String: Any]) {
-            throw malformed("\(join(featurePath, "properties")): expected an object or null, found \(GeoJSONJSONValues.describe(propertiesValue))")
         }
         let kept = keptGeometries(parts)
         if kept.isEmpty { return }
