@@ -51,20 +51,24 @@ struct GeoJSONDocumentParser {
             throw malformed("\(join(featurePath, "type")): expected \"Feature\"")
         }
         let propertiesValue = object["properties"]
-        if let propertiesValue, !(propertiesValue is NSNull), !(propertiesValue is [String: Any]) {
+        if let propertiesValue, !(propertiesValue is [String: Any]), !GeoJSONJSONValues.isNull(propertiesValue) {
             throw malformed("\(join(featurePath, "properties")): expected an object or null, found \(GeoJSONJSONValues.describe(propertiesValue))")
         }
-        guard let geometryValue = object["geometry"], !(geometryValue is NSNull) else { return }
+        guard let geometryValue = object["geometry"], !GeoJSONJSONValues.isNull(geometryValue) else { return }
         var parts = GeoJSONGeometryParts()
         try parseGeometry(geometryValue, path: { join(featurePath, "geometry") }, into: &parts)
 
         var id: Int64?
         var otherID: PropertyValue?
-        if let idValue = object["id"], !(idValue is NSNull) {
-            if let number = idValue as? NSNumber, !GeoJSONJSONValues.isBoolean(number), GeoJSONJSONValues.isIntegral(number) {
-                id = number.int64Value
-            } else if idValue is String || idValue is NSNumber {
+        if let idValue = object["id"], !GeoJSONJSONValues.isNull(idValue) {
+            if idValue is String {
                 otherID = GeoJSONJSONValues.propertyValue(idValue)
+            } else if let number = idValue as? NSNumber, !GeoJSONJSONValues.isBoolean(number) {
+                if GeoJSONJSONValues.isIntegral(number) {
+                    id = number.int64Value
+                } else {
+                    otherID = GeoJSONJSONValues.propertyValue(idValue)
+                }
             } else {
                 throw malformed("\(join(featurePath, "id")): expected a string or a number, found \(GeoJSONJSONValues.describe(idValue))")
             }
@@ -184,7 +188,7 @@ struct GeoJSONDocumentParser {
     // MARK: - CRS
 
     private func parseCRS(_ value: Any?) throws -> CRSDefinition? {
-        guard let value, !(value is NSNull) else { return .wgs84 }
+        guard let value, !GeoJSONJSONValues.isNull(value) else { return .wgs84 }
         guard let object = value as? [String: Any] else {
             throw malformed("crs: expected an object, found \(GeoJSONJSONValues.describe(value))")
         }
