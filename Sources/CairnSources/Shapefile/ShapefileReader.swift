@@ -5,20 +5,26 @@ import Foundation
 ///
 /// - **.shp**: Point, MultiPoint, PolyLine and Polygon and their Z and M variants (Z and M are
 ///   ignored). Null and empty shapes are skipped; MultiPatch throws `.unsupportedGeometry`.
-///   Polygon rings are grouped into polygons by orientation and containment (outer rings
-///   clockwise, holes counter-clockwise), see ``Geometry/polygons(_:)``.
+///   Polygon rings become `.polygons`: outer rings run clockwise, holes counter-clockwise, and each
+///   hole joins the smallest outer ring containing its first vertex (a hole no outer ring contains
+///   becomes a polygon of its own).
 /// - **.shx** (optional): gives the record offsets; without it the records are walked in order.
-/// - **.dbf** (optional): attributes, decoded as described on the internal DBF table type; records
-///   flagged deleted are skipped together with their shape.
-/// - **.cpg** names the text encoding (UTF-8/65001, or ISO-8859-1/windows-1252); without it the
-///   DBF language-driver byte decides. When neither names one, valid UTF-8 is read as UTF-8 and
+/// - **.dbf** (optional; without it features have no properties). Records flagged deleted are
+///   skipped with their shape. C -> `.string` (trailing padding trimmed; blank -> `.null`, as GDAL
+///   does); N/F -> `.int` when the field has no decimals and the text is an integer, else `.double`
+///   (blank -> `.null`); L -> `.bool` (`?` -> `.null`); D -> `.string` "YYYY-MM-DD"; I and + ->
+///   `.int`; O -> `.double`; memo/binary types (M, G, P, B, T, @, Y) -> `.null`; others -> text.
+/// - **.cpg** names the text encoding: UTF-8/65001, or ISO-8859-1/windows-1252 (both decoded as
+///   windows-1252). Without a .cpg the DBF language-driver byte decides (0x01-0x03, 0x57-0x59 ->
+///   windows-1252). When neither names a known encoding, valid UTF-8 is read as UTF-8 and
 ///   anything else as windows-1252.
 /// - **.prj**: its WKT text becomes ``CRSDefinition/text(_:)``; nil without a .prj.
 /// - **id**: the 0-based record index, the same number as GDAL's FID.
 /// - **Query**: `bbox` skips records whose stored box does not intersect it (before their points
 ///   are read); `attributes` keeps only those fields.
 ///
-/// All binary reads are bounds-checked: a truncated or corrupt file throws ``SourceError``.
+/// All binary reads are bounds-checked: a truncated or corrupt file throws ``SourceError``
+/// (`.malformed`, naming the file and the record), never traps or allocates by a corrupt count.
 public struct ShapefileReader: LayerReader, Sendable {
     /// The .shp file.
     public let path: String
@@ -38,6 +44,7 @@ public struct ShapefileReader: LayerReader, Sendable {
     /// The single layer, named after the file.
     public func layerNames() throws -> [String] { [layerName] }
 
+    /// Reads the .shp with its sidecar files; see the type's documentation for the mapping.
     public func read(_ query: LayerQuery) throws -> LayerData {
         if let layer = query.layer, layer != layerName {
             throw SourceError(.unknownLayer, path: path, "no layer \"\(layer)\"; the only layer is \"\(layerName)\"")
@@ -68,7 +75,7 @@ public struct ShapefileReader: LayerReader, Sendable {
                 }
             }
         }
-        let crs: CRSDefinition? = (prj?.isEmpty ?? true) ? nil : .text(prj!)
+        let crs = prj.flatMap { $0.isEmpty ? nil : CRSDefinition.text($0) }
         return LayerData(name: layerName, features: features, crs: crs)
     }
 
@@ -78,10 +85,10 @@ public struct ShapefileReader: LayerReader, Sendable {
         var features: [Feature] = []
         features.reserveCapacity(locations.count)
         for (index, location) in locations.enumerated() {
-            let hasRow = table.map { index < $0.recordCount } ?? false
-            if hasRow, table!.isDeleted(index) { continue }
+            let row = table.flatMap { index < $0.recordCount ? $0 : nil }
+            if let row, row.isDeleted(index) { continue }
             guard let geometry = try shapes.geometry(at: location, recordNumber: index + 1, bbox: query.bbox) else { continue }
-            let properties = hasRow ? table!.properties(of: index, fieldIndices: fieldIndices) : [:]
+            let properties = row?.properties(of: index, fieldIndices: fieldIndices) ?? [:]
             features.append(Feature(id: Int64(index), geometry: geometry, properties: properties))
         }
         return features

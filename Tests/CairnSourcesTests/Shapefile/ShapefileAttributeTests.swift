@@ -1,5 +1,6 @@
 import CairnCore
 import CairnSources
+import Foundation
 import Testing
 
 @Suite struct ShapefileAttributeTests {
@@ -49,7 +50,19 @@ import Testing
 
     @Test func latin1WithoutCPG() throws {
         let data = try ShapefileReader(path: ShapefileFixtures.path("latin1.shp")).read(LayerQuery())
-        #expect(data.features.map { $0.properties["NAME"] } == [.string("Café Ñandú"), .string("Größe")])
+        #expect(data.features.map { $0.properties["NAME"] } == [.string("Café Ñandú"), .string("Größe"), .string("Ã©")])
+    }
+
+    @Test func unknownLanguageDriverPrefersValidUTF8() throws {
+        // The same file with language driver 0 (unspecified): bytes C3 A9 now read as UTF-8 "é",
+        // while the invalid-UTF-8 Latin-1 values still fall back to windows-1252.
+        let directory = try ShapefileFixtures.temporaryCopy(["latin1.shp", "latin1.shx", "latin1.dbf"])
+        let dbf = directory.appendingPathComponent("latin1.dbf")
+        var bytes = [UInt8](try Data(contentsOf: dbf))
+        bytes[29] = 0
+        try Data(bytes).write(to: dbf)
+        let data = try ShapefileReader(path: directory.appendingPathComponent("latin1.shp").path).read(LayerQuery())
+        #expect(data.features.map { $0.properties["NAME"] } == [.string("Café Ñandú"), .string("Größe"), .string("é")])
     }
 
     @Test func attributeFilter() throws {

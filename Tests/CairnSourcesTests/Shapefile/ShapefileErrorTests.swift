@@ -48,6 +48,30 @@ import Testing
         }
     }
 
+    @Test func corruptBytesNeverTrap() throws {
+        // Overwrite each byte of the .shp, .shx and .dbf in turn with 0xFF and 0x80: every read
+        // must either succeed or throw SourceError.
+        let names = ["polygons.shp", "polygons.shx", "polygons.dbf"]
+        let directory = try ShapefileFixtures.temporaryCopy(names)
+        let shpPath = directory.appendingPathComponent("polygons.shp").path
+        for name in names {
+            let url = directory.appendingPathComponent(name)
+            let original = [UInt8](try Data(contentsOf: url))
+            for index in original.indices {
+                for value: UInt8 in [0xFF, 0x80] {
+                    var bytes = original
+                    bytes[index] = value
+                    try Data(bytes).write(to: url)
+                    do {
+                        _ = try ShapefileReader(path: shpPath).read(LayerQuery())
+                    } catch is SourceError {
+                    }
+                }
+            }
+            try Data(original).write(to: url)
+        }
+    }
+
     @Test func notAShapefile() throws {
         let error = try #require(throws: SourceError.self) {
             try ShapefileReader(path: ShapefileFixtures.path("make_fixtures.py")).read(LayerQuery())

@@ -161,8 +161,9 @@ write_shp('polygon_m', 25, [[square_cw, hole_ccw]])
 write_shp('polygon_z', 15, [[square_cw]])
 
 # Latin-1 text, no .cpg; language driver 0x57 (ANSI, what GDAL writes) names the encoding.
-write_shp('latin1', POINT, [(0, 0), (1, 1)])
-write_dbf('latin1', [('NAME', 'C', 20, 0)], [['Café Ñandú'], ['Größe']], encoding='latin-1', ldid=0x57)
+# 'Ã©' in Latin-1 is the bytes C3 A9, which are also valid UTF-8 ('é'): only the driver byte tells.
+write_shp('latin1', POINT, [(0, 0), (1, 1), (2, 2)])
+write_dbf('latin1', [('NAME', 'C', 20, 0)], [['Café Ñandú'], ['Größe'], ['Ã©']], encoding='latin-1', ldid=0x57)
 
 # Broken files: a .shp cut in the middle of its second record, and a record claiming 2^31-1 points.
 write_shp('truncated', POLYGON, [[square_cw], [far_cw]], shx=False)
