@@ -1,0 +1,29 @@
+import Foundation
+
+/// Paths to the GeoJSON fixtures beside this file and to the shared Hai Phong data.
+enum GeoJSONFixtures {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// `<repo root>/../shared/data`, looking further up for worktrees nested deeper than a clone.
+    static var sharedData: String? {
+        var directory = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.deletingLastPathComponent().appendingPathComponent("shared/data")
+            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
+            directory = directory.deletingLastPathComponent()
+        }
+        return nil
+    }
+
+    /// Writes `text` to a fresh temporary file and returns its path.
+    static func temporaryFile(_ text: String, name: String = "test.geojson") throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-geojson-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let url = directory.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+}
