@@ -78,7 +78,8 @@ static inline int cairn_png_scan(const unsigned char *data, int width, int heigh
     if (width <= 0 || height <= 0) return 0;
     const uint32_t first = cairn_png_load32(data);
     int uniform = 1;
-    int opaque = 1;
+    /* Rows skipped below while still uniform share the first pixel's alpha. */
+    int opaque = cairn_png_alpha_of(first, format) == 255;
     for (int y = 0; y < height && (uniform || opaque); y++) {
         const unsigned char *row = data + (size_t)y * stride;
         if (uniform) {
@@ -93,7 +94,6 @@ static inline int cairn_png_scan(const unsigned char *data, int width, int heigh
             }
         }
     }
-    if (uniform && cairn_png_alpha_of(first, format) != 255) opaque = 0;
     return (uniform ? CAIRN_PNG_UNIFORM : 0) | (opaque ? CAIRN_PNG_OPAQUE : 0);
 }
 

@@ -85,12 +85,14 @@ public final class Canvas {
             context.setAntialias(s.antialias)
             if outline != nil { context.setLineWidth(scale) }
             for polygon in polygons {
-                guard let exterior = polygon.first, exterior.count >= 3,
-                      Self.bounds(of: exterior).intersects(visible) else { continue }
+                guard let exterior = polygon.first, exterior.count >= 3 else { continue }
+                let box = Self.bounds(of: exterior)
+                guard box.intersects(visible) else { continue }
+                let clip = exceedsSafeRange(box)
                 context.newPath()
-                appendPath(exterior, closed: true)
-                for hole in polygon.dropFirst() where hole.count >= 3 && Self.bounds(of: hole).intersects(visible) {
-                    appendPath(hole, closed: true)
+                for (index, ring) in polygon.enumerated() where ring.count >= 3 {
+                    if index > 0 && !Self.bounds(of: ring).intersects(visible) { continue }
+                    if clip { appendClippedRing(ring, margin: 16) } else { appendPath(ring, closed: true) }
                 }
                 if colour.alpha > 0 {
                     setSource(colour)
@@ -127,8 +129,13 @@ public final class Canvas {
             }
             setSource(colour)
             context.newPath()
-            for line in lines where line.count >= 2 && Self.bounds(of: line).intersects(visible) {
-                if offsets.count == 1 && offsets[0] == 0 {
+            for line in lines where line.count >= 2 {
+                let box = Self.bounds(of: line)
+                guard box.intersects(visible) else { continue }
+                if exceedsSafeRange(box) {
+                    // Offsets are rare and far lines rarer still: such lines are drawn without the offset.
+                    appendClippedLine(line, margin: reach * max(1, s.miterLimit) + 16)
+                } else if offsets.count == 1 && offsets[0] == 0 {
                     appendPath(line, closed: false)
                 } else {
                     loadScratch(line)

@@ -59,6 +59,14 @@ import Testing
         #expect(try PNGDecoder.decode(png).rgba == rgba)
     }
 
+    @Test func translucentTopRowsAboveAnOpaqueRowKeepTheirAlpha() throws {
+        var rgba = [UInt8](repeating: 0, count: 8 * 8 * 4)  // transparent
+        for i in stride(from: 7 * 8 * 4, to: rgba.count, by: 4) { rgba[i] = 200; rgba[i + 3] = 255 }
+        let png = try PNGEncoder.encode(rgba, width: 8, height: 8)
+        #expect(png[25] == 6)
+        #expect(try PNGDecoder.decode(png).rgba == rgba)
+    }
+
     @Test func strideAndOffsetSelectASubImage() throws {
         let rgba = Self.gradient(opaque: true)
         let png = try rgba.withUnsafeBytes { raw in
