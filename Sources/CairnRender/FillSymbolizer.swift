@@ -1,0 +1,17 @@
+public import CairnCore
+
+/// An evaluated MapLibre fill layer for one feature.
+public struct FillSymbolizer: Sendable {
+    public var color: Color
+    public var opacity: Double
+    /// A 1 px outline (MapLibre draws it only when `antialias` is on).
+    public var outlineColor: Color?
+    public var antialias: Bool
+
+    public init(color: Color, opacity: Double = 1, outlineColor: Color? = nil, antialias: Bool = true) {
+        self.color = color
+        self.opacity = opacity
+        self.outlineColor = outlineColor
+        self.antialias = antialias
+    }
+}
