@@ -69,19 +69,28 @@ struct LayerPainter {
                 fontNames: symbol.textFont.evaluate(context),
                 size: symbol.textSize.evaluate(context),
                 color: symbol.textColor.evaluate(context),
+                opacity: symbol.textOpacity.evaluate(context),
                 haloColor: symbol.textHaloColor.evaluate(context),
                 haloWidth: symbol.textHaloWidth.evaluate(context),
                 anchor: symbol.textAnchor.evaluate(context).renderValue,
                 offset: (offset.count > 0 ? offset[0] : 0, offset.count > 1 ? offset[1] : 0),
                 maxWidth: symbol.textMaxWidth.evaluate(context),
+                lineHeight: symbol.textLineHeight.evaluate(context),
                 placement: symbol.placement.evaluate(context).renderValue,
                 allowOverlap: symbol.allowOverlap.evaluate(context),
                 padding: symbol.padding.evaluate(context),
                 letterSpacing: symbol.letterSpacing.evaluate(context),
                 justify: symbol.justify.evaluate(context).renderValue,
-                maxAngle: symbol.maxAngle.evaluate(context)
+                maxAngle: symbol.maxAngle.evaluate(context),
+                spacing: symbol.spacing.evaluate(context)
             )
-            canvas.addLabel(for: feature.geometry, symbolizer, priority: labelPriority)
+            // The renderer places higher priorities first; MapLibre places upper layers first and,
+            // within a layer, lower symbol-sort-key first.
+            var priority = labelPriority * 1_000_000
+            if let sortKey = symbol.sortKey?.evaluate(context), sortKey.isFinite {
+                priority -= Int(max(-999_999, min(999_999, sortKey.rounded())))
+            }
+            canvas.addLabel(for: feature.geometry, symbolizer, priority: priority)
         case .background:
             break
         }

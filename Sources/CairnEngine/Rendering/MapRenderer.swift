@@ -27,7 +27,7 @@ public enum MapRenderer {
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
         draw(map, on: canvas, zoom: styleZoom(z: metatile.z, grid: grid), query: bounds.expanded(by: bufferUnits * 1.5))
-        let pngs = canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
+        let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
         return result
@@ -54,6 +54,6 @@ public enum MapRenderer {
                 painter.paint(feature)
             }
         }
-        canvas.drawLabels()
+        _ = canvas.drawLabels()
     }
 }
