@@ -67,7 +67,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .boolean(let b): return b ? "true" : "false"
         case .number(let n): return ExpressionValue.javaScriptString(n)
         case .string(let s): return s
-        case .color(let c): return c.description
+        case .color(let c): return ExpressionValue.cssText(c)
         case .array, .object: return jsonText
         }
     }
@@ -79,12 +79,18 @@ public enum ExpressionValue: Sendable, Equatable {
         case .boolean(let b): return b ? "true" : "false"
         case .number(let n): return n.isFinite ? ExpressionValue.javaScriptString(n) : "null"
         case .string(let s): return JSONValue.quote(s)
-        case .color(let c): return JSONValue.quote(c.description)
+        case .color(let c): return JSONValue.quote(ExpressionValue.cssText(c))
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let dictionary):
             return "{" + dictionary.keys.sorted().map { JSONValue.quote($0) + ":" + dictionary[$0]!.jsonText }
                 .joined(separator: ",") + "}"
         }
+    }
+
+    /// `rgba(r,g,b,a)` as MapLibre's `to-string` writes it (alpha in JavaScript number format).
+    static func cssText(_ c: Color) -> String {
+        func channel(_ v: Double) -> Int { Int((v * 255).rounded()) }
+        return "rgba(\(channel(c.red)),\(channel(c.green)),\(channel(c.blue)),\(javaScriptString(c.alpha)))"
     }
 
     /// `String(n)` in JavaScript, for the common cases: integers print without a fraction.
