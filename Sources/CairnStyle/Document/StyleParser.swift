@@ -101,7 +101,7 @@ struct StyleParser {
         guard case .string(let typeName) = typeJSON, let type = StyleSourceType(rawValue: typeName) else {
             throw StyleIssue(path.jsonMember("type"), "expected one of vector, geojson, got \(typeJSON.abbreviated)")
         }
-        let pathKey = type == .geojson && json["data"] != nil ? "data" : "url"
+        let pathKey = type == .geojson && json["url"] == nil ? "data" : "url"
         guard let locationJSON = json[pathKey] else {
             let wanted = type == .geojson ? "\"data\" or \"url\"" : "\"url\""
             throw StyleIssue(path.jsonMember(pathKey), "required property missing, expected \(wanted) with a file path")

@@ -70,7 +70,9 @@ enum LegacyFunction {
     /// A stop output: a constant of the property's kind (text-field strings keep their tokens).
     private static func output<T>(_ json: JSONValue, at path: String, kind: PropertyKind<T>) throws -> any StyleExpression {
         if kind.isTextField, case .string(let text) = json, let tokens = TokenString(text) { return tokens }
-        guard let value = kind.value(fromJSON: json) else { throw StyleIssue(path, kind.mismatch(json)) }
+        guard let value = kind.value(fromJSON: json) else {
+            throw StyleIssue(path, "expected \(kind.expectation), got \(json.abbreviated)")
+        }
         return Literal(value: value, type: kind.expected)
     }
 
