@@ -23,6 +23,7 @@ public struct StyleError: Error, Sendable, Hashable, CustomStringConvertible {
         public var description: String { kind.rawValue }
     }
 
+    /// The kind of failure.
     public var code: Code
     /// The style file path exactly as the caller gave it.
     public var file: String

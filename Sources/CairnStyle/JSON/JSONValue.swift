@@ -14,16 +14,19 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         return members.last(where: { $0.key == key })?.value
     }
 
+    /// The string, if this is one.
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil
     }
 
+    /// The number, if this is one.
     public var numberValue: Double? {
         if case .number(let n) = self { return n }
         return nil
     }
 
+    /// The elements, if this is an array.
     public var arrayValue: [JSONValue]? {
         if case .array(let a) = self { return a }
         return nil
