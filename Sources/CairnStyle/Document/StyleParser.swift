@@ -1,0 +1,201 @@
+import CairnCore
+
+/// Walks the style JSON, validating it and compiling its layers.
+struct StyleParser {
+    let file: String
+    private var warnings: [String] = []
+
+    /// Root keys MapLibre knows that Cairn does not use.
+    private static let ignoredRootKeys: Set<String> = [
+        "glyphs", "sprite", "bearing", "pitch", "transition", "light", "terrain", "sky", "projection", "state",
+        "font-faces", "roll", "centerAltitude",
+    ]
+    private static let layerKeys: Set<String> = [
+        "id", "type", "source", "source-layer", "minzoom", "maxzoom", "filter", "layout", "paint", "metadata",
+    ]
+
+    init(file: String) {
+        self.file = file
+    }
+
+    mutating func parse(_ json: JSONValue) throws -> Style {
+        guard let members = json.objectMembers else {
+            throw StyleIssue("", "expected the style to be an object, got \(json.kindName)")
+        }
+        guard let version = json["version"] else {
+            throw StyleIssue("version", "required property missing, expected 8")
+        }
+        guard version == .number(8) else { throw StyleIssue("version", "expected 8, got \(version.abbreviated)") }
+
+        let name = try optionalString(json["name"], at: "name")
+        var center: Point?
+        if let value = json["center"] {
+            guard case .array(let items) = value, items.count == 2,
+                  case .number(let lon) = items[0], case .number(let lat) = items[1] else {
+                throw StyleIssue("center", "expected [longitude, latitude], got \(value.abbreviated)")
+            }
+            center = Point(x: lon, y: lat)
+        }
+        let zoom = try optionalNumber(json["zoom"], at: "zoom")
+
+        guard let sourcesJSON = json["sources"] else {
+            throw StyleIssue("sources", "required property missing, expected object")
+        }
+        guard let sourceMembers = sourcesJSON.objectMembers else {
+            throw StyleIssue("sources", "expected object, got \(sourcesJSON.abbreviated)")
+        }
+        var sources: [String: StyleSource] = [:]
+        for member in sourceMembers {
+            sources[member.key] = try parseSource(member.value, id: member.key, at: "sources".jsonMember(member.key))
+        }
+
+        guard let layersJSON = json["layers"] else {
+            throw StyleIssue("layers", "required property missing, expected array")
+        }
+        guard case .array(let layerItems) = layersJSON else {
+            throw StyleIssue("layers", "expected array, got \(layersJSON.abbreviated)")
+        }
+        var layers: [StyleLayer] = []
+        var ids: Set<String> = []
+        for (index, item) in layerItems.enumerated() {
+            let path = "layers".jsonElement(index)
+            let layer = try parseLayer(item, at: path, sources: sources)
+            guard ids.insert(layer.id).inserted else {
+                throw StyleIssue(path.jsonMember("id"), "duplicate layer id \(JSONValue.quote(layer.id))")
+            }
+            layers.append(layer)
+        }
+
+        for member in members where !["version", "name", "metadata", "center", "zoom", "sources", "layers"].contains(member.key)
+            && !StyleParser.ignoredRootKeys.contains(member.key) {
+            warn(member.key, "unknown property, ignored")
+        }
+        return Style(name: name, metadata: json["metadata"], center: center, zoom: zoom, sources: sources,
+                     layers: layers, warnings: warnings)
+    }
+
+    private mutating func warn(_ path: String, _ message: String) {
+        warnings.append("\(file): \(path): \(message)")
+    }
+
+    private func optionalString(_ json: JSONValue?, at path: String) throws -> String? {
+        guard let json else { return nil }
+        guard case .string(let s) = json else { throw StyleIssue(path, "expected string, got \(json.abbreviated)") }
+        return s
+    }
+
+    private func optionalNumber(_ json: JSONValue?, at path: String, range: ClosedRange<Double>? = nil) throws -> Double? {
+        guard let json else { return nil }
+        guard case .number(let n) = json else { throw StyleIssue(path, "expected number, got \(json.abbreviated)") }
+        if let range, !range.contains(n) {
+            throw StyleIssue(path, "expected number between \(JSONValue.format(number: range.lowerBound)) and \(JSONValue.format(number: range.upperBound)), got \(json.abbreviated)")
+        }
+        return n
+    }
+
+    private mutating func parseSource(_ json: JSONValue, id: String, at path: String) throws -> StyleSource {
+        guard case .object = json else { throw StyleIssue(path, "expected object, got \(json.abbreviated)") }
+        guard let typeJSON = json["type"] else {
+            throw StyleIssue(path.jsonMember("type"), "required property missing, expected one of vector, geojson")
+        }
+        guard case .string(let typeName) = typeJSON, let type = StyleSourceType(rawValue: typeName) else {
+            throw StyleIssue(path.jsonMember("type"), "expected one of vector, geojson, got \(typeJSON.abbreviated)")
+        }
+        let pathKey = type == .geojson && json["url"] == nil ? "data" : "url"
+        guard let locationJSON = json[pathKey] else {
+            let wanted = type == .geojson ? "\"data\" or \"url\"" : "\"url\""
+            throw StyleIssue(path.jsonMember(pathKey), "required property missing, expected \(wanted) with a file path")
+        }
+        guard case .string(var location) = locationJSON else {
+            throw StyleIssue(path.jsonMember(pathKey), "expected a file path string, got \(locationJSON.abbreviated)")
+        }
+        let written = location
+        if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
+        if location.contains("://") || location.isEmpty {
+            throw StyleIssue(path.jsonMember(pathKey), "expected a local file path, got \(locationJSON.abbreviated)")
+        }
+        let crs = try optionalString(json["crs"], at: path.jsonMember("crs")).map(CRSDefinition.init(parsing:))
+        let attribution = try optionalString(json["attribution"], at: path.jsonMember("attribution"))
+        let minzoom = try optionalNumber(json["minzoom"], at: path.jsonMember("minzoom"), range: 0...24) ?? 0
+        let maxzoom = try optionalNumber(json["maxzoom"], at: path.jsonMember("maxzoom"), range: 0...24)
+            ?? (type == .geojson ? 18 : 22)
+        if minzoom > maxzoom { throw StyleIssue(path.jsonMember("minzoom"), "expected minzoom <= maxzoom") }
+        return StyleSource(id: id, type: type, path: written,
+                           resolvedPath: StyleSource.resolve(location, relativeToStyleFile: file),
+                           crs: crs, attribution: attribution, minzoom: minzoom, maxzoom: maxzoom)
+    }
+
+    private mutating func parseLayer(_ json: JSONValue, at path: String, sources: [String: StyleSource]) throws -> StyleLayer {
+        guard let members = json.objectMembers else { throw StyleIssue(path, "expected object, got \(json.abbreviated)") }
+        guard let idJSON = json["id"] else { throw StyleIssue(path.jsonMember("id"), "required property missing, expected string") }
+        guard case .string(let id) = idJSON else { throw StyleIssue(path.jsonMember("id"), "expected string, got \(idJSON.abbreviated)") }
+        if json["ref"] != nil { throw StyleIssue(path.jsonMember("ref"), "layer references are not supported") }
+        let allowedTypes = StyleLayerType.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let typeJSON = json["type"] else {
+            throw StyleIssue(path.jsonMember("type"), "required property missing, expected one of \(allowedTypes)")
+        }
+        guard case .string(let typeName) = typeJSON, let type = StyleLayerType(rawValue: typeName) else {
+            throw StyleIssue(path.jsonMember("type"), "expected one of \(allowedTypes), got \(typeJSON.abbreviated)")
+        }
+
+        var source: String?
+        var sourceLayer: String?
+        var filter: Filter?
+        if type != .background {
+            guard let sourceJSON = json["source"] else {
+                throw StyleIssue(path.jsonMember("source"), "required property missing, expected a source id")
+            }
+            guard case .string(let sourceID) = sourceJSON else {
+                throw StyleIssue(path.jsonMember("source"), "expected string, got \(sourceJSON.abbreviated)")
+            }
+            guard sources[sourceID] != nil else {
+                throw StyleIssue(path.jsonMember("source"), "unknown source \(JSONValue.quote(sourceID))")
+            }
+            source = sourceID
+            sourceLayer = try optionalString(json["source-layer"], at: path.jsonMember("source-layer"))
+            if let filterJSON = json["filter"] {
+                filter = try Filter.parse(filterJSON, at: path.jsonMember("filter"))
+            }
+        } else {
+            for key in ["source", "source-layer", "filter"] where json[key] != nil {
+                warn(path.jsonMember(key), "not used by background layers, ignored")
+            }
+        }
+        let minzoom = try optionalNumber(json["minzoom"], at: path.jsonMember("minzoom"), range: 0...24)
+        let maxzoom = try optionalNumber(json["maxzoom"], at: path.jsonMember("maxzoom"), range: 0...24)
+
+        let paint = try PropertyReader(json["paint"], at: path.jsonMember("paint"))
+        let layout = try PropertyReader(json["layout"], at: path.jsonMember("layout"))
+        var isVisible = true
+        if let visibility = layout.raw("visibility") {
+            guard case .string(let value) = visibility, value == "visible" || value == "none" else {
+                throw StyleIssue(layout.path.jsonMember("visibility"), "expected one of visible, none, got \(visibility.abbreviated)")
+            }
+            isVisible = value == "visible"
+        }
+
+        var background: BackgroundProperties?
+        var fill: FillProperties?
+        var line: LineProperties?
+        var circle: CircleProperties?
+        var symbol: SymbolProperties?
+        switch type {
+        case .background: background = try BackgroundProperties(paint: paint, layout: layout)
+        case .fill: fill = try FillProperties(paint: paint, layout: layout)
+        case .line: line = try LineProperties(paint: paint, layout: layout)
+        case .circle: circle = try CircleProperties(paint: paint, layout: layout)
+        case .symbol: symbol = try SymbolProperties(paint: paint, layout: layout)
+        }
+        for unused in paint.unusedPaths + layout.unusedPaths {
+            warn(unused, "unknown or unsupported property, ignored")
+        }
+        for member in members where !StyleParser.layerKeys.contains(member.key) && member.key != "ref" {
+            warn(path.jsonMember(member.key), "unknown property, ignored")
+        }
+        let requiredAttributes = (filter?.attributeKeys ?? []).union(paint.attributeKeys).union(layout.attributeKeys)
+        return StyleLayer(id: id, type: type, source: source, sourceLayer: sourceLayer, minzoom: minzoom,
+                          maxzoom: maxzoom, isVisible: isVisible, filter: filter, background: background, fill: fill,
+                          line: line, circle: circle, symbol: symbol, requiredAttributes: requiredAttributes,
+                          metadata: json["metadata"])
+    }
+}

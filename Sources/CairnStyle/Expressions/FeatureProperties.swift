@@ -1,0 +1,18 @@
+/// `["properties"]`: all attributes of the feature as an object.
+struct FeatureProperties: StyleExpression {
+    var type: ExpressionType { .object }
+    var children: [any StyleExpression] { [] }
+
+    func collectDependencies(into dependencies: inout ExpressionDependencies) {
+        dependencies.usesFeature = true
+    }
+
+    func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
+        .object(context.properties.mapValues(ExpressionValue.init))
+    }
+
+    static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {
+        try call.expectArguments(0...0)
+        return FeatureProperties()
+    }
+}

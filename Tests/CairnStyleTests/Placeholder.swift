@@ -1,1 +1,0 @@
-// Placeholder: tests of this module are being written.
