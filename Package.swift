@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
     ],
     targets: [
         // C libraries, each behind one system library target found with pkg-config.
@@ -56,7 +57,11 @@ let package = Package(
         // The only module that imports Hummingbird.
         .target(
             name: "CairnServer",
-            dependencies: ["CairnEngine", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "CairnEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The only module that imports ArgumentParser.
@@ -67,12 +72,12 @@ let package = Package(
         ),
 
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
             dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -17,8 +17,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Area as W,S,E,N in degrees.")
     var bbox: String
 
-    @Option(help: "How many times to render the whole set; the median is reported.")
-    var repeat: Int = 3
+    @Option(name: .customLong("repeat"), help: "How many times to render the whole set; the median is reported.")
+    var repetitions: Int = 3
 
     @Option(help: "Metatile size for the metatile pass.")
     var metatile: Int = 4
@@ -50,7 +50,7 @@ struct BenchCommand: AsyncParsableCommand {
         var metaRates: [Double] = []
         var perTile: [Double] = []
         var bytes = 0
-        for _ in 0..<max(1, self.repeat) {
+        for _ in 0..<max(1, repetitions) {
             var total: Duration = .zero
             bytes = 0
             for tile in tiles {
@@ -79,7 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
             "metatile_tiles_per_second": median(metaRates),
             "ms_per_tile_median": median(perTile),
             "bytes": bytes,
-            "repeat": self.repeat,
+            "repeat": repetitions,
             "scale": scale,
         ]
         print(String(format: "cairn: %d tiles, %.0f tiles/s single, %.0f tiles/s with %dx%d metatiles (%d tiles), %.2f ms/tile median, %d bytes",

@@ -28,8 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, error) in failures.sorted(by: { $0.key < $1.key }) {
             logger.error("map \(name) is unavailable: \(error)")
         }
+        let (mapCount, host, startLogger) = (configuration.maps.count, configuration.host, logger)
         let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger) { port in
-            logger.info("Cairn is serving \(configuration.maps.count) map(s) at http://\(configuration.host):\(port)/")
+            startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
         try await app.runService()
         try await engine.shutdown()

@@ -26,6 +26,7 @@ public func buildApplication(
 public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestLimitsMiddleware())
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
     return router

@@ -1,5 +1,6 @@
 import CairnEngine
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The one place where errors become HTTP responses. Bodies are short JSON with no paths,

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnEngine
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// The map listing, viewer pages, TileJSON and health.
@@ -12,7 +13,6 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/") { _, _ in try await index() }
         router.get("/maps") { request, _ in try await mapList(request) }
         router.get("/maps/:map") { request, context in try await viewer(request, context) }
-        router.get("/maps/:map/") { request, context in try await viewer(request, context) }
         router.get("/maps/:map/tiles.json") { request, context in try await tileJSON(request, context) }
         router.get("/health") { _, _ in try await health() }
     }
@@ -95,7 +95,7 @@ struct MapController<Context: RequestContext>: Sendable {
     /// Scheme and host for absolute URLs in TileJSON. A Host header that is not a plain
     /// host[:port] is ignored, so nothing a client sends can inject text into documents.
     func baseURL(_ request: Request) -> String {
-        let host = request.headers[.host] ?? ""
+        let host = request.head.authority ?? ""
         let safe = !host.isEmpty && host.count <= 255 && host.utf8.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x2D || c == 0x3A || c == 0x5B || c == 0x5D
         }

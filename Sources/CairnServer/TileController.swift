@@ -1,6 +1,7 @@
 import CairnCore
 import CairnEngine
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// `GET /maps/{map}/{z}/{x}/{y}[@2x].png`

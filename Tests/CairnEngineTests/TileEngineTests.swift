@@ -1,5 +1,5 @@
 import CairnCore
-import CairnRender
+import CairnPNG
 import Foundation
 import Testing
 @testable import CairnEngine

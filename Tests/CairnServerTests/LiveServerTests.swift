@@ -41,12 +41,29 @@ struct LiveServerTests {
             }
             let headerFlood = try curlStatus(base + "/maps/mini/0/0/0.png", extra: ["-H", "X-Big: " + String(repeating: "b", count: 60_000)])
             #expect(headerFlood != 0)
+            // The Host header is echoed into TileJSON only when it is a plain host[:port].
+            let good = try curlBody(base + "/maps/mini/tiles.json", extra: ["-H", "Host: tiles.example:8080"])
+            #expect(good.contains("http://tiles.example:8080/maps/mini/{z}/{x}/{y}.png"))
+            let evil = try curlBody(base + "/maps/mini/tiles.json", extra: ["-H", "Host: evil\"><script>x"])
+            #expect(!evil.contains("<script>"))
             // Still up, and still right.
             #expect(try curlStatus(base + "/maps/mini/13/6523/3610.png") == 200)
             #expect(try curlStatus(base + "/health") == 200)
             _ = client
         }
         try await engine.shutdown()
+    }
+
+    func curlBody(_ url: String, extra: [String] = []) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = ["-s", "--max-time", "10"] + extra + [url]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(data: data, encoding: .utf8) ?? ""
     }
 
     /// The HTTP status curl sees (0 when the connection fails).

@@ -1,4 +1,5 @@
 import CairnEngine
+import CairnServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -32,7 +32,7 @@ public struct LoadedMap: Sendable {
     public var center: (longitude: Double, latitude: Double, zoom: Int) {
         let zoomFromStyle = style.zoom.map { Int($0.rounded()) + 1 }
         let zoom = max(configuration.minZoom, min(configuration.maxZoom, zoomFromStyle ?? 12))
-        if let c = style.center, c.count == 2 { return (c[0], c[1], zoom) }
+        if let c = style.center { return (c.x, c.y, zoom) }
         let mid = geographicBounds.center
         return (mid.x, mid.y, zoom)
     }

@@ -80,19 +80,15 @@ public final class TileEngine: Sendable {
     func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore) async throws -> [TileCoordinate: TileResult] {
         let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
         let key = "\(map.name)@\(scale)/\(map.fingerprint)/\(metatile)"
-        let pool = threadPool
-        let counter = renderCounter
-        let queued = queuedRenders
-        let limit = maxQueuedRenders
         let logger = self.logger
         return try await inflight.value(for: key) {
-            if queued.wrappingAdd(1, ordering: .relaxed).newValue > limit {
-                queued.wrappingSubtract(1, ordering: .relaxed)
+            if self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue > self.maxQueuedRenders {
+                self.queuedRenders.wrappingSubtract(1, ordering: .relaxed)
                 throw EngineError(.overloaded, "too many tiles are being rendered; try again shortly")
             }
-            defer { queued.wrappingSubtract(1, ordering: .relaxed) }
-            counter.wrappingAdd(1, ordering: .relaxed)
-            return try await pool.runIfActive {
+            defer { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) }
+            self.renderCounter.wrappingAdd(1, ordering: .relaxed)
+            return try await self.threadPool.runIfActive {
                 let pngs: [TileCoordinate: [UInt8]]
                 do {
                     pngs = try MapRenderer.render(map, metatile: metatile, scale: scale)
