@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
             dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
