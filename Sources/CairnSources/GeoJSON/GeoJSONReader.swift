@@ -35,15 +35,8 @@ public struct GeoJSONReader: LayerReader, Sendable {
 
     /// Checks that `path` is a readable file; parsing happens in ``read(_:)``.
     public init(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw SourceError(.notFound, path: path, "no such file")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw SourceError(.notFound, path: path, "file is not readable")
-        }
+        self.layerName = try SingleLayerFile.open(path)
         self.path = path
-        self.layerName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
     /// The single layer, named after the file.
@@ -51,9 +44,7 @@ public struct GeoJSONReader: LayerReader, Sendable {
 
     /// Parses the file and returns its features in the declared (or RFC 7946 default) CRS.
     public func read(_ query: LayerQuery) throws -> LayerData {
-        if let layer = query.layer, layer != layerName {
-            throw SourceError(.unknownLayer, path: path, "no layer \"\(layer)\"; the only layer is \"\(layerName)\"")
-        }
+        try SingleLayerFile.check(query, layerName: layerName, path: path)
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)

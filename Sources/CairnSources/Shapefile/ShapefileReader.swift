@@ -33,12 +33,8 @@ public struct ShapefileReader: LayerReader, Sendable {
 
     /// Checks that `path` (the .shp) exists; the files are read in ``read(_:)``.
     public init(path: String) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw SourceError(.notFound, path: path, "no such file")
-        }
+        self.layerName = try SingleLayerFile.open(path)
         self.path = path
-        self.layerName = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     }
 
     /// The single layer, named after the file.
@@ -46,9 +42,7 @@ public struct ShapefileReader: LayerReader, Sendable {
 
     /// Reads the .shp with its sidecar files; see the type's documentation for the mapping.
     public func read(_ query: LayerQuery) throws -> LayerData {
-        if let layer = query.layer, layer != layerName {
-            throw SourceError(.unknownLayer, path: path, "no layer \"\(layer)\"; the only layer is \"\(layerName)\"")
-        }
+        try SingleLayerFile.check(query, layerName: layerName, path: path)
         let shpData = try load(path)
         let shxPath = sidecar("shx")
         let shxData = try shxPath.map(load)
