@@ -2,12 +2,14 @@
 public struct MBTilesError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
-            case invalidTile, notACache, database
+            case invalidTile, invalidETag, notACache, database
         }
         private let wrapped: Wrapped
         /// A tile address outside the zoom's 2^z by 2^z grid.
         public static var invalidTile: Self { .init(wrapped: .invalidTile) }
-        /// The file is an MBTiles or SQLite file this cache did not create.
+        /// An ETag that cannot name an image: empty, or with quotes inside.
+        public static var invalidETag: Self { .init(wrapped: .invalidETag) }
+        /// The file is an MBTiles or SQLite file this cache did not create (or an older Cairn layout).
         public static var notACache: Self { .init(wrapped: .notACache) }
         /// SQLite failed (I/O, full disk, a lock held past the busy timeout).
         public static var database: Self { .init(wrapped: .database) }

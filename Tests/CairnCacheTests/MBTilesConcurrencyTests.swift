@@ -31,7 +31,7 @@ struct MBTilesConcurrencyTests {
         #expect(failures.messages.isEmpty)
         #expect(stores[0].count() == threads * batches * perBatch)
         #expect(stores[1].count() == threads * batches * perBatch)
-        #expect(try stores[1].tile(TileCoordinate(z: 12, x: 7, y: 199))?.etag == "7-19-9")
+        #expect(try stores[1].tile(TileCoordinate(z: 12, x: 7, y: 199))?.etag == "\"7-19-9\"")
     }
 
     @Test func storesWaitForAnotherProcessHoldingTheWriteLock() throws {
@@ -46,7 +46,8 @@ struct MBTilesConcurrencyTests {
         let script = """
             .timeout 5000
             BEGIN IMMEDIATE;
-            INSERT INTO cairn_tiles VALUES (3, 0, 0, x'00', 'cli', 'f', 0);
+            INSERT INTO images VALUES ('cli', x'00');
+            INSERT INTO map VALUES (3, 0, 0, 'cli', 'f', 0, 0);
             .output \(marker)
             SELECT 'locked';
             .output stdout
@@ -72,6 +73,37 @@ struct MBTilesConcurrencyTests {
         holder.waitUntilExit()
         #expect(holder.terminationStatus == 0)
         #expect(store.count() == 2)
+    }
+}
+
+extension MBTilesConcurrencyTests {
+    /// `cairn serve` and `cairn seed` as two processes: the other one holds the write lock for a
+    /// second; this store's write waits and succeeds, and its reads never wait at all (WAL).
+    @Test func writeWaitsForASecondLongLockAndReadsDoNot() throws {
+        let path = try Support.temporaryFile()
+        let store = try MBTilesStore(path: path, metadata: Support.metadata)
+        let before = TileCoordinate(z: 3, x: 5, y: 5)
+        try store.store([(before, [5], etag: "before")], fingerprint: "f")
+        let marker = (path as NSString).deletingLastPathComponent + "/python-locked.txt"
+        let holder = try Support.startPython("hold_lock.py", [path, marker, "1.0"])
+        Support.waitForFile(marker)
+        let clock = ContinuousClock()
+        let readTime = try clock.measure {
+            #expect(try store.tile(before, matching: "f")?.data == [5])
+            #expect(try store.existingTiles([before], matching: "f") == [before])
+            _ = try store.statistics()
+        }
+        #expect(readTime < .milliseconds(300))
+        let writeTime = try clock.measure {
+            try store.store([(TileCoordinate(z: 3, x: 1, y: 1), [1], etag: "swift")], fingerprint: "f")
+            try store.markStale([before])
+        }
+        #expect(writeTime > .milliseconds(500))
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+        #expect(try store.tile(TileCoordinate(z: 3, x: 0, y: 7))?.data == [1])  // python's TMS row 0
+        #expect(store.count() == 3)
+        #expect(store.staleCount() == 1)
     }
 }
 

@@ -15,7 +15,8 @@ struct MBTilesStoreTests {
         for (coordinate, data) in Support.fixtureTiles {
             let cached = try #require(try store.tile(coordinate))
             #expect(cached.data == data)
-            #expect(cached.etag == "etag-\(coordinate.x)-\(coordinate.y)")
+            #expect(cached.etag == "\"etag-\(coordinate.x)-\(coordinate.y)\"")  // returned in its quoted HTTP form
+            #expect(!cached.isStale)
             #expect(cached.fingerprint == "v1")
         }
         #expect(try store.tile(TileCoordinate(z: 10, x: 0, y: 0)) == nil)
@@ -51,7 +52,7 @@ struct MBTilesStoreTests {
         #expect(try store.tile(coordinate, matching: "style-2") == nil)
         try store.store([(coordinate, [1, 2, 3], etag: "b")], fingerprint: "style-2")
         #expect(try store.tile(coordinate, matching: "style-1") == nil)
-        #expect(try store.tile(coordinate, matching: "style-2") == CachedTile(data: [1, 2, 3], etag: "b", fingerprint: "style-2"))
+        #expect(try store.tile(coordinate, matching: "style-2") == CachedTile(data: [1, 2, 3], etag: "\"b\"", fingerprint: "style-2"))
         #expect(store.count() == 1)
     }
 
@@ -128,5 +129,39 @@ struct MBTilesStoreTests {
             "CREATE TABLE tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB)")
         let error = try #require(throws: MBTilesError.self) { try MBTilesStore(path: path, metadata: Support.metadata) }
         #expect(error.code == .notACache)
+    }
+
+    @Test func refusesTheEarlierSingleTableLayout() throws {
+        let path = try Support.temporaryFile()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try SQLiteConnection(path: path, flags: .readWriteCreate).execute("""
+            CREATE TABLE cairn_tiles (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_data BLOB,
+                etag TEXT, fingerprint TEXT, created_at INTEGER);
+            CREATE VIEW tiles AS SELECT zoom_level, tile_column, tile_row, tile_data FROM cairn_tiles;
+            """)
+        let error = try #require(throws: MBTilesError.self) { try MBTilesStore(path: path, metadata: Support.metadata) }
+        #expect(error.code == .notACache)
+        #expect(error.message.contains("cairn_tiles"))
+    }
+
+    @Test func refusesAForeignMapImagesFile() throws {
+        let path = try Support.temporaryFile()
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try SQLiteConnection(path: path, flags: .readWriteCreate).execute("""
+            CREATE TABLE map (zoom_level INTEGER, tile_column INTEGER, tile_row INTEGER, tile_id TEXT);
+            CREATE TABLE images (tile_data BLOB, tile_id TEXT);
+            """)
+        let error = try #require(throws: MBTilesError.self) { try MBTilesStore(path: path, metadata: Support.metadata) }
+        #expect(error.code == .notACache)
+    }
+
+    @Test(arguments: ["", "\"\"", "a\"b"])
+    func rejectsETagsThatCannotNameAnImage(etag: String) throws {
+        let store = try MBTilesStore(path: try Support.temporaryFile(), metadata: Support.metadata)
+        let error = try #require(throws: MBTilesError.self) {
+            try store.store([(TileCoordinate(z: 1, x: 0, y: 0), [1], etag: etag)], fingerprint: "f")
+        }
+        #expect(error.code == .invalidETag)
+        #expect(store.count() == 0)
     }
 }

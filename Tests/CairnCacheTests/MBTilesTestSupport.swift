@@ -1,4 +1,5 @@
 import CairnCore
+import CairnSQLite
 import Foundation
 @testable import CairnCache
 
@@ -23,6 +24,48 @@ enum MBTilesTestSupport {
     static func temporaryFile(_ name: String = "cache.mbtiles") throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-mbtiles-\(UUID().uuidString)")
         return folder.appendingPathComponent("nested").appendingPathComponent(name).path
+    }
+
+    /// Rows of `sql` read through a separate connection, each row's columns joined by "|".
+    static func rows(_ path: String, _ sql: String) throws -> [String] {
+        let db = try SQLiteConnection(path: path, busyTimeoutMilliseconds: 5000)
+        let statement = try db.prepare(sql)
+        var rows: [String] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.string($0) ?? "NULL" }.joined(separator: "|"))
+        }
+        return rows
+    }
+
+    /// Image rows no tile uses, and tile rows whose image is missing.
+    static func danglingRows(_ path: String) throws -> (orphanImages: Int, tilesWithoutImage: Int) {
+        let orphans = try rows(path, "SELECT count(*) FROM images WHERE tile_id NOT IN (SELECT tile_id FROM map)")
+        let missing = try rows(path, "SELECT count(*) FROM map WHERE tile_id NOT IN (SELECT tile_id FROM images)")
+        return (Int(orphans[0]) ?? -1, Int(missing[0]) ?? -1)
+    }
+
+    /// Starts Fixtures/`script` with /usr/bin/python3 (python3 on PATH when that is missing).
+    static func startPython(_ script: String, _ arguments: [String], output: Pipe? = nil) throws -> Process {
+        let process = Process()
+        let system = "/usr/bin/python3"
+        if FileManager.default.isExecutableFile(atPath: system) {
+            process.executableURL = URL(fileURLWithPath: system)
+            process.arguments = [fixtures.appendingPathComponent(script).path] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", fixtures.appendingPathComponent(script).path] + arguments
+        }
+        process.standardOutput = output ?? FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Waits until `path` exists, at most `seconds`.
+    static func waitForFile(_ path: String, seconds: Double = 10) {
+        let giveUp = Date().addingTimeInterval(seconds)
+        while !FileManager.default.fileExists(atPath: path), Date() < giveUp {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
     }
 
     /// Runs a command found on PATH; returns its exit status and standard output.
