@@ -5,15 +5,24 @@ import Foundation
 import Logging
 
 struct SeedCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "seed", abstract: "Pre-render tiles into the cache.")
+    static let configuration = CommandConfiguration(
+        commandName: "seed",
+        abstract: "Pre-render tiles into the cache.",
+        discussion: """
+        Renders every metatile with tiles touching the area, skipping tiles already cached from the current \
+        style and data. Safe to interrupt at any moment (even kill -9): run the same command again and it \
+        renders only what is missing. Exit status 0 only when every tile of the area is in the cache; 1 when \
+        tiles failed (see --retry-failed); 3 when --max-duration stopped the run early.
+        """
+    )
+
+    enum ProgressStyle: String, ExpressibleByArgument { case bar, json, none }
 
     @OptionGroup var selection: MapSelection
+    @OptionGroup var area: AreaOptions
 
-    @Option(help: "Zoom levels, e.g. 10-14.")
+    @Option(help: "Zoom levels, e.g. 10-16.")
     var zoom: String
-
-    @Option(help: "Area as W,S,E,N in degrees (default: the map's data extent).")
-    var bbox: String?
 
     @Option(help: "1 for 256 px tiles, 2 for @2x.")
     var scale: Int = 1
@@ -21,52 +30,119 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Write the tiles into this MBTiles file instead of the map's cache file.")
     var mbtiles: String?
 
+    @Flag(help: "Print how many tiles and metatiles each zoom would take, and stop.")
+    var dryRun = false
+
+    @Flag(help: "Only re-render cached tiles that are stale (expired, or from an older style or data version).")
+    var staleOnly = false
+
+    @Flag(help: "Only re-render the tiles earlier runs recorded as failed.")
+    var retryFailed = false
+
+    @Option(help: "Stop starting new metatiles after this long (e.g. 30m, 2h); run again to continue.")
+    var maxDuration: String?
+
+    @Option(help: "Concurrent renders (default: the number of cores).")
+    var workers: Int?
+
+    @Option(help: "bar (on a terminal), json (one object per line on stdout), or none.")
+    var progress: ProgressStyle?
+
+    func validate() throws {
+        guard scale == 1 || scale == 2 else { throw ValidationError("--scale: expected 1 or 2") }
+        if let workers, workers < 1 || workers > 256 { throw ValidationError("--workers: expected 1 to 256") }
+    }
+
     func run() async throws {
         let zooms = try parseZoomRange(zoom)
-        let area = try bbox.map(parseBoundingBox)
         let (configuration, name) = try selection.resolve()
+        let request = SeedRequest(zooms: zooms, area: try area.specification(), scale: scale, mbtilesPath: mbtiles,
+                                  staleOnly: staleOnly, retryFailed: retryFailed,
+                                  maxDuration: try maxDuration.map(parseDuration), workers: workers)
         var logger = Logger(label: "cairn")
         logger.logLevel = .warning
         let engine = TileEngine(configuration: configuration, logger: logger)
-        let start = ContinuousClock.now
-        let last = LastPrinted()
+        defer { Task { try? await engine.shutdown() } }
+
+        if dryRun {
+            let plan = try await engine.planSeed(map: name, request)
+            print("zoom  tiles  metatiles")
+            for level in plan.levels { print(String(format: "%4d %6d %10d", level.zoom, level.tiles, level.metatiles)) }
+            print(String(format: "all  %6d %10d", plan.totalTiles, plan.totalMetatiles))
+            return
+        }
+
+        let style = progress ?? (isatty(STDERR_FILENO) == 1 ? .bar : .none)
+        let printer = ProgressPrinter(style: style)
         let result: SeedProgress
         do {
-            result = try await engine.seed(map: name, SeedRequest(zooms: zooms, bbox: area, scale: scale, mbtilesPath: mbtiles)) { p in
-                if last.shouldPrint(p.doneTiles == p.totalTiles) {
-                    FileHandle.standardError.write(Data("\r\(p.doneTiles)/\(p.totalTiles) tiles (\(p.renderedTiles) rendered, \(p.cachedTiles) already cached)".utf8))
-                }
-            }
+            result = try await engine.seed(map: name, request) { printer.report($0) }
         } catch {
-            try await engine.shutdown()
             throw CommandFailure(message: "\(error)")
         }
-        try await engine.shutdown()
-        let seconds = (ContinuousClock.now - start).seconds
-        print("\nseeded \(result.totalTiles) tiles: \(result.renderedTiles) rendered, \(result.cachedTiles) already cached, \(result.failedMetatiles) metatiles failed, \(String(format: "%.1f", seconds)) s")
-        if result.failedMetatiles > 0 { throw ExitCode.failure }
+        printer.finish(result)
+        if result.failedTiles > 0 {
+            throw CommandFailure(message: "\(result.failedTiles) tiles failed; run again with --retry-failed to re-render just those")
+        }
+        if result.stoppedEarly { throw ExitCode(3) }
     }
 }
 
-/// Throttles progress output to a few lines a second.
-final class LastPrinted: @unchecked Sendable {
-    // Guarded by `lock`: progress callbacks arrive from several tasks.
+/// Progress on a terminal (a bar, redrawn in place) or as JSON lines for scripts.
+final class ProgressPrinter: @unchecked Sendable {
+    // Guarded by `lock`: reports arrive from the seeding task.
     private let lock = NSLock()
-    private var last = ContinuousClock.now - .seconds(1)
+    private let style: SeedCommand.ProgressStyle
+    private var lastPrint = ContinuousClock.now - .seconds(1)
 
-    func shouldPrint(_ force: Bool) -> Bool {
+    init(style: SeedCommand.ProgressStyle) { self.style = style }
+
+    func report(_ p: SeedProgress) {
         lock.lock(); defer { lock.unlock() }
         let now = ContinuousClock.now
-        if force || now - last > .milliseconds(200) { last = now; return true }
-        return false
+        guard now - lastPrint > .milliseconds(style == .json ? 1000 : 200) || p.doneTiles == p.totalTiles else { return }
+        lastPrint = now
+        switch style {
+        case .none: return
+        case .json: print(Self.json(p, event: "progress"))
+        case .bar:
+            let width = 30
+            let fraction = p.totalTiles == 0 ? 1 : Double(p.doneTiles) / Double(p.totalTiles)
+            let filled = Int(fraction * Double(width))
+            let eta = p.etaSeconds.map(Self.clock) ?? "--:--"
+            let line = "\r[" + String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled) + "] "
+                + "\(p.doneTiles)/\(p.totalTiles) tiles  \(Int(p.tilesPerSecond)) tiles/s  ETA \(eta)  "
+            FileHandle.standardError.write(Data(line.utf8))
+        }
     }
-}
 
-func parseBoundingBox(_ text: String) throws -> BoundingBox {
-    let values = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-    guard values.count == 4, let w = values[0], let s = values[1], let e = values[2], let n = values[3],
-          w < e, s < n, w >= -180, e <= 180, s >= -90, n <= 90 else {
-        throw ValidationError("--bbox: expected W,S,E,N in degrees with W < E and S < N, got \"\(text)\"")
+    func finish(_ p: SeedProgress) {
+        lock.lock(); defer { lock.unlock() }
+        if style == .json {
+            print(Self.json(p, event: "summary"))
+            return
+        }
+        if style == .bar { FileHandle.standardError.write(Data("\n".utf8)) }
+        let megabytes = Double(p.bytes) / 1_048_576
+        print(String(format: "seeded %d tiles: %d rendered, %d already cached, %d blank, %d failed, %.1f MB, %.1f s%@",
+                     p.totalTiles, p.renderedTiles, p.cachedTiles, p.blankTiles, p.failedTiles, megabytes, p.elapsedSeconds,
+                     p.stoppedEarly ? " (stopped early; run again to continue)" : ""))
     }
-    return BoundingBox(minX: w, minY: s, maxX: e, maxY: n)
+
+    static func json(_ p: SeedProgress, event: String) -> String {
+        var object: [String: Any] = [
+            "event": event, "total": p.totalTiles, "metatiles": p.totalMetatiles, "done": p.doneTiles,
+            "rendered": p.renderedTiles, "cached": p.cachedTiles, "blank": p.blankTiles, "failed": p.failedTiles,
+            "bytes": p.bytes, "seconds": (p.elapsedSeconds * 1000).rounded() / 1000,
+            "tiles_per_second": p.tilesPerSecond.rounded(), "stopped_early": p.stoppedEarly,
+        ]
+        if let eta = p.etaSeconds { object["eta_seconds"] = eta.rounded() }
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let s = Int(seconds)
+        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+    }
 }

@@ -6,7 +6,7 @@ import CairnSQLite
 /// metadata(name, value)                                     -- MBTiles 1.3
 /// map(zoom_level, tile_column, tile_row,                    -- TMS rows
 ///     tile_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
-///     stale INTEGER NOT NULL DEFAULT 0, created_at INTEGER) -- seconds since 1970
+///     stale INTEGER NOT NULL DEFAULT 0, created_at INTEGER) -- milliseconds since 1970
 /// images(tile_id TEXT PRIMARY KEY, tile_data BLOB NOT NULL) -- each distinct image once
 /// VIEW tiles(zoom_level, tile_column, tile_row, tile_data)  -- map JOIN images, for readers
 /// cairn_failures(zoom_level, tile_column, tile_row,         -- TMS rows, like map

@@ -38,6 +38,18 @@ extension MBTilesStore {
         }
     }
 
+    /// Marks every tile rendered from another style or data version stale, in one UPDATE. Such
+    /// tiles are never served (``tile(_:matching:)`` wants the current fingerprint); marking them
+    /// lets `seed --stale-only` re-render exactly what the cache held. Returns how many went stale.
+    @discardableResult
+    public func markStale(notMatching fingerprint: String) throws -> Int {
+        try write {
+            try execute("UPDATE map SET stale = 1 WHERE fingerprint <> ?1 AND stale = 0") { statement in
+                try statement.bind(fingerprint, at: 1)
+            }
+        }
+    }
+
     /// Deletes `tiles` (XYZ) and the images only they used, in one transaction; returns how
     /// many cached tiles went.
     @discardableResult

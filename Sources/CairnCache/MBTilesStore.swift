@@ -226,7 +226,7 @@ public final class MBTilesStore: @unchecked Sendable {
     public func store(_ tiles: [(TileCoordinate, [UInt8], etag: String)], fingerprint: String, clearingFailures: Bool = true) throws {
         let rows = try tiles.map { try tmsRow($0.0) }
         let ids = try tiles.map { try tileID(etag: $0.etag, of: $0.0) }
-        let now = Int64(Date().timeIntervalSince1970)
+        let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
         try write {
             // Images verified in this transaction, so a batch of blank tiles compares once.
             var placed: [String: (id: String, data: [UInt8])] = [:]

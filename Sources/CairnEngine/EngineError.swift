@@ -23,10 +23,13 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// Safe to show to a client: never contains file system paths or secrets.
     public var message: String
+    /// What went wrong underneath, for logs and operators only (never sent to clients).
+    public var detail: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, detail: String? = nil) {
         self.code = code
         self.message = message
+        self.detail = detail
     }
 
     public var description: String { message }

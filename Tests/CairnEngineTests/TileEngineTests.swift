@@ -41,10 +41,10 @@ struct TileEngineTests {
         try await engine.shutdown()
     }
 
-    @Test func concurrentRequestsForOneColdTileRenderOnce() async throws {
+    @Test func hundredConcurrentRequestsForOneColdTileRenderOnce() async throws {
         let engine = makeEngine()
         let results = try await withThrowingTaskGroup(of: TileResult.self) { group in
-            for _ in 0..<40 { group.addTask { try await engine.tile(map: "mini", Self.centre, scale: 1) } }
+            for _ in 0..<100 { group.addTask { try await engine.tile(map: "mini", Self.centre, scale: 1) } }
             return try await group.reduce(into: [TileResult]()) { $0.append($1) }
         }
         #expect(engine.renderCount == 1)

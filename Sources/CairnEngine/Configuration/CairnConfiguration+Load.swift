@@ -117,7 +117,7 @@ private struct ConfigurationReader {
             problem(node, path, "expected a mapping with `name` and `style`")
             return nil
         }
-        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age"], at: path)
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale"], at: path)
         var ok = true
         var name = ""
         if let node = mapping["name"], let value = node.string {
@@ -168,6 +168,10 @@ private struct ConfigurationReader {
         if let node = mapping["max_age"] {
             if let value = node.int, value >= 0 { map.maxAgeSeconds = value }
             else { problem(node, path + ".max_age", "expected a number of seconds, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["serve_stale"] {
+            if let value = node.bool { map.serveStale = value }
+            else { problem(node, path + ".serve_stale", "expected true or false, got \(describe(node))"); ok = false }
         }
         return ok ? map : nil
     }

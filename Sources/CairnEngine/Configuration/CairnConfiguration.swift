@@ -36,9 +36,12 @@ public struct MapConfiguration: Sendable {
     public var scales: [Int]
     /// Cache-Control max-age for tiles, in seconds.
     public var maxAgeSeconds: Int
+    /// Answer with an expired (stale) tile at once and re-render it in the background,
+    /// instead of making the client wait for the render.
+    public var serveStale: Bool
 
-    public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 4,
-                minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600) {
+    public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 8,
+                minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600, serveStale: Bool = false) {
         self.name = name
         self.stylePath = stylePath
         self.title = title
@@ -48,6 +51,7 @@ public struct MapConfiguration: Sendable {
         self.maxZoom = maxZoom
         self.scales = scales
         self.maxAgeSeconds = maxAgeSeconds
+        self.serveStale = serveStale
     }
 
     /// Whether `name` is an acceptable map name (also what URLs are checked against).

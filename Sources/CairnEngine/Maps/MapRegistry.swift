@@ -18,14 +18,11 @@ actor MapRegistry {
     private let threadPool: NIOThreadPool
     private let logger: Logger
     private let checkInterval: Duration
-    private let onLoad: @Sendable (LoadedMap) throws -> Void
 
-    init(configuration: CairnConfiguration, threadPool: NIOThreadPool, logger: Logger, checkInterval: Duration = .seconds(1),
-         onLoad: @escaping @Sendable (LoadedMap) throws -> Void) {
+    init(configuration: CairnConfiguration, threadPool: NIOThreadPool, logger: Logger, checkInterval: Duration = .seconds(1)) {
         self.threadPool = threadPool
         self.logger = logger
         self.checkInterval = checkInterval
-        self.onLoad = onLoad
         let now = ContinuousClock.now
         for map in configuration.maps {
             entries[map.name] = Entry(configuration: map, map: nil, error: nil, lastChecked: now)
@@ -67,11 +64,8 @@ actor MapRegistry {
     private func startLoad(_ name: String) -> Task<LoadedMap, any Error> {
         let configuration = entries[name]!.configuration
         let pool = threadPool
-        let onLoad = self.onLoad
         let task = Task {
-            let map = try await pool.runIfActive { try MapLoader.load(configuration) }
-            try onLoad(map)
-            return map
+            try await pool.runIfActive { try MapLoader.load(configuration) }
         }
         entries[name]?.reload = task
         return task

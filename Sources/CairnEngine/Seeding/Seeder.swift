@@ -1,74 +1,154 @@
 import CairnCache
 import CairnCore
+import CairnProjection
+import CairnSources
 import Foundation
 
 extension TileEngine {
-    /// Renders every metatile of `map` that touches the request's area, skipping tiles
-    /// already cached under the current fingerprint, with one render per core.
+    /// The area in the map's grid CRS; nil means the map's data extent.
+    public func resolveArea(_ specification: AreaSpecification?, for map: LoadedMap) throws -> AreaOfInterest {
+        switch specification {
+        case nil:
+            return AreaOfInterest(box: try transformBoundingBox(map.geographicBounds, from: .wgs84, to: map.grid.crs))
+        case .box(let box, let crs)?:
+            return AreaOfInterest(box: try transformBoundingBox(box, from: crs, to: map.grid.crs))
+        case .polygons(let path, let layer)?:
+            let data = try SourceOpener.reader(for: path).read(LayerQuery(layer: layer, attributes: []))
+            guard let crs = data.crs else {
+                throw SourceError(.malformed, path: path, "the area layer declares no CRS")
+            }
+            let projected = try ProjectedLayer(name: data.name, features: data.features, from: crs, to: map.grid.crs)
+            var polygons: [[[Point]]] = []
+            for feature in projected.features {
+                if case .polygons(let p) = feature.geometry { polygons.append(contentsOf: p) }
+            }
+            guard !polygons.isEmpty else {
+                throw SourceError(.unsupportedGeometry, path: path, "layer \(data.name) has no polygons to use as an area")
+            }
+            return AreaOfInterest(polygons: polygons)
+        }
+    }
+
+    /// How many tiles and metatiles the request covers, zoom by zoom, before any work.
+    public func planSeed(map name: String, _ request: SeedRequest) async throws -> SeedPlan {
+        let map = try await self.map(named: name)
+        return try plan(map, request, store: try seedStore(for: map, request))
+    }
+
+    /// Renders every metatile with tiles touching the request's area, skipping tiles already cached
+    /// under the current fingerprint, one render per core, at a lower priority than interactive
+    /// requests. Each metatile's tiles are committed in one transaction, so a run killed at any
+    /// moment loses at most the metatiles in flight and the next run continues from there.
     public func seed(map name: String, _ request: SeedRequest, progress: @escaping @Sendable (SeedProgress) -> Void = { _ in }) async throws -> SeedProgress {
         let map = try await self.map(named: name)
-        let area: BoundingBox
-        if let bbox = request.bbox {
-            area = WebMercator.project(bbox)
-        } else {
-            area = WebMercator.project(map.geographicBounds)
-        }
-        let store: MBTilesStore
-        if let path = request.mbtilesPath {
-            store = try MBTilesStore(path: path, metadata: map.mbtilesMetadata(minZoom: request.zooms.lowerBound, maxZoom: request.zooms.upperBound))
-            _ = try store.removeTiles(notMatching: map.fingerprint)
-        } else {
-            store = try cacheFiles.store(for: map, scale: request.scale)
-        }
-
-        // Every metatile touching the area, zoom by zoom.
-        var metatiles: [(Metatile, [TileCoordinate])] = []
-        var total = 0
-        for z in request.zooms where z >= 0 && z <= map.grid.maxZoom {
-            guard let range = map.grid.tileRange(covering: area, at: z) else { continue }
-            var seen: Set<TileCoordinate> = []
-            for tile in range {
-                let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
-                if seen.insert(metatile.origin).inserted {
-                    let inArea = metatile.tiles.filter { t in
-                        t.x >= range.minX && t.x <= range.maxX && t.y >= range.minY && t.y <= range.maxY
-                    }
-                    metatiles.append((metatile, inArea))
-                }
-            }
-            total += range.count
-        }
-
-        var state = SeedProgress(totalTiles: total, doneTiles: 0, renderedTiles: 0, cachedTiles: 0, failedMetatiles: 0)
+        let store = try seedStore(for: map, request)
+        let plan = try plan(map, request, store: store)
+        let start = ContinuousClock.now
+        let deadline = request.maxDuration.map { start + $0 }
+        var state = SeedProgress(totalTiles: plan.totalTiles, totalMetatiles: plan.totalMetatiles)
         progress(state)
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        try await withThrowingTaskGroup(of: (Int, Int, Bool).self) { group in
-            var iterator = metatiles.makeIterator()
+        let workers = max(1, request.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+
+        try await withThrowingTaskGroup(of: MetatileOutcome.self) { group in
+            var iterator = plan.work.makeIterator()
             func addNext() -> Bool {
+                if Task.isCancelled { return false }
+                if let deadline, ContinuousClock.now >= deadline { state.stoppedEarly = true; return false }
                 guard let (metatile, wanted) = iterator.next() else { return false }
-                group.addTask {
-                    let missing = wanted.filter { (try? store.tile($0, matching: map.fingerprint)) == nil }
-                    if missing.isEmpty { return (wanted.count, 0, true) }
-                    do {
-                        _ = try await self.renderMetatile(containing: metatile.origin, of: map, scale: request.scale, store: store)
-                        return (wanted.count - missing.count, missing.count, true)
-                    } catch {
-                        self.logger.error("seeding a metatile failed", metadata: ["metatile": "\(metatile)", "error": "\(error)"])
-                        return (0, 0, false)
-                    }
-                }
+                group.addTask { await self.seed(metatile, wanted: wanted, of: map, scale: request.scale, store: store) }
                 return true
             }
             for _ in 0..<(workers * 2) where !addNext() { break }
-            while let (cached, rendered, ok) = try await group.next() {
-                state.cachedTiles += cached
-                state.renderedTiles += rendered
-                state.doneTiles += cached + rendered
-                if !ok { state.failedMetatiles += 1 }
+            while let outcome = try await group.next() {
+                state.cachedTiles += outcome.cached
+                state.renderedTiles += outcome.rendered
+                state.blankTiles += outcome.blank
+                state.failedTiles += outcome.failed
+                state.bytes += outcome.bytes
+                state.doneTiles += outcome.cached + outcome.rendered + outcome.failed
+                state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
                 progress(state)
                 _ = addNext()
             }
         }
+        if Task.isCancelled { state.stoppedEarly = true }
+        state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
+        store.checkpoint()
+        progress(state)
         return state
     }
+
+    private struct MetatileOutcome: Sendable {
+        var cached = 0, rendered = 0, blank = 0, failed = 0, bytes = 0
+    }
+
+    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of map: LoadedMap, scale: Int, store: MBTilesStore) async -> MetatileOutcome {
+        var outcome = MetatileOutcome()
+        let existing = (try? store.existingTiles(wanted, matching: map.fingerprint)) ?? []
+        let missing = wanted.filter { !existing.contains($0) }
+        outcome.cached = wanted.count - missing.count
+        guard !missing.isEmpty else { return outcome }
+        do {
+            let results = try await renderMetatile(containing: metatile.origin, of: map, scale: scale, store: store,
+                                                   storing: Set(missing), priority: .seeding)
+            for tile in missing {
+                guard let result = results[tile] else { continue }
+                outcome.rendered += 1
+                outcome.bytes += result.data.count
+                if result.data.count <= Self.blankTileMaximumBytes { outcome.blank += 1 }
+            }
+        } catch {
+            outcome.failed = missing.count
+            let reason = (error as? EngineError)?.detail ?? String(describing: error)
+            logger.error("seeding a metatile failed", metadata: ["metatile": "\(metatile)", "error": "\(reason)"])
+            try? store.recordFailures(missing.map { ($0, reason) })
+        }
+        return outcome
+    }
+
+    /// One-colour tiles are palette PNGs of about 100 bytes; anything drawn is far larger.
+    static var blankTileMaximumBytes: Int { 160 }
+
+    func seedStore(for map: LoadedMap, _ request: SeedRequest) throws -> MBTilesStore {
+        if let path = request.mbtilesPath {
+            return try MBTilesStore(path: path, metadata: map.mbtilesMetadata(minZoom: request.zooms.lowerBound, maxZoom: request.zooms.upperBound))
+        }
+        return try cacheFiles.store(for: map, scale: request.scale)
+    }
+
+    func plan(_ map: LoadedMap, _ request: SeedRequest, store: MBTilesStore) throws -> SeedPlan {
+        let zooms = max(request.zooms.lowerBound, map.configuration.minZoom)...min(request.zooms.upperBound, map.configuration.maxZoom, map.grid.maxZoom)
+        let area = try resolveArea(request.area, for: map)
+        var byZoom: [Int: [TileCoordinate]] = [:]
+        if request.staleOnly || request.retryFailed {
+            var listed: [TileCoordinate] = []
+            if request.staleOnly { listed += try store.staleTiles() }
+            if request.retryFailed { listed += try store.failures().map(\.tile) }
+            for tile in Set(listed) where zooms.contains(tile.z) && area.coverage(of: map.grid.bounds(of: tile)) != .outside {
+                byZoom[tile.z, default: []].append(tile)
+            }
+            for z in byZoom.keys { byZoom[z]?.sort { ($0.y, $0.x) < ($1.y, $1.x) } }
+        } else if zooms.lowerBound <= zooms.upperBound {
+            byZoom = area.tiles(in: map.grid, zooms: zooms)
+        }
+        var levels: [SeedPlan.Level] = []
+        var work: [(Metatile, [TileCoordinate])] = []
+        for z in byZoom.keys.sorted() {
+            guard let tiles = byZoom[z], !tiles.isEmpty else { continue }
+            var order: [TileCoordinate] = []
+            var groups: [TileCoordinate: (Metatile, [TileCoordinate])] = [:]
+            for tile in tiles {
+                let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
+                if groups[metatile.origin] == nil { order.append(metatile.origin); groups[metatile.origin] = (metatile, []) }
+                groups[metatile.origin]!.1.append(tile)
+            }
+            levels.append(SeedPlan.Level(zoom: z, tiles: tiles.count, metatiles: order.count))
+            work += order.map { groups[$0]! }
+        }
+        return SeedPlan(levels: levels, work: work)
+    }
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }

@@ -5,7 +5,8 @@ import Synchronization
 /// The open MBTiles cache files, one per map and scale (`NAME.mbtiles`, `NAME@2x.mbtiles`).
 final class CacheFiles: Sendable {
     let directory: String
-    private let stores = Mutex<[String: MBTilesStore]>([:])
+    /// Each open file with the map version it was last reconciled with.
+    private let stores = Mutex<[String: (store: MBTilesStore, fingerprint: String)]>([:])
 
     init(directory: String) {
         self.directory = directory
@@ -14,16 +15,35 @@ final class CacheFiles: Sendable {
     func store(for map: LoadedMap, scale: Int) throws -> MBTilesStore {
         let fileName = scale == 1 ? "\(map.name).mbtiles" : "\(map.name)@\(scale)x.mbtiles"
         return try stores.withLock { stores in
-            if let store = stores[fileName] { return store }
+            if let open = stores[fileName] {
+                if open.fingerprint == map.fingerprint { return open.store }
+                try Self.reconcile(open.store, with: map)
+                stores[fileName] = (open.store, map.fingerprint)
+                return open.store
+            }
             let metadata = map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom)
             let store: MBTilesStore
             do {
                 store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata)
             } catch {
-                throw EngineError(.cacheFailed, "cannot open the tile cache \(fileName): \(error)")
+                throw EngineError(.cacheFailed, "cannot open the tile cache", detail: "\(fileName): \(error)")
             }
-            stores[fileName] = store
+            try Self.reconcile(store, with: map)
+            stores[fileName] = (store, map.fingerprint)
             return store
+        }
+    }
+}
+
+extension CacheFiles {
+    /// Tiles of an older style or data version are never served again; they stay listed as
+    /// stale so that `cairn seed --stale-only` re-renders exactly those.
+    static func reconcile(_ store: MBTilesStore, with map: LoadedMap) throws {
+        do {
+            try store.markStale(notMatching: map.fingerprint)
+            try store.updateMetadata(map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom))
+        } catch {
+            throw EngineError(.cacheFailed, "cannot update the tile cache", detail: "\(store.path): \(error)")
         }
     }
 }

@@ -12,6 +12,8 @@ public final class TileEngine: Sendable {
     public let configuration: CairnConfiguration
     let logger: Logger
     private let threadPool: NIOThreadPool
+    /// Seeding renders on its own threads, niced, so interactive requests keep their latency.
+    private let seedPool: NIOThreadPool
     private let registry: MapRegistry
     private let inflight = InflightRenders<[TileCoordinate: TileResult]>()
     let cacheFiles: CacheFiles
@@ -30,21 +32,17 @@ public final class TileEngine: Sendable {
         let pool = NIOThreadPool(numberOfThreads: max(1, threads))
         pool.start()
         threadPool = pool
+        let seedPool = NIOThreadPool(numberOfThreads: max(1, threads))
+        seedPool.start()
+        self.seedPool = seedPool
         let cacheFiles = CacheFiles(directory: configuration.cacheDirectory)
         self.cacheFiles = cacheFiles
-        registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger) { map in
-            // A new version of a map drops the tiles of older versions from its cache files.
-            for scale in map.configuration.scales {
-                let store = try cacheFiles.store(for: map, scale: scale)
-                let removed = try store.removeTiles(notMatching: map.fingerprint)
-                try store.updateMetadata(map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom))
-                if removed > 0 { logger.info("removed stale tiles", metadata: ["map": "\(map.name)", "scale": "\(scale)", "tiles": "\(removed)"]) }
-            }
-        }
+        registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
     }
 
     public func shutdown() async throws {
         try await threadPool.shutdownGracefully()
+        try await seedPool.shutdownGracefully()
     }
 
     /// Loads every map; returns load errors by map name.
@@ -69,17 +67,27 @@ public final class TileEngine: Sendable {
         try Self.check(tile, scale: scale, in: map)
         let store = try cacheFiles.store(for: map, scale: scale)
         if let cached = try? store.tile(tile, matching: map.fingerprint) {
-            return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            if !cached.isStale {
+                return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
+            if map.configuration.serveStale {
+                // Answer now with the expired tile and refresh it for the next request.
+                Task { _ = try? await self.renderMetatile(containing: tile, of: map, scale: scale, store: store) }
+                return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
         }
         let rendered = try await renderMetatile(containing: tile, of: map, scale: scale, store: store)
         guard let result = rendered[tile] else { throw EngineError(.renderFailed, "tile missing from its metatile") }
         return result
     }
 
-    /// Renders (or waits for the render of) the metatile holding `tile`, and caches its tiles.
-    func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore) async throws -> [TileCoordinate: TileResult] {
+    /// Renders (or waits for the render of) the metatile holding `tile`, and caches its tiles
+    /// (all of them, or only `storing`).
+    func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore,
+                        storing: Set<TileCoordinate>? = nil, priority: RenderPriority = .interactive) async throws -> [TileCoordinate: TileResult] {
         let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
-        let key = "\(map.name)@\(scale)/\(map.fingerprint)/\(metatile)"
+        let key = "\(map.name)@\(scale)/\(map.fingerprint)/\(metatile)/\(store.path)"
+        let pool = priority == .seeding ? seedPool : threadPool
         let logger = self.logger
         return try await inflight.value(for: key) {
             if self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue > self.maxQueuedRenders {
@@ -88,20 +96,21 @@ public final class TileEngine: Sendable {
             }
             defer { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) }
             self.renderCounter.wrappingAdd(1, ordering: .relaxed)
-            return try await self.threadPool.runIfActive {
+            return try await pool.runIfActive {
+                if priority == .seeding { RenderPriority.lowerCurrentThread() }
                 let pngs: [TileCoordinate: [UInt8]]
                 do {
                     pngs = try MapRenderer.render(map, metatile: metatile, scale: scale)
                 } catch {
                     logger.error("render failed", metadata: ["map": "\(map.name)", "metatile": "\(metatile)", "error": "\(error)"])
-                    throw EngineError(.renderFailed, "the tile could not be rendered")
+                    throw EngineError(.renderFailed, "the tile could not be rendered", detail: String(describing: error))
                 }
                 var results: [TileCoordinate: TileResult] = [:]
                 var rows: [(TileCoordinate, [UInt8], etag: String)] = []
                 for (coordinate, png) in pngs {
                     let etag = TileResult.etag(for: png, fingerprint: map.fingerprint)
                     results[coordinate] = TileResult(data: png, etag: etag, cacheHit: false)
-                    rows.append((coordinate, png, etag: etag))
+                    if storing?.contains(coordinate) ?? true { rows.append((coordinate, png, etag: etag)) }
                 }
                 do {
                     try store.store(rows, fingerprint: map.fingerprint)

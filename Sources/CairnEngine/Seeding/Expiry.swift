@@ -1,0 +1,92 @@
+import CairnCache
+import CairnCore
+import Foundation
+
+/// What to expire: an area and/or a list of tiles, at some zoom levels, in some scales.
+public struct ExpireRequest: Sendable {
+    public var zooms: ClosedRange<Int>
+    public var area: AreaSpecification?
+    /// Tiles as `z/x/y` lines give them (osm2pgsql, mod_tile); each is expanded to every zoom
+    /// in `zooms`: its parent above, its children below.
+    public var tiles: [TileCoordinate]
+    /// Delete the tiles instead of marking them stale.
+    public var delete: Bool
+    /// nil: every scale the map offers.
+    public var scales: [Int]?
+
+    public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, tiles: [TileCoordinate] = [], delete: Bool = false, scales: [Int]? = nil) {
+        self.zooms = zooms
+        self.area = area
+        self.tiles = tiles
+        self.delete = delete
+        self.scales = scales
+    }
+}
+
+public struct ExpireResult: Sendable, Codable {
+    /// Cached tiles marked stale or deleted, over all scales.
+    public var tiles: Int
+    public var deleted: Bool
+}
+
+/// Parses `z/x/y` lines; blank lines and `#` comments are skipped.
+/// - Throws: a message naming the line number for anything else.
+public func parseTileList(_ text: String, source: String = "stdin") throws -> [TileCoordinate] {
+    var tiles: [TileCoordinate] = []
+    for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        let line = raw.trimmingCharacters(in: .whitespaces)
+        if line.isEmpty || line.hasPrefix("#") { continue }
+        // mod_tile's expire lists may carry extra fields after the tile; only the first counts.
+        let first = line.split(separator: " ").first.map(String.init) ?? line
+        guard let tile = TileCoordinate(parsing: first), tile.z >= 0, tile.z <= 24, tile.x >= 0, tile.y >= 0,
+              tile.x < (1 << tile.z), tile.y < (1 << tile.z) else {
+            throw EngineError(.badRequest, "\(source):\(number + 1): expected z/x/y, got \"\(line.prefix(80))\"")
+        }
+        tiles.append(tile)
+    }
+    return tiles
+}
+
+extension TileEngine {
+    /// Marks (or deletes) every cached tile the request touches, across its zooms and scales.
+    /// A marked tile is re-rendered on its next request (or served while re-rendering, with
+    /// `serve_stale`), and `cairn seed --stale-only` re-renders all of them.
+    public func expire(map name: String, _ request: ExpireRequest) async throws -> ExpireResult {
+        let map = try await self.map(named: name)
+        let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
+        var total = 0
+        for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
+            let store = try cacheFiles.store(for: map, scale: scale)
+            func apply(_ z: Int, _ minX: Int, _ minY: Int, _ maxX: Int, _ maxY: Int) throws {
+                total += request.delete
+                    ? try store.deleteTiles(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+                    : try store.markStale(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+            }
+            if let specification = request.area {
+                let area = try resolveArea(specification, for: map)
+                if case .box = specification {
+                    for z in zooms {
+                        if let range = map.grid.tileRange(covering: area.bounds, at: z) {
+                            try apply(z, range.minX, range.minY, range.maxX, range.maxY)
+                        }
+                    }
+                } else {
+                    let tiles = area.tiles(in: map.grid, zooms: zooms).values.flatMap { $0 }
+                    total += request.delete ? try store.deleteTiles(tiles) : try store.markStale(tiles)
+                }
+            }
+            for tile in request.tiles {
+                for z in zooms {
+                    if z <= tile.z {
+                        let shift = tile.z - z
+                        try apply(z, tile.x >> shift, tile.y >> shift, tile.x >> shift, tile.y >> shift)
+                    } else {
+                        let shift = z - tile.z
+                        try apply(z, tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1)
+                    }
+                }
+            }
+        }
+        return ExpireResult(tiles: total, deleted: request.delete)
+    }
+}

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+
+/// Seeding that survives kill -9 and shares its cache file with a running server.
+@Suite(.serialized)
+struct SeedingTests {
+    typealias CLI = CommandLineTests
+    static let bbox = "106.62,20.83,106.72,20.89"
+
+    /// Rows of `map` as "z/x/y" → created_at.
+    static func committedTiles(_ mbtiles: String) throws -> [String: String] {
+        let text = try sqlite(mbtiles, "SELECT zoom_level || '/' || tile_column || '/' || tile_row, created_at FROM map")
+        var rows: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: "|")
+            if parts.count == 2 { rows[String(parts[0])] = String(parts[1]) }
+        }
+        return rows
+    }
+
+    static func sqlite(_ path: String, _ sql: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        process.arguments = ["-cmd", ".timeout 5000", path, sql]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test func killedAtRandomMomentsThenResumed() async throws {
+        let mbtiles = CLI.temporary("killed.mbtiles")
+        let arguments = ["seed", "--style", CLI.miniStyle, "--zoom", "10-18", "--bbox", Self.bbox, "--mbtiles", mbtiles,
+                         "--workers", "1", "--progress", "none"]
+        let dryRun = try CLI.cairn(arguments + ["--dry-run"])
+        let expected = try #require(dryRun.output.split(separator: "\n").last.flatMap { line in
+            line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+        })
+        #expect(expected > 100, "\(dryRun.output)")
+
+        // A fixed sequence of delays, so a failure can be replayed.
+        var generator = SplitMix64(seed: 20_251_125)
+        var committed: [String: String] = [:]
+        var kills = 0
+        for _ in 0..<10 {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = arguments
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let delay = 150 + Int(generator.next() % 1200)
+            try await Task.sleep(for: .milliseconds(delay))
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                kills += 1
+            }
+            process.waitUntilExit()
+            guard FileManager.default.fileExists(atPath: mbtiles) else { continue }
+            #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
+            let now = try Self.committedTiles(mbtiles)
+            // Nothing committed before a kill is rendered (and written) again.
+            for (tile, created) in committed {
+                #expect(now[tile] == created, "tile \(tile) was written again")
+            }
+            committed = now
+        }
+        #expect(kills >= 5, "the seed finished too fast to be interrupted")
+
+        let finish = try CLI.cairn(arguments)
+        #expect(finish.status == 0, "\(finish.output)")
+        #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
+        let final = try Self.committedTiles(mbtiles)
+        #expect(final.count == expected)
+        for (tile, created) in committed { #expect(final[tile] == created, "tile \(tile) was written again") }
+        // Every stored tile is a PNG of the right size (IHDR width 256).
+        #expect(try Self.sqlite(mbtiles, "SELECT count(*) FROM tiles WHERE substr(tile_data, 1, 8) != x'89504E470D0A1A0A' OR hex(substr(tile_data, 17, 4)) != '00000100'") == "0")
+    }
+
+    @Test func serverAndSeederShareOneCacheFile() async throws {
+        let folder = CLI.temporary("shared")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let port = 20_000 + Int.random(in: 0..<2000)
+        let config = folder + "/cairn.yaml"
+        try """
+        listen: {host: 127.0.0.1, port: \(port)}
+        cache: {directory: cache}
+        maps:
+          - name: mini
+            style: \(CLI.miniStyle)
+            metatile: 2
+        """.write(toFile: config, atomically: true, encoding: .utf8)
+        let serverLog = folder + "/server.log"
+        FileManager.default.createFile(atPath: serverLog, contents: nil)
+        let server = Process()
+        server.executableURL = URL(fileURLWithPath: CLI.binary)
+        server.arguments = ["serve", "--config", config]
+        server.standardOutput = FileHandle(forWritingAtPath: serverLog)
+        server.standardError = server.standardOutput
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var ready = false
+        for _ in 0..<100 where !ready {
+            try await Task.sleep(for: .milliseconds(100))
+            ready = curlStatus("http://127.0.0.1:\(port)/health") == 200
+        }
+        #expect(ready)
+
+        // The seeder writes into the server's cache file while clients load tiles.
+        let seeder = Process()
+        seeder.executableURL = URL(fileURLWithPath: CLI.binary)
+        seeder.arguments = ["seed", "--config", config, "--map", "mini", "--zoom", "10-16", "--bbox", Self.bbox, "--progress", "none"]
+        let seederOutput = Pipe()
+        seeder.standardOutput = seederOutput
+        seeder.standardError = seederOutput
+        try seeder.run()
+
+        let urls = (0..<6).flatMap { dy in (0..<6).map { dx in "http://127.0.0.1:\(port)/maps/mini/15/\(26090 + dx)/\(14440 + dy).png" } }
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for (index, url) in (urls + urls + urls).enumerated() {
+                group.addTask {
+                    try? await Task.sleep(for: .milliseconds(index * 15))
+                    return curlStatus(url)
+                }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let seederText = String(decoding: seederOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        seeder.waitUntilExit()
+        #expect(statuses.allSatisfy { $0 == 200 }, "statuses: \(statuses.filter { $0 != 200 })")
+        #expect(seeder.terminationStatus == 0, "\(seederText)")
+        #expect(!seederText.lowercased().contains("locked"))
+        server.terminate()
+        server.waitUntilExit()
+        let log = (try? String(contentsOfFile: serverLog, encoding: .utf8)) ?? ""
+        #expect(!log.lowercased().contains("locked"), "\(log.suffix(500))")
+        #expect(!log.contains("could not cache tiles"), "\(log.suffix(500))")
+    }
+}
+
+func curlStatus(_ url: String) -> Int {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+    process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", url]
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    guard (try? process.run()) != nil else { return 0 }
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Int(String(decoding: data, as: UTF8.self)) ?? 0
+}
+
+/// A small deterministic generator for test timings.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
