@@ -16,7 +16,7 @@ extension JobManager {
             throw EngineError(.badRequest, "zooms: the map \(name) has zoom levels \(configuration.minZoom)-\(configuration.maxZoom)")
         }
         let seed = SeedJob(engine: engine, map: name, request: request, plannedTotal: SeedJob.tileCount(of: request, in: map))
-        return try start(kind: "seed", map: name, work: seed.run)
+        return try start(kind: "seed", map: name, progress: JobProgress(total: seed.plannedTotal), work: seed.run)
     }
 }
 

@@ -54,17 +54,20 @@ public actor JobManager: Service {
 
     /// Queues `work` as a new job and returns its id. This is the one entry point every kind
     /// of job goes through; `startSeed` checks its request and then calls it.
+    /// - Parameter progress: what the job shows until its work first reports (e.g. its total).
     /// - Throws: `EngineError` `.overloaded` when the queue is full or the manager has stopped.
-    public func start(kind: String, map: String, work: @escaping JobWork) throws -> JobID {
+    public func start(kind: String, map: String, progress: JobProgress = JobProgress(), work: @escaping JobWork) throws -> JobID {
         guard !hasStopped else { throw EngineError(.overloaded, "the server is shutting down; no new jobs are accepted") }
         guard queue.count < maxQueuedJobs else {
             throw EngineError(.overloaded, "\(queue.count) jobs are already queued; try again later")
         }
         let id = JobID()
         let (cancelStream, cancelSignal) = AsyncStream.makeStream(of: Void.self)
-        let status = JobStatus(id: id, kind: kind, map: map, state: .queued, progress: JobProgress(), createdAt: Date(),
+        let status = JobStatus(id: id, kind: kind, map: map, state: .queued, progress: progress, createdAt: Date(),
                                startedAt: nil, finishedAt: nil, cancelRequested: false, error: nil)
-        records[id] = Record(status: status, reporter: JobReporter(box: ProgressBox()), work: work,
+        let reporter = JobReporter(box: ProgressBox())
+        reporter.report(progress)
+        records[id] = Record(status: status, reporter: reporter, work: work,
                              cancelSignal: cancelSignal, cancelStream: cancelStream)
         order.append(id)
         queue.append(id)
@@ -220,7 +223,7 @@ public actor JobManager: Service {
 
     private static func snapshot(_ record: Record) -> JobStatus {
         var status = record.status
-        if !status.state.isFinished { status.progress = record.reporter.latest }
+        if status.state == .running { status.progress = record.reporter.latest }
         return status
     }
 }

@@ -40,4 +40,23 @@ public struct JobStatus: Sendable, Codable, Hashable {
     public var cancelRequested: Bool
     /// Why the job failed or was cancelled; safe to show to a client (no paths or secrets).
     public var error: String?
+
+    private enum CodingKeys: String, CodingKey {
+        case id, kind, map, state, progress, createdAt, startedAt, finishedAt, cancelRequested, error
+    }
+
+    /// Absent values are written as `null`, so every status has the same fields.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(map, forKey: .map)
+        try container.encode(state, forKey: .state)
+        try container.encode(progress, forKey: .progress)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(startedAt, forKey: .startedAt)
+        try container.encode(finishedAt, forKey: .finishedAt)
+        try container.encode(cancelRequested, forKey: .cancelRequested)
+        try container.encode(error, forKey: .error)
+    }
 }
