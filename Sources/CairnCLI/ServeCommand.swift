@@ -4,6 +4,7 @@ import CairnServer
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the configured maps over HTTP.")
@@ -17,7 +18,46 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (overrides the configuration).")
     var port: Int?
 
+    // MARK: Admin API (off unless --admin-port is given; the token never comes from the command line)
+
+    @Option(help: "Address of the admin API listener; keep it on loopback or a private network.")
+    var adminHost: String = "127.0.0.1"
+
+    @Option(help: "Port of the admin API listener (default: no admin API). Its bearer token comes from the environment variable CAIRN_ADMIN_TOKEN or --admin-token-file.")
+    var adminPort: Int?
+
+    @Option(help: "A file holding the admin API's bearer token (instead of CAIRN_ADMIN_TOKEN).")
+    var adminTokenFile: String?
+
+    @Option(help: "How many admin jobs (seeding) run at once; the others wait in a queue.")
+    var adminJobs: Int = 1
+
+    func validate() throws {
+        if adminPort == nil && adminTokenFile != nil {
+            throw ValidationError("--admin-token-file needs --admin-port")
+        }
+        if adminJobs < 1 { throw ValidationError("--admin-jobs: expected at least 1") }
+    }
+
+    /// The admin token, checked before anything starts; `nil` when the admin API is off.
+    func adminToken() throws -> String? {
+        guard adminPort != nil else { return nil }
+        let token: String?
+        do {
+            token = try AdminToken.load(file: adminTokenFile)
+        } catch let error as AdminTokenError {
+            throw CommandFailure(message: error.message)
+        }
+        guard let token else {
+            throw CommandFailure(message: "--admin-port needs a bearer token: set \(AdminToken.environmentVariable) or give --admin-token-file FILE (at least \(AdminToken.minimumLength) characters, e.g. from `openssl rand -hex 32`)")
+        }
+        return token
+    }
+
+    // MARK: -
+
     func run() async throws {
+        let adminToken = try adminToken()
         var configuration = try loadConfiguration(config)
         if let host { configuration.host = host }
         if let port { configuration.port = port }
@@ -32,6 +72,22 @@ struct ServeCommand: AsyncParsableCommand {
         let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger) { port in
             startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
+        // MARK: Admin API wiring: the public and admin listeners run in one ServiceGroup.
+        if let adminToken, let adminPort {
+            let adminHost = self.adminHost
+            if !["127.0.0.1", "::1", "localhost"].contains(adminHost) {
+                logger.warning("the admin API listens on \(adminHost), not loopback: its bearer token travels unencrypted; put it behind TLS or a private network")
+            }
+            let jobs = JobManager(engine: engine, maxConcurrentJobs: adminJobs, logger: logger)
+            let admin = buildAdminApplication(engine: engine, jobs: jobs, host: adminHost, port: adminPort, token: adminToken, logger: logger) { port in
+                startLogger.info("Cairn admin API at http://\(adminHost):\(port)/admin/")
+            }
+            let group = ServiceGroup(configuration: .init(services: [app, admin], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await group.run()
+            try await engine.shutdown()
+            return
+        }
+        // MARK: -
         try await app.runService()
         try await engine.shutdown()
     }

@@ -1,0 +1,100 @@
+import CairnEngine
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// The admin routes: seed jobs, their status and cancellation, and health. Reached only
+/// through the admin listener, behind `AdminAuthMiddleware`.
+struct AdminController<Context: RequestContext>: Sendable {
+    let engine: TileEngine
+    let jobs: JobManager
+    let maxBodyBytes: Int
+
+    func register(in router: Router<Context>) {
+        router.post("/admin/seed") { request, _ in try await startSeed(request) }
+        router.get("/admin/jobs") { _, _ in try await list() }
+        router.get("/admin/jobs/:id") { _, context in try await status(context) }
+        router.delete("/admin/jobs/:id") { _, context in try await cancel(context) }
+        router.get("/admin/health") { _, _ in try await health() }
+    }
+
+    func startSeed(_ request: Request) async throws -> Response {
+        let body = try await Self.collect(request, upTo: maxBodyBytes)
+        let seed = try SeedJobBody.parse(body)
+        let id = try await jobs.startSeed(map: seed.map, request: seed.request)
+        guard let status = await jobs.job(id) else { throw EngineError(.notFound, "no such job") }
+        var response = try Self.json(status, status: .accepted)
+        response.headers[.location] = "/admin/jobs/\(id)"
+        return response
+    }
+
+    func list() async throws -> Response {
+        try Self.json(JobList(jobs: await jobs.jobs()))
+    }
+
+    func status(_ context: Context) async throws -> Response {
+        try Self.json(try await job(context))
+    }
+
+    /// Cancelling a finished job changes nothing and answers its final status.
+    func cancel(_ context: Context) async throws -> Response {
+        let id = try await job(context).id
+        await jobs.cancel(id)
+        guard let status = await jobs.job(id) else { throw EngineError(.notFound, "no such job") }
+        return try Self.json(status)
+    }
+
+    func health() async throws -> Response {
+        let (queued, running) = await jobs.counts()
+        return try Self.json(Health(status: "ok", maps: engine.mapNames.count,
+                                    jobs: .init(queued: queued, running: running, maxConcurrent: jobs.maxConcurrentJobs)))
+    }
+
+    func job(_ context: Context) async throws -> JobStatus {
+        guard let id = context.parameters.get("id").flatMap({ JobID($0) }), let status = await jobs.job(id) else {
+            throw EngineError(.notFound, "no such job")
+        }
+        return status
+    }
+
+    /// The whole body, refusing more than `limit` bytes (413) before reading it when the
+    /// client announces its length, and while reading it otherwise.
+    static func collect(_ request: Request, upTo limit: Int) async throws -> Data {
+        let tooLarge = HTTPError(.contentTooLarge, message: "the request body is larger than \(limit) bytes")
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > limit { throw tooLarge }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Data(buffer.readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge
+        }
+    }
+
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.xContentTypeOptions] = "nosniff"
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    struct JobList: Encodable {
+        var jobs: [JobStatus]
+    }
+
+    struct Health: Encodable {
+        struct Jobs: Encodable {
+            var queued: Int
+            var running: Int
+            var maxConcurrent: Int
+        }
+        var status: String
+        var maps: Int
+        var jobs: Jobs
+    }
+}

@@ -1,0 +1,40 @@
+import CairnEngine
+import Hummingbird
+import Logging
+
+/// Builds the admin HTTP application: a listener of its own (keep it on a loopback or
+/// private address), every route behind `Authorization: Bearer <token>`. It runs `jobs` as
+/// one of its services, so jobs run while it runs and are cancelled when it stops; do not
+/// run `jobs` elsewhere.
+/// - Parameters:
+///   - token: the bearer token (see `AdminToken`); an empty token refuses every request.
+///   - maxBodyBytes: larger request bodies are refused with 413.
+public func buildAdminApplication(
+    engine: TileEngine,
+    jobs: JobManager,
+    host: String,
+    port: Int,
+    token: String,
+    maxBodyBytes: Int = 64 * 1024,
+    logger: Logger = Logger(label: "cairn.admin"),
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    var app = Application(
+        router: buildAdminRouter(engine: engine, jobs: jobs, token: token, maxBodyBytes: maxBodyBytes),
+        configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+    app.addServices(jobs)
+    return app
+}
+
+/// The admin routes alone.
+public func buildAdminRouter(engine: TileEngine, jobs: JobManager, token: String, maxBodyBytes: Int = 64 * 1024) -> Router<BasicRequestContext> {
+    let router = Router()
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: RequestLimitsMiddleware())
+    router.add(middleware: AdminAuthMiddleware(token: token))
+    AdminController(engine: engine, jobs: jobs, maxBodyBytes: maxBodyBytes).register(in: router)
+    return router
+}
