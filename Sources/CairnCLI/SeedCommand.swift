@@ -45,17 +45,24 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Concurrent renders (default: the number of cores).")
     var workers: Int?
 
+    @Option(help: "Tiles per metatile side (default: the map's, 8 unless configured).")
+    var metatile: Int?
+
     @Option(help: "bar (on a terminal), json (one object per line on stdout), or none.")
     var progress: ProgressStyle?
 
     func validate() throws {
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale: expected 1 or 2") }
         if let workers, workers < 1 || workers > 256 { throw ValidationError("--workers: expected 1 to 256") }
+        if let metatile, metatile < 1 || metatile > 16 { throw ValidationError("--metatile: expected 1 to 16") }
     }
 
     func run() async throws {
         let zooms = try parseZoomRange(zoom)
-        let (configuration, name) = try selection.resolve()
+        var (configuration, name) = try selection.resolve()
+        if let metatile, let index = configuration.maps.firstIndex(where: { $0.name == name }) {
+            configuration.maps[index].metatileSize = metatile
+        }
         let request = SeedRequest(zooms: zooms, area: try area.specification(), scale: scale, mbtilesPath: mbtiles,
                                   staleOnly: staleOnly, retryFailed: retryFailed,
                                   maxDuration: try maxDuration.map(parseDuration), workers: workers)

@@ -32,13 +32,15 @@ struct SeedingTests {
 
     @Test func killedAtRandomMomentsThenResumed() async throws {
         let mbtiles = CLI.temporary("killed.mbtiles")
-        let arguments = ["seed", "--style", CLI.miniStyle, "--zoom", "10-18", "--bbox", Self.bbox, "--mbtiles", mbtiles,
-                         "--workers", "1", "--progress", "none"]
+        // The demo map, 2x2 metatiles, one worker: dozens of commits to be killed between.
+        let demo = CLI.repositoryRoot.appendingPathComponent("styles/hai-phong.json").path
+        let arguments = ["seed", "--style", demo, "--zoom", "12-17", "--bbox", "106.66,20.84,106.71,20.87", "--mbtiles", mbtiles,
+                         "--workers", "1", "--metatile", "2", "--progress", "none"]
         let dryRun = try CLI.cairn(arguments + ["--dry-run"])
         let expected = try #require(dryRun.output.split(separator: "\n").last.flatMap { line in
             line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
         })
-        #expect(expected > 100, "\(dryRun.output)")
+        #expect(expected > 50, "\(dryRun.output)")
 
         // A fixed sequence of delays, so a failure can be replayed.
         var generator = SplitMix64(seed: 20_251_125)
@@ -51,7 +53,8 @@ struct SeedingTests {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
-            let delay = 150 + Int(generator.next() % 1200)
+            // Loading the map takes a moment; kills land during loading and during rendering.
+            let delay = 200 + Int(generator.next() % 700)
             try await Task.sleep(for: .milliseconds(delay))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
@@ -67,7 +70,7 @@ struct SeedingTests {
             }
             committed = now
         }
-        #expect(kills >= 5, "the seed finished too fast to be interrupted")
+        #expect(kills == 10, "only \(kills) of 10 runs were still going when killed")
 
         let finish = try CLI.cairn(arguments)
         #expect(finish.status == 0, "\(finish.output)")

@@ -15,14 +15,14 @@ extension JobManager {
         guard request.zooms.lowerBound >= configuration.minZoom, request.zooms.upperBound <= configuration.maxZoom else {
             throw EngineError(.badRequest, "zooms: the map \(name) has zoom levels \(configuration.minZoom)-\(configuration.maxZoom)")
         }
-        let seed = SeedJob(engine: engine, map: name, request: request, plannedTotal: SeedJob.tileCount(of: request, in: map))
+        let planned = try await engine.planSeed(map: name, request).totalTiles
+        let seed = SeedJob(engine: engine, map: name, request: request, plannedTotal: planned)
         return try start(kind: "seed", map: name, progress: JobProgress(total: seed.plannedTotal), work: seed.run)
     }
 }
 
-/// A seeding run as a job: one zoom level at a time, with the cancellation checked between
-/// levels. The seeder does not check `Task.isCancelled` between metatiles yet; once it does,
-/// cancelling stops within a level too, with no change here.
+/// A seeding run as a job. The seeder checks for cancellation between metatiles, so a
+/// cancelled job stops after the renders in flight, with everything so far committed.
 struct SeedJob: Sendable {
     let engine: TileEngine
     let map: String
@@ -31,41 +31,20 @@ struct SeedJob: Sendable {
     let plannedTotal: Int
 
     func run(_ reporter: JobReporter) async throws {
-        // A separate MBTiles file gets its zoom range written into its metadata by each seeding
-        // call, so it is seeded in one piece.
-        let levels: [SeedRequest] = request.mbtilesPath != nil ? [request] : request.zooms.map { z in
-            var level = request
-            level.zooms = z...z
-            return level
+        let start = JobProgress(total: plannedTotal)
+        reporter.report(start)
+        let planned = plannedTotal
+        let result = try await engine.seed(map: map, request) { progress in
+            reporter.report(start.adding(progress, plannedTotal: planned))
         }
-        var finished = JobProgress(total: plannedTotal)
-        reporter.report(finished)
-        for level in levels {
-            try Task.checkCancellation()
-            let before = finished
-            let planned = plannedTotal
-            let result = try await engine.seed(map: map, level) { progress in
-                reporter.report(before.adding(progress, plannedTotal: planned))
-            }
-            finished = before.adding(result, plannedTotal: planned)
-            reporter.report(finished)
-        }
+        try Task.checkCancellation()
+        var finished = start.adding(result, plannedTotal: planned)
         // The map may have been reloaded with other bounds meanwhile; a finished job counts what it did.
         finished.total = finished.done
         reporter.report(finished)
         if finished.failed > 0 {
-            throw JobFailure("\(finished.failed) metatile(s) failed to render; see the server log")
+            throw JobFailure("\(finished.failed) tile(s) failed to render; see the server log")
         }
-    }
-
-    /// The tiles `request` covers in `map`, counted as the seeder counts them.
-    static func tileCount(of request: SeedRequest, in map: LoadedMap) -> Int {
-        let area = WebMercator.project(request.bbox ?? map.geographicBounds)
-        var count = 0
-        for z in request.zooms where z >= 0 && z <= map.grid.maxZoom {
-            count += map.grid.tileRange(covering: area, at: z)?.count ?? 0
-        }
-        return count
     }
 }
 
@@ -74,6 +53,6 @@ extension JobProgress {
     func adding(_ seed: SeedProgress, plannedTotal: Int) -> JobProgress {
         let done = self.done + seed.doneTiles
         return JobProgress(total: max(plannedTotal, done), done: done, rendered: rendered + seed.renderedTiles,
-                           cached: cached + seed.cachedTiles, failed: failed + seed.failedMetatiles)
+                           cached: cached + seed.cachedTiles, failed: failed + seed.failedTiles)
     }
 }
