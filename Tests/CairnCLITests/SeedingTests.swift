@@ -34,33 +34,47 @@ struct SeedingTests {
         let mbtiles = CLI.temporary("killed.mbtiles")
         // The demo map, 2x2 metatiles, one worker: dozens of commits to be killed between.
         let demo = CLI.repositoryRoot.appendingPathComponent("styles/hai-phong.json").path
-        let arguments = ["seed", "--style", demo, "--zoom", "12-17", "--bbox", "106.66,20.84,106.71,20.87", "--mbtiles", mbtiles,
+        let arguments = ["seed", "--style", demo, "--zoom", "12-17", "--bbox", "106.65,20.84,106.72,20.875", "--mbtiles", mbtiles,
                          "--workers", "1", "--metatile", "2", "--progress", "none"]
-        let dryRun = try CLI.cairn(arguments + ["--dry-run"])
+        let clock = ContinuousClock()
+        var dryRun = CLI.Run(status: 0, output: "")
+        let loading = try clock.measure { dryRun = try CLI.cairn(arguments + ["--dry-run"]) }
         let expected = try #require(dryRun.output.split(separator: "\n").last.flatMap { line in
             line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
         })
         #expect(expected > 50, "\(dryRun.output)")
 
+        // How long an uninterrupted run renders on this machine, so that every kill lands mid-run:
+        // each run is killed within its first 8 % of rendering, so ten runs cannot finish the work.
+        let reference = CLI.temporary("reference.mbtiles")
+        let referenceArguments = arguments.map { $0 == mbtiles ? reference : $0 }
+        let whole = try clock.measure { try CLI.cairn(referenceArguments) }
+        let rendering = max(0.3, (whole - loading).seconds)
+
         // A fixed sequence of delays, so a failure can be replayed.
         var generator = SplitMix64(seed: 20_251_125)
         var committed: [String: String] = [:]
         var kills = 0
+        var endings: [String] = []
+        let log = mbtiles + ".log"
         for _ in 0..<10 {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = arguments
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            FileManager.default.createFile(atPath: log, contents: nil)
+            process.standardOutput = FileHandle(forWritingAtPath: log)
+            process.standardError = process.standardOutput
             try process.run()
-            // Loading the map takes a moment; kills land during loading and during rendering.
-            let delay = 200 + Int(generator.next() % 700)
+                let delay = Int(loading.seconds * 1000 * 0.9 + Double(generator.next() % 1000) / 1000 * 0.08 * rendering * 1000)
             try await Task.sleep(for: .milliseconds(delay))
             if process.isRunning {
                 kill(process.processIdentifier, SIGKILL)
                 kills += 1
             }
             process.waitUntilExit()
+            if process.terminationReason == .exit {
+                endings.append("exit \(process.terminationStatus): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").suffix(300))
+            }
             guard FileManager.default.fileExists(atPath: mbtiles) else { continue }
             #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
             let now = try Self.committedTiles(mbtiles)
@@ -70,13 +84,14 @@ struct SeedingTests {
             }
             committed = now
         }
-        #expect(kills == 10, "only \(kills) of 10 runs were still going when killed")
+        #expect(kills == 10, "only \(kills) of 10 runs were still going when killed: \(endings)")
 
         let finish = try CLI.cairn(arguments)
         #expect(finish.status == 0, "\(finish.output)")
         #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
         let final = try Self.committedTiles(mbtiles)
         #expect(final.count == expected)
+        #expect(try Self.committedTiles(reference).count == expected)
         for (tile, created) in committed { #expect(final[tile] == created, "tile \(tile) was written again") }
         // Every stored tile is a PNG of the right size (IHDR width 256).
         #expect(try Self.sqlite(mbtiles, "SELECT count(*) FROM tiles WHERE substr(tile_data, 1, 8) != x'89504E470D0A1A0A' OR hex(substr(tile_data, 17, 4)) != '00000100'") == "0")
@@ -153,6 +168,10 @@ func curlStatus(_ url: String) -> Int {
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return Int(String(decoding: data, as: UTF8.self)) ?? 0
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 /// A small deterministic generator for test timings.
