@@ -1,0 +1,65 @@
+import CairnCache
+import CairnCore
+import Foundation
+import Testing
+@testable import CairnEngine
+
+struct StaleTileTests {
+    static let tile = TileCoordinate(z: 13, x: 6523, y: 3610)
+
+    func engine(serveStale: Bool, cache: String) -> TileEngine {
+        TileEngine(configuration: CairnConfiguration(cacheDirectory: cache, maps: [
+            MapConfiguration(name: "mini", stylePath: TestPaths.miniStyle, metatileSize: 2, serveStale: serveStale),
+        ]), renderThreads: 2)
+    }
+
+    func expire(_ engine: TileEngine) async throws {
+        let result = try await engine.expire(map: "mini", ExpireRequest(zooms: 13...13, tiles: [Self.tile], scales: [1]))
+        #expect(result.tiles == 1)
+    }
+
+    @Test func anExpiredTileIsRenderedAgainOnRequest() async throws {
+        let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
+        _ = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        let renders = engine.renderCount
+        try await expire(engine)
+        let again = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        #expect(!again.cacheHit)
+        #expect(engine.renderCount == renders + 1)
+        #expect(try await engine.tile(map: "mini", Self.tile, scale: 1).cacheHit)
+        try await engine.shutdown()
+    }
+
+    @Test func serveStaleAnswersAtOnceAndRefreshesBehind() async throws {
+        let engine = engine(serveStale: true, cache: TestPaths.temporaryFolder())
+        let first = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        try await expire(engine)
+        let stale = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        #expect(stale.cacheHit)
+        #expect(stale.data == first.data)
+        // The background render refreshes the cache; the stale mark goes.
+        var fresh = false
+        for _ in 0..<50 where !fresh {
+            try await Task.sleep(for: .milliseconds(50))
+            let map = try await engine.map(named: "mini")
+            let store = try engine.cacheFiles.store(for: map, scale: 1)
+            fresh = (try store.tile(Self.tile, matching: map.fingerprint))?.isStale == false
+        }
+        #expect(fresh)
+        try await engine.shutdown()
+    }
+
+    @Test func aWaiterThatGoesAwayDoesNotCancelTheRender() async throws {
+        let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
+        let first = Task { try await engine.tile(map: "mini", Self.tile, scale: 1) }
+        try await Task.sleep(for: .milliseconds(5))
+        first.cancel()
+        let others = try await withThrowingTaskGroup(of: TileResult.self) { group in
+            for _ in 0..<20 { group.addTask { try await engine.tile(map: "mini", Self.tile, scale: 1) } }
+            return try await group.reduce(into: [TileResult]()) { $0.append($1) }
+        }
+        #expect(engine.renderCount == 1)
+        #expect(Set(others.map(\.etag)).count == 1)
+        try await engine.shutdown()
+    }
+}
