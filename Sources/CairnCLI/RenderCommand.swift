@@ -16,7 +16,7 @@ struct RenderCommand: AsyncParsableCommand {
     var scale: Int = 1
 
     @Option(help: "Tiles per metatile side; the same as the server uses by default, so labels match.")
-    var metatile: Int = 4
+    var metatile: Int = 8
 
     @Option(name: .shortAndLong, help: "Output PNG file ('-' for standard output).")
     var output: String
