@@ -82,14 +82,7 @@ struct CommandLineTests {
         #expect(Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0 >= 15)
         let again = try Self.cairn(["seed", "--style", Self.miniStyle, "--zoom", "11-13", "--bbox", "106.62,20.83,106.72,20.89", "--mbtiles", mbtiles])
         #expect(again.output.contains(" 0 rendered"), "a second run renders nothing: \(again.output)")
-        let gdal = Process()
-        gdal.executableURL = URL(fileURLWithPath: "/usr/bin/gdalinfo")
-        gdal.arguments = [mbtiles]
-        let pipe = Pipe()
-        gdal.standardOutput = pipe
-        try gdal.run()
-        let info = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        gdal.waitUntilExit()
+        let info = try runProgram("/usr/bin/gdalinfo", [mbtiles]).output
         #expect(info.contains("Driver: MBTiles/MBTiles"))
     }
 
@@ -116,7 +109,7 @@ struct CommandLineTests {
         var status = 0
         for _ in 0..<100 where status != 200 {
             try await Task.sleep(for: .milliseconds(100))
-            status = curl("http://127.0.0.1:\(port)/maps/mini/13/6523/3610.png", output: folder + "/tile.png")
+            status = curlStatus("http://127.0.0.1:\(port)/maps/mini/13/6523/3610.png", output: folder + "/tile.png")
         }
         #expect(status == 200)
         #expect(FileManager.default.contents(atPath: folder + "/tile.png")?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
@@ -126,27 +119,7 @@ struct CommandLineTests {
         #expect(server.terminationStatus == 0)
     }
 
-    func curl(_ url: String, output: String) -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", output, "-w", "%{http_code}", "--max-time", "10", url]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        guard (try? process.run()) != nil else { return 0 }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Int(String(decoding: data, as: UTF8.self)) ?? 0
-    }
-
     func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try SeedingTests.sqlite(path, sql)
     }
 }

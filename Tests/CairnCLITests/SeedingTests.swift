@@ -19,15 +19,7 @@ struct SeedingTests {
     }
 
     static func sqlite(_ path: String, _ sql: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = ["-cmd", ".timeout 5000", path, sql]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try runProgram("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func killedAtRandomMomentsThenResumed() async throws {
@@ -156,18 +148,6 @@ struct SeedingTests {
         #expect(!log.lowercased().contains("locked"), "\(log.suffix(500))")
         #expect(!log.contains("could not cache tiles"), "\(log.suffix(500))")
     }
-}
-
-func curlStatus(_ url: String) -> Int {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    process.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20", url]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    guard (try? process.run()) != nil else { return 0 }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Int(String(decoding: data, as: UTF8.self)) ?? 0
 }
 
 extension Duration {
