@@ -88,29 +88,10 @@ struct CommandLineTests {
 
     @Test func serveAnswersAndStopsGracefully() async throws {
         let folder = Self.temporary("serve")
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let port = 18_000 + Int.random(in: 0..<2000)
-        let config = folder + "/cairn.yaml"
-        try """
-        listen: {host: 127.0.0.1, port: \(port)}
-        cache: {directory: cache}
-        maps:
-          - name: mini
-            style: \(Self.miniStyle)
-        """.write(toFile: config, atomically: true, encoding: .utf8)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: Self.binary)
-        server.arguments = ["serve", "--config", config]
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let server = try await startServer(folder: folder, port: port, mapLines: "  - name: mini\n    style: \(Self.miniStyle)\n")
         defer { if server.isRunning { server.terminate() } }
-
-        var status = 0
-        for _ in 0..<100 where status != 200 {
-            try await Task.sleep(for: .milliseconds(100))
-            status = curlStatus("http://127.0.0.1:\(port)/maps/mini/13/6523/3610.png", output: folder + "/tile.png")
-        }
+        let status = curlStatus("http://127.0.0.1:\(port)/maps/mini/13/6523/3610.png", output: folder + "/tile.png")
         #expect(status == 200)
         #expect(FileManager.default.contents(atPath: folder + "/tile.png")?.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
         #expect(FileManager.default.fileExists(atPath: folder + "/cache/mini.mbtiles"))

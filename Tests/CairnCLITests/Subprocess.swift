@@ -18,3 +18,26 @@ func curlStatus(_ url: String, output: String = "/dev/null") -> Int {
     let result = try? runProgram("/usr/bin/curl", ["-s", "-o", output, "-w", "%{http_code}", "--max-time", "20", url])
     return Int(result?.output ?? "") ?? 0
 }
+
+/// A `cairn serve` process on 127.0.0.1 with a one-map configuration in `folder`, started and
+/// answering `/health`; its output goes to `folder/server.log`.
+func startServer(folder: String, port: Int, mapLines: String) async throws -> Process {
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    let config = folder + "/cairn.yaml"
+    let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\nmaps:\n" + mapLines
+    try text.write(toFile: config, atomically: true, encoding: .utf8)
+    let log = folder + "/server.log"
+    FileManager.default.createFile(atPath: log, contents: nil)
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
+    server.arguments = ["serve", "--config", config]
+    server.standardOutput = FileHandle(forWritingAtPath: log)
+    server.standardError = server.standardOutput
+    try server.run()
+    for _ in 0..<100 {
+        if curlStatus("http://127.0.0.1:\(port)/health") == 200 { return server }
+        try await Task.sleep(for: .milliseconds(100))
+    }
+    server.terminate()
+    throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cairn serve did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")])
+}
