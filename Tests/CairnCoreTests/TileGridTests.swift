@@ -75,3 +75,29 @@ struct TileGridTests {
         #expect(CRSDefinition(parsing: "+proj=longlat") == .text("+proj=longlat"))
     }
 }
+
+struct BuiltInGridTests {
+    @Test func webMercatorScaleDenominatorsAreTheWellKnownOnes() {
+        // OGC WebMercatorQuad: level 0 is 1:559082264.0287178.
+        #expect(abs(TileGrid.webMercator.scaleDenominator(at: 0) - 559_082_264.028_717_8) < 1e-3)
+        #expect(TileGrid.webMercator.isQuadtree)
+    }
+
+    @Test func worldCRS84QuadHasTwoTilesAtLevelZero() {
+        let grid = TileGrid.worldCRS84Quad
+        #expect(grid.matrixSize(at: 0).columns == 2 && grid.matrixSize(at: 0).rows == 1)
+        #expect(grid.matrixSize(at: 3).columns == 16 && grid.matrixSize(at: 3).rows == 8)
+        // OGC WorldCRS84Quad: level 0 is 1:279541132.0143589.
+        #expect(abs(grid.scaleDenominator(at: 0) - 279_541_132.014_358_9) < 1e-3)
+    }
+
+    @Test func vn2000GridCoversHaiPhong() {
+        let grid = TileGrid.vn2000HaiPhong
+        // The districts' extent in EPSG:9210 (data README): 567609–707728 E, 2227559–2325544 N.
+        let districts = BoundingBox(minX: 567_609, minY: 2_227_559, maxX: 707_728, maxY: 2_325_544)
+        #expect(grid.extent.contains(Point(districts.minX, districts.minY)))
+        #expect(grid.extent.contains(Point(districts.maxX, districts.maxY)))
+        #expect(grid.matrixSize(at: 0).columns == 1 && grid.matrixSize(at: 13).rows == 8192)
+        #expect(grid.isQuadtree)
+    }
+}

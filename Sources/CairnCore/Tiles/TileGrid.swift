@@ -12,14 +12,36 @@ public struct TileGrid: Sendable, Hashable {
     public var tileSize: Int
     /// CRS units per pixel, one per zoom level (index = zoom).
     public var resolutions: [Double]
+    /// A human-readable name, for capabilities documents.
+    public var title: String
+    /// True when CRS units are degrees (x = longitude, y = latitude).
+    public var isGeographic: Bool
+    /// The OGC well-known scale set or tile matrix set URI, when the grid is a registered one.
+    public var uri: String?
 
-    public init(identifier: String, crs: CRSDefinition, extent: BoundingBox, origin: Point, tileSize: Int, resolutions: [Double]) {
+    public init(identifier: String, crs: CRSDefinition, extent: BoundingBox, origin: Point, tileSize: Int, resolutions: [Double],
+                title: String? = nil, isGeographic: Bool = false, uri: String? = nil) {
         self.identifier = identifier
         self.crs = crs
         self.extent = extent
         self.origin = origin
         self.tileSize = tileSize
         self.resolutions = resolutions
+        self.title = title ?? identifier
+        self.isGeographic = isGeographic
+        self.uri = uri
+    }
+
+    /// Metres per CRS unit (at the equator for degrees), as OGC scale denominators assume.
+    public var metersPerUnit: Double { isGeographic ? 6_378_137 * 2 * .pi / 360 : 1 }
+
+    /// The OGC scale denominator of zoom `z`, with the standard 0.28 mm rendering pixel.
+    public func scaleDenominator(at z: Int) -> Double { resolutions[z] * metersPerUnit / 0.000_28 }
+
+    /// Whether each level splits every tile of the level above into 2×2, with one origin:
+    /// then parents and children can be computed by halving and doubling.
+    public var isQuadtree: Bool {
+        resolutions.indices.dropFirst().allSatisfy { abs(resolutions[$0 - 1] / resolutions[$0] - 2) < 1e-9 }
     }
 
     /// Google Maps compatible Web Mercator, EPSG:3857, 256 px tiles, zoom 0 to 24.
@@ -32,9 +54,40 @@ public struct TileGrid: Sendable, Hashable {
             extent: BoundingBox(minX: -half, minY: -half, maxX: half, maxY: half),
             origin: Point(-half, half),
             tileSize: 256,
-            resolutions: (0...24).map { base / Double(1 << $0) }
+            resolutions: (0...24).map { base / Double(1 << $0) },
+            title: "Google Maps Compatible for the World",
+            uri: "http://www.opengis.net/def/tilematrixset/OGC/1.0/WebMercatorQuad"
         )
     }()
+
+    /// OGC WorldCRS84Quad: longitude/latitude, two 256 px tiles at level 0, zoom 0 to 20.
+    public static let worldCRS84Quad: TileGrid = TileGrid(
+        identifier: "WorldCRS84Quad",
+        crs: .wgs84,
+        extent: BoundingBox(minX: -180, minY: -90, maxX: 180, maxY: 90),
+        origin: Point(-180, 90),
+        tileSize: 256,
+        resolutions: (0...20).map { 0.703125 / Double(1 << $0) },
+        title: "CRS84 for the World",
+        isGeographic: true,
+        uri: "http://www.opengis.net/def/tilematrixset/OGC/1.0/WorldCRS84Quad"
+    )
+
+    /// Hải Phòng in VN-2000 / TM-3 105°45′ (EPSG:9210): one 256 px tile of 163.84 km at level 0
+    /// (640 m per pixel), halving down to 0.078 m at level 13; the top-left corner at
+    /// E 550 000, N 2 340 000 covers the city and its islands.
+    public static let vn2000HaiPhong: TileGrid = TileGrid(
+        identifier: "VN2000HaiPhong",
+        crs: .epsg(9210),
+        extent: BoundingBox(minX: 550_000, minY: 2_340_000 - 163_840, maxX: 550_000 + 163_840, maxY: 2_340_000),
+        origin: Point(550_000, 2_340_000),
+        tileSize: 256,
+        resolutions: (0...13).map { 640 / Double(1 << $0) },
+        title: "Hải Phòng, VN-2000 / TM-3 105°45′ (EPSG:9210)"
+    )
+
+    /// The grids Cairn knows without configuration.
+    public static let builtIn: [TileGrid] = [.webMercator, .worldCRS84Quad, .vn2000HaiPhong]
 
     public var maxZoom: Int { resolutions.count - 1 }
 
