@@ -124,7 +124,8 @@ extension MBTilesStore {
     private func tmsRange(zoom: Int, minX: Int, minY: Int, maxX: Int, maxY: Int) throws -> TMSRange? {
         try checkZoom(zoom, tile: "\(zoom)/\(minX)-\(maxX)/\(minY)-\(maxY)")
         let last = (1 << zoom) - 1
-        let x0 = max(0, minX), x1 = min(last, maxX), y0 = max(0, minY), y1 = min(last, maxY)
+        let lastColumn = (columnFactor << zoom) - 1
+        let x0 = max(0, minX), x1 = min(lastColumn, maxX), y0 = max(0, minY), y1 = min(last, maxY)
         guard x0 <= x1, y0 <= y1 else { return nil }
         return TMSRange(zoom: zoom, minX: x0, maxX: x1, minRow: last - y1, maxRow: last - y0)
     }

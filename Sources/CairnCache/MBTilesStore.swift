@@ -36,6 +36,9 @@ public final class MBTilesStore: @unchecked Sendable {
 
     /// The database file.
     public let path: String
+    /// Columns per row at zoom z are `columnFactor << z` (1 for Web Mercator-like grids, 2 for
+    /// WorldCRS84Quad); rows are always `1 << z`, which the TMS row flip relies on.
+    public let columnFactor: Int
     /// How long one SQLite call waits for another connection's lock (SQLite's busy timeout).
     public static let busyTimeout: Duration = .seconds(5)
     /// How long a read or write keeps retrying while other connections hold the lock before it
@@ -49,8 +52,9 @@ public final class MBTilesStore: @unchecked Sendable {
     /// and writes `metadata` (INSERT OR REPLACE, so other rows already there stay).
     /// Throws `.notACache` for an MBTiles or SQLite file of another layout, including the
     /// single-table layout of earlier Cairn builds (delete such a file; it is only a cache).
-    public init(path: String, metadata: MBTilesMetadata) throws {
+    public init(path: String, metadata: MBTilesMetadata, columnFactor: Int = 1) throws {
         self.path = path
+        self.columnFactor = max(1, columnFactor)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -364,8 +368,8 @@ public final class MBTilesStore: @unchecked Sendable {
     func tmsRow(_ tile: TileCoordinate) throws -> Int {
         try checkZoom(tile.z, tile: "\(tile)")
         let size = 1 << tile.z
-        guard (0..<size).contains(tile.x), (0..<size).contains(tile.y) else {
-            throw MBTilesError(.invalidTile, path: path, "tile \(tile): x and y must be 0-\(size - 1) at zoom \(tile.z)")
+        guard (0..<(size * columnFactor)).contains(tile.x), (0..<size).contains(tile.y) else {
+            throw MBTilesError(.invalidTile, path: path, "tile \(tile): x must be 0-\(size * columnFactor - 1) and y 0-\(size - 1) at zoom \(tile.z)")
         }
         return size - 1 - tile.y
     }

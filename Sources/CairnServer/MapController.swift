@@ -49,16 +49,24 @@ struct MapController<Context: RequestContext>: Sendable {
         return Self.html(page)
     }
 
-    /// TileJSON 3.0.0.
+    /// TileJSON 3.0.0; `?scheme=tms` lists the TMS-ordered URLs instead.
     func tileJSON(_ request: Request, _ context: Context) async throws -> Response {
         let map = try await loadedMap(context)
+        let tms = request.uri.queryParameters.get("scheme") == "tms"
+        let template = tms ? "/tms/1.0.0/\(map.name)/{z}/{x}/{y}.png" : "/maps/\(map.name)/{z}/{x}/{y}.png"
+        var document = Self.tileJSONDocument(map, tiles: baseURL(request) + template)
+        if tms { document["scheme"] = "tms" }
+        return Self.json(document, cacheControl: "public, max-age=60", cors: true)
+    }
+
+    static func tileJSONDocument(_ map: LoadedMap, tiles: String) -> [String: Any] {
         let b = map.geographicBounds
         let center = map.center
         var document: [String: Any] = [
             "tilejson": "3.0.0",
             "name": map.title,
             "scheme": "xyz",
-            "tiles": [baseURL(request) + "/maps/\(map.name)/{z}/{x}/{y}.png"],
+            "tiles": [tiles],
             "minzoom": map.configuration.minZoom,
             "maxzoom": map.configuration.maxZoom,
             "bounds": [b.minX, b.minY, b.maxX, b.maxY].map { ($0 * 1e6).rounded() / 1e6 },
@@ -68,7 +76,7 @@ struct MapController<Context: RequestContext>: Sendable {
             "format": "png",
         ]
         if let description = map.configuration.title { document["description"] = description }
-        return Self.json(document, cacheControl: "public, max-age=60", cors: true)
+        return document
     }
 
     func health() async throws -> Response {

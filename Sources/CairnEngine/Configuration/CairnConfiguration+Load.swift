@@ -1,3 +1,4 @@
+import CairnCore
 import Foundation
 import Yams
 
@@ -117,7 +118,7 @@ private struct ConfigurationReader {
             problem(node, path, "expected a mapping with `name` and `style`")
             return nil
         }
-        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale"], at: path)
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "grids"], at: path)
         var ok = true
         var name = ""
         if let node = mapping["name"], let value = node.string {
@@ -168,6 +169,16 @@ private struct ConfigurationReader {
         if let node = mapping["max_age"] {
             if let value = node.int, value >= 0 { map.maxAgeSeconds = value }
             else { problem(node, path + ".max_age", "expected a number of seconds, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["grids"] {
+            let names = node.sequence?.compactMap { $0.string } ?? []
+            let known = TileGrid.builtIn.map(\.identifier)
+            if let sequence = node.sequence, !names.isEmpty, names.count == sequence.count, names.allSatisfy(known.contains) {
+                var seen: Set<String> = []
+                map.grids = names.filter { seen.insert($0).inserted }
+            } else {
+                problem(node, path + ".grids", "expected a list of tile grids from \(known.joined(separator: ", ")), got \(describe(node))"); ok = false
+            }
         }
         if let node = mapping["serve_stale"] {
             if let value = node.bool { map.serveStale = value }

@@ -8,6 +8,8 @@ public struct CairnConfiguration: Sendable {
     /// Absolute path of the cache folder (one MBTiles file per map and scale).
     public var cacheDirectory: String
     public var maps: [MapConfiguration]
+    /// Every tile grid maps may be offered in, by identifier: the built-in ones and any configured.
+    public var grids: [String: TileGrid]
     /// The file this configuration came from; nil for the embedded demo.
     public var sourcePath: String?
 
@@ -17,6 +19,7 @@ public struct CairnConfiguration: Sendable {
         self.cacheDirectory = cacheDirectory
         self.maps = maps
         self.sourcePath = sourcePath
+        self.grids = Dictionary(uniqueKeysWithValues: TileGrid.builtIn.map { ($0.identifier, $0) })
     }
 }
 
@@ -39,6 +42,8 @@ public struct MapConfiguration: Sendable {
     /// Answer with an expired (stale) tile at once and re-render it in the background,
     /// instead of making the client wait for the render.
     public var serveStale: Bool
+    /// Tile grids the map is offered in, by identifier; the first is its default (XYZ URLs, TileJSON).
+    public var grids: [String]
 
     public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 8,
                 minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600, serveStale: Bool = false) {
@@ -52,6 +57,7 @@ public struct MapConfiguration: Sendable {
         self.scales = scales
         self.maxAgeSeconds = maxAgeSeconds
         self.serveStale = serveStale
+        self.grids = [TileGrid.webMercator.identifier]
     }
 
     /// Whether `name` is an acceptable map name (also what URLs are checked against).

@@ -17,6 +17,15 @@ public struct LoadedMap: Sendable {
     public var geographicBounds: BoundingBox
     /// Files watched for changes, with the stamp they had when loaded.
     var watchedFiles: [String: FileStamp?]
+    /// Web Mercator metres per grid unit near the data: 1 for EPSG:3857, about 111 km for
+    /// degrees, 1/cos(latitude) for national grids in true metres. Style zoom is MapLibre's
+    /// zoom, which is defined on Web Mercator, so other grids render at the same map scale.
+    var mercatorMetresPerGridUnit: Double = 1
+
+    /// The MapLibre zoom a tile of level `z` is drawn at: z − 1 for 256 px Web Mercator tiles.
+    public func styleZoom(at z: Int) -> Double {
+        MapRenderer.styleZoom(mercatorResolution: grid.resolution(at: z) * mercatorMetresPerGridUnit)
+    }
 
     public var name: String { configuration.name }
     public var title: String { configuration.title ?? style.name ?? configuration.name }

@@ -27,6 +27,7 @@ public enum MapLoader {
 
         var fingerprint = Fingerprinter()
         fingerprint.add(rendererVersion)
+        fingerprint.add(grid.identifier)
         fingerprint.add(styleBytes)
         var watched: [String: FileStamp?] = [configuration.stylePath: styleStamp]
         var layers: [String: ProjectedLayer] = [:]
@@ -67,7 +68,15 @@ public enum MapLoader {
         } else {
             geographic = try transformBoundingBox(bounds, from: grid.crs, to: .wgs84)
         }
-        return LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
-                         fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
+        var map = LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
+                            fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
+        if grid.crs == .webMercator {
+            map.mercatorMetresPerGridUnit = 1
+        } else if grid.isGeographic {
+            map.mercatorMetresPerGridUnit = grid.metersPerUnit
+        } else {
+            map.mercatorMetresPerGridUnit = 1 / cos(geographic.center.y * .pi / 180)
+        }
+        return map
     }
 }

@@ -6,15 +6,23 @@ import NIOPosix
 /// Holds the loaded maps and reloads one when its style or data files change on disk,
 /// so tiles of an edited style or data file are never served from the old version.
 actor MapRegistry {
+    private struct Key: Hashable {
+        var name: String
+        var grid: String
+    }
+
     private struct Entry {
         var configuration: MapConfiguration
+        var grid: TileGrid
         var map: LoadedMap?
         var error: String?
         var lastChecked: ContinuousClock.Instant
         var reload: Task<LoadedMap, any Error>?
     }
 
-    private var entries: [String: Entry] = [:]
+    private var entries: [Key: Entry] = [:]
+    /// Each map's grids, its default first.
+    private var gridsByMap: [String: [TileGrid]] = [:]
     private let threadPool: NIOThreadPool
     private let logger: Logger
     private let checkInterval: Duration
@@ -25,15 +33,29 @@ actor MapRegistry {
         self.checkInterval = checkInterval
         let now = ContinuousClock.now
         for map in configuration.maps {
-            entries[map.name] = Entry(configuration: map, map: nil, error: nil, lastChecked: now)
+            let grids = map.grids.compactMap { configuration.grids[$0] }
+            gridsByMap[map.name] = grids
+            for grid in grids {
+                entries[Key(name: map.name, grid: grid.identifier)] = Entry(configuration: map, grid: grid, map: nil, error: nil, lastChecked: now)
+            }
         }
     }
 
-    var names: [String] { entries.keys.sorted() }
+    var names: [String] { gridsByMap.keys.sorted() }
+
+    /// The grids a map is offered in, its default first. - Throws: `.notFound` for unknown maps.
+    func grids(for name: String) throws -> [TileGrid] {
+        guard let grids = gridsByMap[name] else { throw EngineError(.notFound, "no such map") }
+        return grids
+    }
 
     /// The current version of a map, reloading it first if its files changed.
     /// - Throws: `EngineError.notFound` for an unknown name, `.mapUnavailable` if it never loaded.
-    func map(named name: String) async throws -> LoadedMap {
+    func map(named name: String, grid gridName: String? = nil) async throws -> LoadedMap {
+        guard let grids = gridsByMap[name] else { throw EngineError(.notFound, "no such map") }
+        let chosen = gridName == nil ? grids.first : grids.first { $0.identifier == gridName }
+        guard let grid = chosen else { throw EngineError(.notFound, "the map is not offered in that grid") }
+        let name = Key(name: name, grid: grid.identifier)
         guard var entry = entries[name] else { throw EngineError(.notFound, "no such map") }
         if let reload = entry.reload { return try await finish(name, reload) }
         let now = ContinuousClock.now
@@ -42,7 +64,7 @@ actor MapRegistry {
             entry.lastChecked = now
             entries[name] = entry
             if !map.filesChanged() { return map }
-            logger.info("files of map changed; reloading", metadata: ["map": "\(name)"])
+            logger.info("files of map changed; reloading", metadata: ["map": "\(name.name)", "grid": "\(name.grid)"])
         }
         return try await finish(name, startLoad(name))
     }
@@ -50,28 +72,34 @@ actor MapRegistry {
     /// Loads every map now, so the first requests do not pay for it. Returns the errors by map.
     func loadAll() async -> [String: String] {
         var failures: [String: String] = [:]
-        for name in names {
-            do { _ = try await map(named: name) } catch { failures[name] = String(describing: error) }
+        for key in entries.keys.sorted(by: { ($0.name, $0.grid) < ($1.name, $1.grid) }) {
+            do { _ = try await map(named: key.name, grid: key.grid) } catch { failures[Self.label(key)] = String(describing: error) }
         }
         return failures
     }
 
+    /// "hai-phong" for a map's default grid, "hai-phong@VN2000HaiPhong" for the others.
+    private static func label(_ key: Key) -> String { key.grid == TileGrid.webMercator.identifier ? key.name : key.name + "@" + key.grid }
+
     /// Health: each map's fingerprint or its load error.
     func status() -> [String: (fingerprint: String?, error: String?)] {
-        entries.mapValues { ($0.map?.fingerprint, $0.error) }
+        var result: [String: (fingerprint: String?, error: String?)] = [:]
+        for (key, entry) in entries { result[Self.label(key)] = (entry.map?.fingerprint, entry.error) }
+        return result
     }
 
-    private func startLoad(_ name: String) -> Task<LoadedMap, any Error> {
+    private func startLoad(_ name: Key) -> Task<LoadedMap, any Error> {
         let configuration = entries[name]!.configuration
+        let grid = entries[name]!.grid
         let pool = threadPool
         let task = Task {
-            try await pool.runIfActive { try MapLoader.load(configuration) }
+            try await pool.runIfActive { try MapLoader.load(configuration, grid: grid) }
         }
         entries[name]?.reload = task
         return task
     }
 
-    private func finish(_ name: String, _ task: Task<LoadedMap, any Error>) async throws -> LoadedMap {
+    private func finish(_ name: Key, _ task: Task<LoadedMap, any Error>) async throws -> LoadedMap {
         do {
             let map = try await task.value
             if entries[name]?.reload != nil {
@@ -79,7 +107,7 @@ actor MapRegistry {
                 entries[name]?.map = map
                 entries[name]?.error = nil
                 entries[name]?.lastChecked = ContinuousClock.now
-                logger.info("map loaded", metadata: ["map": "\(name)", "fingerprint": "\(map.fingerprint)", "layers": "\(map.layers.count)"])
+                logger.info("map loaded", metadata: ["map": "\(name.name)", "grid": "\(name.grid)", "fingerprint": "\(map.fingerprint)", "layers": "\(map.layers.count)"])
             }
             return map
         } catch {
@@ -87,7 +115,7 @@ actor MapRegistry {
                 entries[name]?.reload = nil
                 entries[name]?.error = String(describing: error)
                 entries[name]?.lastChecked = ContinuousClock.now
-                logger.error("map failed to load", metadata: ["map": "\(name)", "error": "\(error)"])
+                logger.error("map failed to load", metadata: ["map": "\(name.name)", "grid": "\(name.grid)", "error": "\(error)"])
             }
             // A broken edit keeps the last good version in service rather than taking the map down;
             // it is tried again when the files change once more.
@@ -97,7 +125,7 @@ actor MapRegistry {
                 entries[name]?.map = previous
                 return previous
             }
-            throw EngineError(.mapUnavailable, "map \(name) is not available")
+            throw EngineError(.mapUnavailable, "map \(name.name) is not available")
         }
     }
 }

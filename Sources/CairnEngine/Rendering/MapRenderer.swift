@@ -26,16 +26,22 @@ public enum MapRenderer {
         let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
-        draw(map, on: canvas, zoom: styleZoom(z: metatile.z, grid: grid), query: bounds.expanded(by: bufferUnits * 1.5))
+        draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: bounds.expanded(by: bufferUnits * 1.5))
         let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
         return result
     }
 
-    /// MapLibre's zoom is defined on a 512 px world: a 256 px tile at level z is style zoom z − 1.
+    /// MapLibre's zoom is defined on a 512 px Web Mercator world: a 256 px tile at level z is
+    /// style zoom z − 1. Other grids use the zoom whose Web Mercator resolution matches theirs.
+    public static func styleZoom(mercatorResolution: Double) -> Double {
+        log2(2 * .pi * 6_378_137 / 512 / mercatorResolution)
+    }
+
+    /// Style zoom of level `z` of a Web Mercator grid.
     public static func styleZoom(z: Int, grid: TileGrid) -> Double {
-        Double(z) + log2(Double(grid.tileSize) / 512)
+        styleZoom(mercatorResolution: grid.resolution(at: z))
     }
 
     static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox) {

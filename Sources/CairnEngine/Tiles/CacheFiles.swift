@@ -13,7 +13,9 @@ final class CacheFiles: Sendable {
     }
 
     func store(for map: LoadedMap, scale: Int) throws -> MBTilesStore {
-        let fileName = scale == 1 ? "\(map.name).mbtiles" : "\(map.name)@\(scale)x.mbtiles"
+        // Web Mercator keeps the plain names MBTiles readers expect; other grids get their own files.
+        let gridPart = map.grid.identifier == TileGrid.webMercator.identifier ? "" : "." + map.grid.identifier
+        let fileName = "\(map.name)\(gridPart)" + (scale == 1 ? ".mbtiles" : "@\(scale)x.mbtiles")
         return try stores.withLock { stores in
             if let open = stores[fileName] {
                 if open.fingerprint == map.fingerprint { return open.store }
@@ -24,7 +26,9 @@ final class CacheFiles: Sendable {
             let metadata = map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom)
             let store: MBTilesStore
             do {
-                store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata)
+                // The grids Cairn offers double per level; WorldCRS84Quad starts with two columns.
+                let columnFactor = map.grid.matrixSize(at: 0).columns
+                store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata, columnFactor: columnFactor)
             } catch {
                 throw EngineError(.cacheFailed, "cannot open the tile cache", detail: "\(fileName): \(error)")
             }

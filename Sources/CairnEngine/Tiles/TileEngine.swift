@@ -51,9 +51,25 @@ public final class TileEngine: Sendable {
 
     public var mapNames: [String] { configuration.maps.map(\.name) }
 
-    /// The current version of a map. - Throws: `EngineError` `.notFound` or `.mapUnavailable`.
-    public func map(named name: String) async throws -> LoadedMap {
-        try await registry.map(named: name)
+    /// The current version of a map in its default grid, or in `grid`.
+    /// - Throws: `EngineError` `.notFound` or `.mapUnavailable`.
+    public func map(named name: String, grid: String? = nil) async throws -> LoadedMap {
+        try await registry.map(named: name, grid: grid)
+    }
+
+    /// The grids a map is offered in, its default first. - Throws: `EngineError(.notFound)`.
+    public func grids(for map: String) async throws -> [TileGrid] {
+        try await registry.grids(for: map)
+    }
+
+    /// Every grid the server knows (built-in plus configured), by identifier order.
+    public var knownGrids: [TileGrid] {
+        configuration.grids.values.sorted { $0.identifier < $1.identifier }
+    }
+
+    /// A tile of one of the map's grids: `tile.x` is the column and `tile.y` the row from the top.
+    public func tile(map name: String, grid: String, _ tile: TileCoordinate, scale: Int) async throws -> TileResult {
+        try await self.tile(map: name, tile, scale: scale, grid: grid)
     }
 
     public func mapStatus() async -> [String: (fingerprint: String?, error: String?)] { await registry.status() }
@@ -62,8 +78,8 @@ public final class TileEngine: Sendable {
     public var renderCount: Int { renderCounter.load(ordering: .relaxed) }
 
     /// One tile. - Throws: `EngineError` (`.notFound` for unknown maps and tiles outside the map's range).
-    public func tile(map name: String, _ tile: TileCoordinate, scale: Int) async throws -> TileResult {
-        let map = try await registry.map(named: name)
+    public func tile(map name: String, _ tile: TileCoordinate, scale: Int, grid: String? = nil) async throws -> TileResult {
+        let map = try await registry.map(named: name, grid: grid)
         try Self.check(tile, scale: scale, in: map)
         let store = try cacheFiles.store(for: map, scale: scale)
         if let cached = try? store.tile(tile, matching: map.fingerprint) {
@@ -86,7 +102,7 @@ public final class TileEngine: Sendable {
     func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore,
                         storing: Set<TileCoordinate>? = nil, priority: RenderPriority = .interactive) async throws -> [TileCoordinate: TileResult] {
         let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
-        let key = "\(map.name)@\(scale)/\(map.fingerprint)/\(metatile)/\(store.path)"
+        let key = "\(map.name)@\(scale)/\(map.grid.identifier)/\(map.fingerprint)/\(metatile)/\(store.path)"
         let pool = priority == .seeding ? seedPool : threadPool
         let logger = self.logger
         return try await inflight.value(for: key) {
@@ -125,7 +141,8 @@ public final class TileEngine: Sendable {
 
     static func check(_ tile: TileCoordinate, scale: Int, in map: LoadedMap) throws {
         guard map.configuration.scales.contains(scale) else { throw EngineError(.notFound, "scale @\(scale)x is not offered") }
-        guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile) else {
+        guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile),
+              map.grid.isQuadtree else {
             throw EngineError(.notFound, "tile \(tile) is outside the map's zoom levels or grid")
         }
     }
