@@ -76,11 +76,10 @@ extension CairnConfiguration {
                                     executablePath: String = CommandLine.arguments.first ?? "") -> CairnConfiguration {
         let candidates = [workingDirectory] + checkoutRoots(of: executablePath)
         let root = candidates.first { FileManager.default.fileExists(atPath: $0 + "/styles/hai-phong.json") } ?? workingDirectory
-        return CairnConfiguration(
-            cacheDirectory: root + "/tiles-cache",
-            maps: [MapConfiguration(name: "hai-phong", stylePath: root + "/styles/hai-phong.json", title: "Hải Phòng")],
-            sourcePath: nil
-        )
+        var demo = MapConfiguration(name: "hai-phong", stylePath: root + "/styles/hai-phong.json", title: "Hải Phòng")
+        // Offered in Web Mercator for web maps, and in VN-2000 and CRS84 for GIS clients (WMTS).
+        demo.grids = [TileGrid.webMercator.identifier, TileGrid.vn2000HaiPhong.identifier, TileGrid.worldCRS84Quad.identifier]
+        return CairnConfiguration(cacheDirectory: root + "/tiles-cache", maps: [demo], sourcePath: nil)
     }
 
     /// `.build/release/cairn` lives three folders below the checkout.
