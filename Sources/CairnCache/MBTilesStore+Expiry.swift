@@ -99,7 +99,7 @@ extension MBTilesStore {
                 """) { statement in
                 try statement.bind(limit.map { max(0, $0) } ?? -1, at: 1)
                 var tiles: [TileCoordinate] = []
-                while try statement.step() { tiles.append(Self.xyz(statement)) }
+                while try statement.step() { tiles.append(self.xyz(statement)) }
                 return tiles
             }
         }
@@ -115,16 +115,16 @@ extension MBTilesStore {
     }
 
     /// The XYZ tile of a row whose first three columns are zoom_level, tile_column, tile_row (TMS).
-    static func xyz(_ statement: SQLiteStatement) -> TileCoordinate {
+    func xyz(_ statement: SQLiteStatement) -> TileCoordinate {
         let z = Int(statement.int64(0))
-        return TileCoordinate(z: z, x: Int(statement.int64(1)), y: (1 << z) - 1 - Int(statement.int64(2)))
+        return TileCoordinate(z: z, x: Int(statement.int64(1)), y: matrixSize(z).rows - 1 - Int(statement.int64(2)))
     }
 
     /// An XYZ range clipped to the grid, as TMS bounds; nil when nothing is left.
     private func tmsRange(zoom: Int, minX: Int, minY: Int, maxX: Int, maxY: Int) throws -> TMSRange? {
         try checkZoom(zoom, tile: "\(zoom)/\(minX)-\(maxX)/\(minY)-\(maxY)")
-        let last = (1 << zoom) - 1
-        let lastColumn = (columnFactor << zoom) - 1
+        let last = matrixSize(zoom).rows - 1
+        let lastColumn = matrixSize(zoom).columns - 1
         let x0 = max(0, minX), x1 = min(lastColumn, maxX), y0 = max(0, minY), y1 = min(last, maxY)
         guard x0 <= x1, y0 <= y1 else { return nil }
         return TMSRange(zoom: zoom, minX: x0, maxX: x1, minRow: last - y1, maxRow: last - y0)

@@ -28,7 +28,7 @@ extension MBTilesStore {
         try read {
             try query("SELECT zoom_level, tile_column, tile_row, reason FROM cairn_failures ORDER BY zoom_level, tile_column, tile_row DESC") { statement in
                 var failures: [(tile: TileCoordinate, reason: String)] = []
-                while try statement.step() { failures.append((Self.xyz(statement), statement.string(3) ?? "")) }
+                while try statement.step() { failures.append((self.xyz(statement), statement.string(3) ?? "")) }
                 return failures
             }
         }

@@ -36,9 +36,9 @@ public final class MBTilesStore: @unchecked Sendable {
 
     /// The database file.
     public let path: String
-    /// Columns per row at zoom z are `columnFactor << z` (1 for Web Mercator-like grids, 2 for
-    /// WorldCRS84Quad); rows are always `1 << z`, which the TMS row flip relies on.
-    public let columnFactor: Int
+    /// Columns and rows of the tile grid at a zoom level: the TMS row flip needs the row count.
+    /// Web Mercator's `2^z × 2^z` by default.
+    public let matrixSize: @Sendable (Int) -> (columns: Int, rows: Int)
     /// How long one SQLite call waits for another connection's lock (SQLite's busy timeout).
     public static let busyTimeout: Duration = .seconds(5)
     /// How long a read or write keeps retrying while other connections hold the lock before it
@@ -52,9 +52,10 @@ public final class MBTilesStore: @unchecked Sendable {
     /// and writes `metadata` (INSERT OR REPLACE, so other rows already there stay).
     /// Throws `.notACache` for an MBTiles or SQLite file of another layout, including the
     /// single-table layout of earlier Cairn builds (delete such a file; it is only a cache).
-    public init(path: String, metadata: MBTilesMetadata, columnFactor: Int = 1) throws {
+    public init(path: String, metadata: MBTilesMetadata,
+                matrixSize: @escaping @Sendable (Int) -> (columns: Int, rows: Int) = { (1 << $0, 1 << $0) }) throws {
         self.path = path
-        self.columnFactor = max(1, columnFactor)
+        self.matrixSize = matrixSize
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -148,7 +149,7 @@ public final class MBTilesStore: @unchecked Sendable {
                             try statement.bind(fingerprint, at: 6)
                             try statement.bind(includeStale ? 1 : 0, at: 7)
                             var present: Set<TileCoordinate> = []
-                            let size = 1 << z
+                            let size = matrixSize(z).rows
                             while try statement.step() {
                                 present.insert(TileCoordinate(z: z, x: Int(statement.int64(0)), y: size - 1 - Int(statement.int64(1))))
                             }
@@ -367,9 +368,9 @@ public final class MBTilesStore: @unchecked Sendable {
     /// XYZ y to the TMS row, checking the address lies in the zoom's 2^z by 2^z grid.
     func tmsRow(_ tile: TileCoordinate) throws -> Int {
         try checkZoom(tile.z, tile: "\(tile)")
-        let size = 1 << tile.z
-        guard (0..<(size * columnFactor)).contains(tile.x), (0..<size).contains(tile.y) else {
-            throw MBTilesError(.invalidTile, path: path, "tile \(tile): x must be 0-\(size * columnFactor - 1) and y 0-\(size - 1) at zoom \(tile.z)")
+        let (columns, size) = matrixSize(tile.z)
+        guard (0..<columns).contains(tile.x), (0..<size).contains(tile.y) else {
+            throw MBTilesError(.invalidTile, path: path, "tile \(tile): x must be 0-\(columns - 1) and y 0-\(size - 1) at zoom \(tile.z)")
         }
         return size - 1 - tile.y
     }

@@ -57,10 +57,12 @@ struct SeedingTests {
                 let delay = 10 + Int(generator.next() % UInt64(max(20, Int(loading.seconds * 1000 * 0.7))))
                 try await Task.sleep(for: .milliseconds(delay))
             } else {
-                // Metatiles here are 2x2, so each commit adds up to 4 tiles.
+                // Metatiles here are 2x2, so each commit adds up to 4 tiles. A time bound (the map's
+                // load time plus at most 250 ms of rendering, well under the seed's whole run) makes
+                // sure the kill lands even if the count is slow to show on a busy machine.
                 let target = before + 1 + Int(generator.next() % 9)
-                let giveUp = ContinuousClock.now + .seconds(60)
-                while process.isRunning, ContinuousClock.now < giveUp,
+                let bound = ContinuousClock.now + loading + .milliseconds(50 + Int(generator.next() % 200))
+                while process.isRunning, ContinuousClock.now < bound,
                       (Int(try Self.sqlite(mbtiles, "SELECT count(*) FROM map")) ?? 0) < target {
                     try await Task.sleep(for: .milliseconds(10))
                 }

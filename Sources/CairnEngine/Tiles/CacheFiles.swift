@@ -26,9 +26,10 @@ final class CacheFiles: Sendable {
             let metadata = map.mbtilesMetadata(minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom)
             let store: MBTilesStore
             do {
-                // The grids Cairn offers double per level; WorldCRS84Quad starts with two columns.
-                let columnFactor = map.grid.matrixSize(at: 0).columns
-                store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata, columnFactor: columnFactor)
+                let grid = map.grid
+                store = try MBTilesStore(path: directory + "/" + fileName, metadata: metadata) { z in
+                    z <= grid.maxZoom ? grid.matrixSize(at: z) : (0, 0)
+                }
             } catch {
                 throw EngineError(.cacheFailed, "cannot open the tile cache", detail: "\(fileName): \(error)")
             }

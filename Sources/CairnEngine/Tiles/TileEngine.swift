@@ -141,8 +141,7 @@ public final class TileEngine: Sendable {
 
     static func check(_ tile: TileCoordinate, scale: Int, in map: LoadedMap) throws {
         guard map.configuration.scales.contains(scale) else { throw EngineError(.notFound, "scale @\(scale)x is not offered") }
-        guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile),
-              map.grid.isQuadtree else {
+        guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile) else {
             throw EngineError(.notFound, "tile \(tile) is outside the map's zoom levels or grid")
         }
     }
