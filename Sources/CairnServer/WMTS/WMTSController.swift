@@ -62,26 +62,26 @@ struct WMTSController<Context: RequestContext>: Sendable {
 
     func keyValueRequest(_ request: Request) async throws -> Response {
         let query = Query(request)
-        guard let service = query["SERVICE"] else { throw WMTSException.missing("SERVICE") }
-        guard service == "WMTS" else { throw WMTSException.invalid("SERVICE", "expected WMTS") }
-        guard let operation = query["REQUEST"] else { throw WMTSException.missing("REQUEST") }
+        guard let service = query["Service"] else { throw WMTSException.missing("Service") }
+        guard service == "WMTS" else { throw WMTSException.invalid("Service", "expected WMTS") }
+        guard let operation = query["Request"] else { throw WMTSException.missing("Request") }
         switch operation {
         case "GetCapabilities":
-            if let accepted = query["ACCEPTVERSIONS"],
+            if let accepted = query["AcceptVersions"],
                !accepted.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "1.0.0" }) {
                 throw WMTSException(.versionNegotiationFailed, locator: "AcceptVersions", "only version 1.0.0 is offered")
             }
             return try await capabilities(request)
         case "GetTile":
-            guard let version = query["VERSION"] else { throw WMTSException.missing("VERSION") }
-            guard version == "1.0.0" else { throw WMTSException.invalid("VERSION", "expected 1.0.0") }
-            let tile = TileRequest(layer: try query.required("LAYER"), style: try query.required("STYLE"),
-                                   tileMatrixSet: try query.required("TILEMATRIXSET"), tileMatrix: try query.required("TILEMATRIX"),
-                                   row: try query.required("TILEROW"), column: try query.required("TILECOL"),
-                                   format: try query.required("FORMAT"))
+            guard let version = query["Version"] else { throw WMTSException.missing("Version") }
+            guard version == "1.0.0" else { throw WMTSException.invalid("Version", "expected 1.0.0") }
+            let tile = TileRequest(layer: try query.required("Layer"), style: try query.required("Style"),
+                                   tileMatrixSet: try query.required("TileMatrixSet"), tileMatrix: try query.required("TileMatrix"),
+                                   row: try query.required("TileRow"), column: try query.required("TileCol"),
+                                   format: try query.required("Format"))
             return try await self.tile(tile, request)
         default:
-            throw WMTSException(.operationNotSupported, locator: "REQUEST", "supported operations are GetCapabilities and GetTile")
+            throw WMTSException(.operationNotSupported, locator: "Request", "supported operations are GetCapabilities and GetTile")
         }
     }
 
@@ -126,12 +126,14 @@ struct WMTSController<Context: RequestContext>: Sendable {
         return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
-    /// A plain decimal integer, optionally negative, of at most 9 digits (no sign, space or exponent tricks).
+    /// A plain decimal integer, optionally negative, of at most 9 digits, written the one way
+    /// identifiers are (no leading zeros, plus sign, spaces or exponents).
     static func integer(_ text: String) -> Int? {
         var digits = Substring(text)
         let negative = digits.first == "-"
         if negative { digits = digits.dropFirst() }
         guard !digits.isEmpty, digits.utf8.count <= 9, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        if digits.utf8.count > 1 && digits.first == "0" { return nil }
         guard let value = Int(digits) else { return nil }
         return negative ? -value : value
     }
@@ -147,10 +149,10 @@ struct WMTSController<Context: RequestContext>: Sendable {
             }
         }
 
-        subscript(name: String) -> String? { values[name] }
+        subscript(name: String) -> String? { values[name.uppercased()] }
 
         func required(_ name: String) throws -> String {
-            guard let value = values[name], !value.isEmpty else { throw WMTSException.missing(name) }
+            guard let value = values[name.uppercased()], !value.isEmpty else { throw WMTSException.missing(name) }
             return value
         }
     }

@@ -10,6 +10,12 @@ struct WMTSGridOffer: Sendable {
     /// The map's data extent in the grid's CRS, when it can be computed without PROJ.
     var dataExtent: BoundingBox?
 
+    init(grid: TileGrid, levels: ClosedRange<Int>?, dataExtent: BoundingBox?) {
+        self.grid = grid
+        self.levels = levels
+        self.dataExtent = dataExtent
+    }
+
     init(grid: TileGrid, map: LoadedMap) {
         self.grid = grid
         self.levels = Self.levels(of: grid, minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom)
