@@ -23,7 +23,7 @@ struct GridTileController<Context: RequestContext>: Sendable {
         let grid = try gridName(context)
         let map = try await engine.map(named: name, grid: grid)
         let result = try await engine.tile(map: name, grid: grid, address.tile, scale: address.scale)
-        return TileResponse.make(result, maxAge: map.configuration.maxAgeSeconds, request: request)
+        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     func tmsTile(_ request: Request, _ context: Context) async throws -> Response {
@@ -33,7 +33,7 @@ struct GridTileController<Context: RequestContext>: Sendable {
         guard address.tile.y < rows else { throw EngineError(.notFound, "tile outside the grid") }
         address.tile.y = rows - 1 - address.tile.y
         let result = try await engine.tile(map: name, address.tile, scale: address.scale)
-        return TileResponse.make(result, maxAge: map.configuration.maxAgeSeconds, request: request)
+        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     /// TileJSON 3.0.0 for one grid. TileJSON assumes Web Mercator, so other grids add `crs`
@@ -67,22 +67,5 @@ struct GridTileController<Context: RequestContext>: Sendable {
             throw EngineError(.notFound, "no such grid")
         }
         return grid
-    }
-}
-
-/// The headers every tile response carries, in one place.
-enum TileResponse {
-    static func make(_ result: TileResult, maxAge: Int, request: Request) -> Response {
-        var headers = HTTPFields()
-        headers[.eTag] = result.etag
-        headers[.cacheControl] = "public, max-age=\(maxAge)"
-        headers[.accessControlAllowOrigin] = "*"
-        headers[.xCairnCache] = result.cacheHit ? "HIT" : "MISS"
-        if let ifNoneMatch = request.headers[.ifNoneMatch], TileController<BasicRequestContext>.matches(ifNoneMatch, etag: result.etag) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.contentType] = "image/png"
-        headers[.contentLength] = String(result.data.count)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.data)))
     }
 }

@@ -26,7 +26,7 @@ struct SeedingTests {
         let mbtiles = CLI.temporary("killed.mbtiles")
         // The demo map, 2x2 metatiles, one worker: dozens of commits to be killed between.
         let demo = CLI.repositoryRoot.appendingPathComponent("styles/hai-phong.json").path
-        let arguments = ["seed", "--style", demo, "--zoom", "12-17", "--bbox", "106.65,20.84,106.72,20.875", "--mbtiles", mbtiles,
+        let arguments = ["seed", "--style", demo, "--zoom", "12-18", "--bbox", "106.66,20.84,106.71,20.87", "--mbtiles", mbtiles,
                          "--workers", "1", "--metatile", "2", "--progress", "none"]
         let clock = ContinuousClock()
         var dryRun = CLI.Run(status: 0, output: "")
@@ -58,10 +58,10 @@ struct SeedingTests {
                 try await Task.sleep(for: .milliseconds(delay))
             } else {
                 // Metatiles here are 2x2, so each commit adds up to 4 tiles. A time bound (the map's
-                // load time plus at most 250 ms of rendering, well under the seed's whole run) makes
+                // load time plus at most 150 ms of rendering, well under the seed's whole run) makes
                 // sure the kill lands even if the count is slow to show on a busy machine.
                 let target = before + 1 + Int(generator.next() % 9)
-                let bound = ContinuousClock.now + loading + .milliseconds(50 + Int(generator.next() % 200))
+                let bound = ContinuousClock.now + loading + .milliseconds(30 + Int(generator.next() % 120))
                 while process.isRunning, ContinuousClock.now < bound,
                       (Int(try Self.sqlite(mbtiles, "SELECT count(*) FROM map")) ?? 0) < target {
                     try await Task.sleep(for: .milliseconds(10))

@@ -15,6 +15,8 @@ public struct LoadedMap: Sendable {
     public var fingerprint: String
     /// The data's extent in degrees (west, south, east, north).
     public var geographicBounds: BoundingBox
+    /// The data's extent in the grid's CRS.
+    public var dataBounds: BoundingBox = .empty
     /// Files watched for changes, with the stamp they had when loaded.
     var watchedFiles: [String: FileStamp?]
     /// Web Mercator metres per grid unit near the data: 1 for EPSG:3857, about 111 km for

@@ -70,6 +70,7 @@ public enum MapLoader {
         }
         var map = LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
                             fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
+        map.dataBounds = bounds
         if grid.crs == .webMercator {
             map.mercatorMetresPerGridUnit = 1
         } else if grid.isGeographic {
