@@ -29,5 +29,6 @@ public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<Basi
     router.add(middleware: RequestLimitsMiddleware())
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
+    OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     return router
 }
