@@ -11,10 +11,10 @@ public enum TileMatrixSetDocument {
     /// - Throws: `TileMatrixSetError`, e.g. `grids/x.json: tileMatrices[3].cellSize: expected a positive number`.
     public static func parse(_ data: Data, path: String) throws -> TileGrid {
         let reader = Reader(file: path)
-        guard let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
             throw TileMatrixSetError(.malformed, file: path, jsonPath: "", "expected a JSON document")
         }
-        guard let root = object as? [String: Any] else {
+        guard let root = value.object else {
             throw TileMatrixSetError(.malformed, file: path, jsonPath: "", "expected a JSON object")
         }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -27,10 +27,10 @@ public enum TileMatrixSetDocument {
         let crs = try reader.crs(root["crs"], at: "crs")
         let axes = try reader.axisOrder(root["orderedAxes"], crs: crs)
 
-        if let variable = root["variableMatrixWidths"], !((variable as? [Any])?.isEmpty ?? false) {
+        if let variable = root["variableMatrixWidths"], !(variable.array?.isEmpty ?? variable.isNull) {
             throw reader.error(.unsupported, "variableMatrixWidths", "variable matrix widths are not supported")
         }
-        guard let matrices = root["tileMatrices"] as? [Any], !matrices.isEmpty else {
+        guard let matrices = root["tileMatrices"]?.array, !matrices.isEmpty else {
             throw reader.error(.invalid, "tileMatrices", "expected a non-empty array of tile matrices")
         }
         var levels: [Level] = []
@@ -41,7 +41,7 @@ public enum TileMatrixSetDocument {
 
         let first = levels[0]
         var extent: BoundingBox
-        if let box = root["boundingBox"] {
+        if let box = root["boundingBox"], !box.isNull {
             extent = try reader.boundingBox(box, at: "boundingBox", axes: axes)
         } else {
             // The smallest area every level covers: each level's matrix size is then reproduced exactly.
@@ -107,9 +107,9 @@ public enum TileMatrixSetDocument {
         return document
     }
 
-    /// `encode(_:links:)` as JSON bytes, keys sorted.
+    /// `encode(_:links:)` as JSON bytes, keys sorted, numbers exact.
     public static func encodedData(_ grid: TileGrid, links: [[String: String]] = []) -> Data {
-        (try? JSONSerialization.data(withJSONObject: encode(grid, links: links), options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        JSONText.data(encode(grid, links: links))
     }
 
     /// The OGC CRS URI of a grid's CRS (CRS84 for geographic EPSG:4326 grids), or nil for CRSs given as text.
@@ -173,58 +173,52 @@ public enum TileMatrixSetDocument {
             TileMatrixSetError(code, file: file, jsonPath: jsonPath, message)
         }
 
-        func optionalString(_ value: Any?, at jsonPath: String) throws -> String? {
-            guard let value, !(value is NSNull) else { return nil }
-            guard let string = value as? String, !string.isEmpty else { throw error(.invalid, jsonPath, "expected a non-empty string") }
+        func optionalString(_ value: JSONValue?, at jsonPath: String) throws -> String? {
+            guard let value, !value.isNull else { return nil }
+            guard let string = value.string, !string.isEmpty else { throw error(.invalid, jsonPath, "expected a non-empty string") }
             return string
         }
 
-        /// A JSON number (not a boolean, which Foundation also bridges to NSNumber).
-        func number(_ value: Any?, at jsonPath: String, what: String = "a positive number") throws -> Double {
-            guard let number = value as? NSNumber, String(cString: number.objCType) != "c" else {
-                throw error(.invalid, jsonPath, "expected \(what)")
-            }
-            let double = number.doubleValue
-            guard double.isFinite else { throw error(.invalid, jsonPath, "expected \(what)") }
+        func number(_ value: JSONValue?, at jsonPath: String, what: String = "a positive number") throws -> Double {
+            guard let double = value?.number, double.isFinite else { throw error(.invalid, jsonPath, "expected \(what)") }
             return double
         }
 
-        func positiveNumber(_ value: Any?, at jsonPath: String) throws -> Double {
+        func positiveNumber(_ value: JSONValue?, at jsonPath: String) throws -> Double {
             let double = try number(value, at: jsonPath)
             guard double > 0 else { throw error(.invalid, jsonPath, "expected a positive number") }
             return double
         }
 
-        func positiveInteger(_ value: Any?, at jsonPath: String) throws -> Int {
+        func positiveInteger(_ value: JSONValue?, at jsonPath: String) throws -> Int {
             let double = try number(value, at: jsonPath, what: "a positive integer")
             guard double >= 1, double <= 1e9, double == double.rounded() else { throw error(.invalid, jsonPath, "expected a positive integer") }
             return Int(double)
         }
 
-        func pair(_ value: Any?, at jsonPath: String, axes: AxisOrder) throws -> Point {
-            guard let array = value as? [Any], array.count == 2 else { throw error(.invalid, jsonPath, "expected an array of two numbers") }
+        func pair(_ value: JSONValue?, at jsonPath: String, axes: AxisOrder) throws -> Point {
+            guard let array = value?.array, array.count == 2 else { throw error(.invalid, jsonPath, "expected an array of two numbers") }
             let a = try number(array[0], at: "\(jsonPath)[0]", what: "a number")
             let b = try number(array[1], at: "\(jsonPath)[1]", what: "a number")
             return axes.northingFirst ? Point(b, a) : Point(a, b)
         }
 
-        func crs(_ value: Any?, at jsonPath: String) throws -> ParsedCRS {
+        func crs(_ value: JSONValue?, at jsonPath: String) throws -> ParsedCRS {
             let expected = "expected an EPSG or OGC CRS84 URI, \"EPSG:n\", {\"uri\": ...} or {\"wkt\": ...}"
-            if let string = value as? String {
+            if let string = value?.string {
                 guard let parsed = Self.crs(uri: string) else { throw error(.invalid, jsonPath, expected) }
                 return parsed
             }
-            if let object = value as? [String: Any] {
+            if let object = value?.object {
                 if let uri = object["uri"] {
-                    guard let string = uri as? String, let parsed = Self.crs(uri: string) else { throw error(.invalid, "\(jsonPath).uri", expected) }
+                    guard let string = uri.string, let parsed = Self.crs(uri: string) else { throw error(.invalid, "\(jsonPath).uri", expected) }
                     return parsed
                 }
                 if let wkt = object["wkt"] {
-                    if let text = wkt as? String, !text.isEmpty { return ParsedCRS(definition: .text(text), isCRS84: false) }
+                    if let text = wkt.string, !text.isEmpty { return ParsedCRS(definition: .text(text), isCRS84: false) }
                     // PROJJSON: PROJ reads it as text.
-                    if let json = wkt as? [String: Any], let data = try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]),
-                       let text = String(data: data, encoding: .utf8) {
-                        return ParsedCRS(definition: .text(text), isCRS84: false)
+                    if wkt.object != nil {
+                        return ParsedCRS(definition: .text(String(decoding: JSONText.data(wkt.foundationValue), as: UTF8.self)), isCRS84: false)
                     }
                     throw error(.invalid, "\(jsonPath).wkt", "expected WKT text or a PROJJSON object")
                 }
@@ -264,16 +258,16 @@ public enum TileMatrixSetDocument {
             return code
         }
 
-        func axisOrder(_ value: Any?, crs: ParsedCRS) throws -> AxisOrder {
+        func axisOrder(_ value: JSONValue?, crs: ParsedCRS) throws -> AxisOrder {
             let knownGeographic: Bool
             switch crs.definition {
             case .epsg(let code): knownGeographic = geographicEPSGCodes.contains(code)
             case .text: knownGeographic = false
             }
-            guard let value, !(value is NSNull) else {
+            guard let value, !value.isNull else {
                 return AxisOrder(northingFirst: knownGeographic && !crs.isCRS84, isGeographic: knownGeographic)
             }
-            guard let axes = value as? [Any], axes.count == 2, let first = axes[0] as? String, let second = axes[1] as? String else {
+            guard let axes = value.array, axes.count == 2, let first = axes[0].string, let second = axes[1].string else {
                 throw error(.invalid, "orderedAxes", "expected an array of two axis abbreviations")
             }
             let northing: Set<String> = ["LAT", "LATITUDE", "N", "NORTHING", "NORTH", "Y"]
@@ -291,26 +285,26 @@ public enum TileMatrixSetDocument {
             return AxisOrder(northingFirst: northingFirst, isGeographic: angular || knownGeographic)
         }
 
-        func level(_ value: Any, index: Int, axes: AxisOrder, crs: ParsedCRS, previous: Level?) throws -> Level {
+        func level(_ value: JSONValue, index: Int, axes: AxisOrder, crs: ParsedCRS, previous: Level?) throws -> Level {
             let at = "tileMatrices[\(index)]"
-            guard let matrix = value as? [String: Any] else { throw error(.invalid, at, "expected a tile matrix object") }
-            guard let id = matrix["id"] as? String else { throw error(.invalid, "\(at).id", "expected a string") }
+            guard let matrix = value.object else { throw error(.invalid, at, "expected a tile matrix object") }
+            guard let id = matrix["id"]?.string else { throw error(.invalid, "\(at).id", "expected a string") }
             guard id == String(index) else {
                 throw error(.unsupported, "\(at).id", "expected \"\(index)\": tile matrices must be numbered from \"0\" in order, found \"\(id)\"")
             }
-            if let corner = matrix["cornerOfOrigin"], !(corner is NSNull) {
-                guard let name = corner as? String else { throw error(.invalid, "\(at).cornerOfOrigin", "expected \"topLeft\" or \"bottomLeft\"") }
+            if let corner = matrix["cornerOfOrigin"], !corner.isNull {
+                guard let name = corner.string else { throw error(.invalid, "\(at).cornerOfOrigin", "expected \"topLeft\" or \"bottomLeft\"") }
                 guard name == "topLeft" else {
                     throw error(.unsupported, "\(at).cornerOfOrigin", "only \"topLeft\" is supported, found \"\(name)\"")
                 }
             }
-            if let variable = matrix["variableMatrixWidths"], !((variable as? [Any])?.isEmpty ?? false) {
+            if let variable = matrix["variableMatrixWidths"], !(variable.array?.isEmpty ?? variable.isNull) {
                 throw error(.unsupported, "\(at).variableMatrixWidths", "variable matrix widths are not supported")
             }
             let metersPerUnit = axes.isGeographic ? 6_378_137 * 2 * Double.pi / 360 : 1
             let scaleDenominator = try positiveNumber(matrix["scaleDenominator"], at: "\(at).scaleDenominator")
             let cellSize: Double
-            if let value = matrix["cellSize"], !(value is NSNull) {
+            if let value = matrix["cellSize"], !value.isNull {
                 cellSize = try positiveNumber(value, at: "\(at).cellSize")
             } else {
                 cellSize = scaleDenominator * 0.000_28 / metersPerUnit
@@ -341,8 +335,8 @@ public enum TileMatrixSetDocument {
             return level
         }
 
-        func boundingBox(_ value: Any, at jsonPath: String, axes: AxisOrder) throws -> BoundingBox {
-            guard let object = value as? [String: Any] else { throw error(.invalid, jsonPath, "expected an object with lowerLeft and upperRight") }
+        func boundingBox(_ value: JSONValue, at jsonPath: String, axes: AxisOrder) throws -> BoundingBox {
+            guard let object = value.object else { throw error(.invalid, jsonPath, "expected an object with lowerLeft and upperRight") }
             let lower = try pair(object["lowerLeft"], at: "\(jsonPath).lowerLeft", axes: axes)
             let upper = try pair(object["upperRight"], at: "\(jsonPath).upperRight", axes: axes)
             guard lower.x < upper.x, lower.y < upper.y else {

@@ -241,7 +241,12 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
 
     func respond(_ document: [String: Any], title: String, format: OGCResponseFormat) -> Response {
         switch format {
-        case .json: return MapController<Context>.json(document, cacheControl: "no-cache", cors: true)
+        case .json:
+            var headers = HTTPFields()
+            headers[.contentType] = "application/json; charset=utf-8"
+            headers[.cacheControl] = "no-cache"
+            headers[.accessControlAllowOrigin] = "*"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.data(document))))
         case .html: return MapController<Context>.html(OGCHTMLPage.render(title: title, document: document))
         }
     }
