@@ -31,5 +31,6 @@ public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<Basi
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     return router
 }

@@ -73,3 +73,40 @@ struct GridTests {
         #expect(error.description.contains("c.yaml:4: maps[0].grids: expected a list of tile grids"))
     }
 }
+
+struct ConfiguredGridTests {
+    @Test func aTileMatrixSetFileDefinesAGridMapsCanUse() async throws {
+        let folder = TestPaths.temporaryFolder()
+        // VN-2000 / UTM zone 48N (EPSG:3405), the CRS of the city's monitoring stations.
+        let utm = TileGrid(identifier: "HaiPhongUTM48", crs: .epsg(3405),
+                           extent: BoundingBox(minX: 600_000, minY: 2_200_000, maxX: 731_072, maxY: 2_331_072),
+                           origin: Point(600_000, 2_331_072), tileSize: 256, resolutions: (0...10).map { 512 / Double(1 << $0) })
+        let gridFile = folder + "/utm48.json"
+        try TileMatrixSetDocument.encodedData(utm).write(to: URL(fileURLWithPath: gridFile))
+        let yaml = """
+        cache: {directory: cache}
+        grids:
+          - file: utm48.json
+        maps:
+          - name: mini
+            style: \(TestPaths.miniStyle)
+            grids: [HaiPhongUTM48]
+        """
+        let configuration = try CairnConfiguration.parse(yaml: yaml, path: folder + "/cairn.yaml")
+        let grid = try #require(configuration.grids["HaiPhongUTM48"])
+        #expect(grid.crs == .epsg(3405))
+        #expect(grid.resolutions.count == 11)
+        let engine = TileEngine(configuration: configuration, renderThreads: 1)
+        let tile = try await engine.tile(map: "mini", grid: "HaiPhongUTM48", TileCoordinate(z: 2, x: 0, y: 1), scale: 1)
+        #expect(tile.data.count > 100)
+        try await engine.shutdown()
+
+        let broken = folder + "/broken.json"
+        try #"{"id": "X", "crs": "http://www.opengis.net/def/crs/EPSG/0/3405", "tileMatrices": [{"id": "0", "cellSize": -1}]}"#
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let error = try #require(throws: ConfigurationErrors.self) {
+            try CairnConfiguration.parse(yaml: "grids:\n  - file: broken.json\nmaps:\n  - name: m\n    style: \(TestPaths.miniStyle)\n", path: folder + "/c.yaml")
+        }
+        #expect(error.description.contains("c.yaml:2: grids[0].file: broken.json"), "\(error)")
+    }
+}

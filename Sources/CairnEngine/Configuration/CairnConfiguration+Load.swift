@@ -49,6 +49,8 @@ extension CairnConfiguration {
 private struct ConfigurationReader {
     let file: String
     var problems: [ConfigurationError] = []
+    /// Built-in grids plus those the file defines, for checking the maps' `grids`.
+    var knownGrids: Set<String> = Set(TileGrid.builtIn.map(\.identifier))
 
     init(file: String) { self.file = file }
 
@@ -66,7 +68,11 @@ private struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "maps"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "grids", "maps"], at: "")
+        if let grids = mapping["grids"] {
+            readGrids(grids, into: &configuration, baseDirectory: baseDirectory)
+        }
+        knownGrids = Set(configuration.grids.keys)
         if let listen = mapping["listen"] {
             if let listenMapping = listen.mapping {
                 checkKeys(listenMapping, allowed: ["host", "port"], at: "listen")
@@ -172,7 +178,7 @@ private struct ConfigurationReader {
         }
         if let node = mapping["grids"] {
             let names = node.sequence?.compactMap { $0.string } ?? []
-            let known = TileGrid.builtIn.map(\.identifier)
+            let known = knownGrids.sorted()
             if let sequence = node.sequence, !names.isEmpty, names.count == sequence.count, names.allSatisfy(known.contains) {
                 var seen: Set<String> = []
                 map.grids = names.filter { seen.insert($0).inserted }
@@ -185,6 +191,37 @@ private struct ConfigurationReader {
             else { problem(node, path + ".serve_stale", "expected true or false, got \(describe(node))"); ok = false }
         }
         return ok ? map : nil
+    }
+
+    /// `grids: [{file: grids/x.json}]`: OGC Two Dimensional Tile Matrix Set 2.0 documents.
+    mutating func readGrids(_ node: Node, into configuration: inout CairnConfiguration, baseDirectory: String) {
+        guard let list = node.sequence else {
+            problem(node, "grids", "expected a list of {file: PATH} entries naming OGC tile matrix set JSON files")
+            return
+        }
+        for (index, item) in list.enumerated() {
+            let path = "grids[\(index)]"
+            guard let entry = item.mapping, let fileNode = entry["file"], let value = fileNode.string, !value.isEmpty else {
+                problem(item, path + ".file", "missing; expected the path of a tile matrix set JSON file")
+                continue
+            }
+            checkKeys(entry, allowed: ["file"], at: path)
+            let resolved = resolve(value, against: baseDirectory)
+            guard let data = FileManager.default.contents(atPath: resolved) else {
+                problem(fileNode, path + ".file", "cannot read \(value) (looked for \(resolved))")
+                continue
+            }
+            do {
+                let grid = try TileMatrixSetDocument.parse(data, path: value)
+                if configuration.grids[grid.identifier] != nil {
+                    problem(fileNode, path + ".file", "a grid named \(grid.identifier) already exists")
+                } else {
+                    configuration.grids[grid.identifier] = grid
+                }
+            } catch {
+                problem(fileNode, path + ".file", "\(error)")
+            }
+        }
     }
 
     mutating func checkKeys(_ mapping: Node.Mapping, allowed: Set<String>, at path: String) {

@@ -62,9 +62,11 @@ public final class TileEngine: Sendable {
         try await registry.grids(for: map)
     }
 
-    /// Every grid the server knows (built-in plus configured), by identifier order.
+    /// Every grid the server knows: the built-in ones first, then the configured ones by name.
     public var knownGrids: [TileGrid] {
-        configuration.grids.values.sorted { $0.identifier < $1.identifier }
+        let builtIn = TileGrid.builtIn.map(\.identifier)
+        return TileGrid.builtIn.compactMap { configuration.grids[$0.identifier] }
+            + configuration.grids.values.filter { !builtIn.contains($0.identifier) }.sorted { $0.identifier < $1.identifier }
     }
 
     /// A tile of one of the map's grids: `tile.x` is the column and `tile.y` the row from the top.

@@ -95,18 +95,23 @@ struct WMTSCapabilitiesDocument: Sendable {
             xml.open("TileMatrixSetLink")
             xml.element("TileMatrixSet", offer.grid.identifier)
             if let levels = offer.levels {
-                xml.open("TileMatrixSetLimits")
-                for z in levels {
-                    let range = offer.limits(at: z)
-                    xml.open("TileMatrixLimits")
-                    xml.element("TileMatrix", String(z))
-                    xml.element("MinTileRow", String(range.minY))
-                    xml.element("MaxTileRow", String(range.maxY))
-                    xml.element("MinTileCol", String(range.minX))
-                    xml.element("MaxTileCol", String(range.maxX))
-                    xml.close("TileMatrixLimits")
+                // The WMTS 1.0.0 schema types these limits as xs:positiveInteger, so a limit of row
+                // or column 0 cannot be written validly; the element is optional, and then clients
+                // take the whole matrix.
+                let ranges = levels.map { offer.limits(at: $0) }
+                if ranges.allSatisfy({ $0.minX > 0 && $0.minY > 0 }) {
+                    xml.open("TileMatrixSetLimits")
+                    for range in ranges {
+                        xml.open("TileMatrixLimits")
+                        xml.element("TileMatrix", String(range.z))
+                        xml.element("MinTileRow", String(range.minY))
+                        xml.element("MaxTileRow", String(range.maxY))
+                        xml.element("MinTileCol", String(range.minX))
+                        xml.element("MaxTileCol", String(range.maxX))
+                        xml.close("TileMatrixLimits")
+                    }
+                    xml.close("TileMatrixSetLimits")
                 }
-                xml.close("TileMatrixSetLimits")
             }
             xml.close("TileMatrixSetLink")
         }
