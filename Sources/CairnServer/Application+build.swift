@@ -30,5 +30,6 @@ public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<Basi
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     return router
 }

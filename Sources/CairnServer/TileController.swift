@@ -23,9 +23,15 @@ struct TileController<Context: RequestContext>: Sendable {
         }
         let map = try await engine.map(named: name)
         let result = try await engine.tile(map: name, address.tile, scale: address.scale)
+        return Self.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
+    }
+
+    /// The tile response every tile route shares (XYZ and WMTS): ETag, 304 on a matching
+    /// If-None-Match, Cache-Control from the map, CORS open to all, and the cache status.
+    static func response(for result: TileResult, maxAgeSeconds: Int, request: Request) -> Response {
         var headers = HTTPFields()
         headers[.eTag] = result.etag
-        headers[.cacheControl] = "public, max-age=\(map.configuration.maxAgeSeconds)"
+        headers[.cacheControl] = "public, max-age=\(maxAgeSeconds)"
         headers[.accessControlAllowOrigin] = "*"
         headers[.xCairnCache] = result.cacheHit ? "HIT" : "MISS"
         if let ifNoneMatch = request.headers[.ifNoneMatch], Self.matches(ifNoneMatch, etag: result.etag) {
