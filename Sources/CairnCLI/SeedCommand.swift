@@ -111,7 +111,7 @@ final class ProgressPrinter: @unchecked Sendable {
         lastPrint = now
         switch style {
         case .none: return
-        case .json: print(Self.json(p, event: "progress"))
+        case .json: Self.writeLine(Self.json(p, event: "progress"))
         case .bar:
             let width = 30
             let fraction = p.totalTiles == 0 ? 1 : Double(p.doneTiles) / Double(p.totalTiles)
@@ -126,7 +126,7 @@ final class ProgressPrinter: @unchecked Sendable {
     func finish(_ p: SeedProgress) {
         lock.lock(); defer { lock.unlock() }
         if style == .json {
-            print(Self.json(p, event: "summary"))
+            Self.writeLine(Self.json(p, event: "summary"))
             return
         }
         if style == .bar { FileHandle.standardError.write(Data("\n".utf8)) }
@@ -134,6 +134,12 @@ final class ProgressPrinter: @unchecked Sendable {
         print(String(format: "seeded %d tiles: %d rendered, %d already cached, %d blank, %d failed, %.1f MB, %.1f s%@",
                      p.totalTiles, p.renderedTiles, p.cachedTiles, p.blankTiles, p.failedTiles, megabytes, p.elapsedSeconds,
                      p.stoppedEarly ? " (stopped early; run again to continue)" : ""))
+    }
+
+    /// Written straight to the file descriptor: `print` is block-buffered on a pipe, and scripts
+    /// reading the progress live would otherwise see nothing until the end.
+    static func writeLine(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     static func json(_ p: SeedProgress, event: String) -> String {

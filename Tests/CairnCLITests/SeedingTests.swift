@@ -27,55 +27,38 @@ struct SeedingTests {
         // The demo map, 2x2 metatiles, one worker: dozens of commits to be killed between.
         let demo = CLI.repositoryRoot.appendingPathComponent("styles/hai-phong.json").path
         let arguments = ["seed", "--style", demo, "--zoom", "12-18", "--bbox", "106.66,20.84,106.71,20.87", "--mbtiles", mbtiles,
-                         "--workers", "1", "--metatile", "2", "--progress", "none"]
-        let clock = ContinuousClock()
-        var dryRun = CLI.Run(status: 0, output: "")
-        let loading = try clock.measure { dryRun = try CLI.cairn(arguments + ["--dry-run"]) }
+                         "--workers", "1", "--metatile", "2", "--progress", "json"]
+        let dryRun = try CLI.cairn(arguments + ["--dry-run"])
         let expected = try #require(dryRun.output.split(separator: "\n").last.flatMap { line in
             line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
         })
         #expect(expected > 50, "\(dryRun.output)")
 
-        // A fixed random sequence, so a failure can be replayed. Kills are tied to progress, not
-        // to the clock, so that they land mid-run however loaded the machine is: every third run
-        // dies while loading the map, the others after committing one to three more metatiles.
+        // A fixed random sequence, so a failure can be replayed. Kills are timed from the seeder's
+        // own first progress line (printed once the map is loaded and the work planned), so they
+        // land mid-run however loaded the machine is: every third run dies while still loading,
+        // the others after 0-100 ms of rendering.
         var generator = SplitMix64(seed: 20_251_125)
         var committed: [String: String] = [:]
         var kills = 0
         var endings: [String] = []
-        let log = mbtiles + ".log"
+        // The kill is timed by a small shell driver outside this test process, whose own threads
+        // may be busy with other tests: it starts the seed, waits for its first progress line
+        // (or, every third round, not even that), sleeps, and kills.
+        let driver = """
+            "$0" "$@" > "$OUT" 2>/dev/null & pid=$!
+            if [ "$WAIT_FOR_START" = 1 ]; then
+              for i in $(seq 1 3000); do [ -s "$OUT" ] && break; kill -0 $pid 2>/dev/null || break; sleep 0.005; done
+            fi
+            sleep "$DELAY"
+            if kill -0 $pid 2>/dev/null; then kill -9 $pid; wait $pid 2>/dev/null; echo killed; else wait $pid; echo "exit $?: $(tail -c 200 "$OUT")"; fi
+            """
         for round in 0..<10 {
-            let before = committed.count
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: CLI.binary)
-            process.arguments = arguments
-            FileManager.default.createFile(atPath: log, contents: nil)
-            process.standardOutput = FileHandle(forWritingAtPath: log)
-            process.standardError = process.standardOutput
-            try process.run()
-            if round % 3 == 0 {
-                let delay = 10 + Int(generator.next() % UInt64(max(20, Int(loading.seconds * 1000 * 0.7))))
-                try await Task.sleep(for: .milliseconds(delay))
-            } else {
-                // Metatiles here are 2x2, so each commit adds up to 4 tiles. A time bound (the map's
-                // load time plus at most 150 ms of rendering, well under the seed's whole run) makes
-                // sure the kill lands even if the count is slow to show on a busy machine.
-                let target = before + 1 + Int(generator.next() % 9)
-                let bound = ContinuousClock.now + loading + .milliseconds(30 + Int(generator.next() % 120))
-                while process.isRunning, ContinuousClock.now < bound,
-                      (Int(try Self.sqlite(mbtiles, "SELECT count(*) FROM map")) ?? 0) < target {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                try await Task.sleep(for: .milliseconds(Int(generator.next() % 25)))
-            }
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
-                kills += 1
-            }
-            process.waitUntilExit()
-            if process.terminationReason == .exit {
-                endings.append("exit \(process.terminationStatus): " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").suffix(300))
-            }
+            let waitForStart = round % 3 != 0
+            let delay = waitForStart ? Double(generator.next() % 100) / 1000 : 0.005 + Double(generator.next() % 60) / 1000
+            let run = try runProgram("/usr/bin/env", ["OUT=\(mbtiles).out", "WAIT_FOR_START=\(waitForStart ? 1 : 0)",
+                                                      "DELAY=\(delay)", "/bin/bash", "-c", driver, CLI.binary] + arguments)
+            if run.output.hasPrefix("killed") { kills += 1 } else { endings.append(run.output) }
             guard FileManager.default.fileExists(atPath: mbtiles) else { continue }
             #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
             let now = try Self.committedTiles(mbtiles)
@@ -87,7 +70,7 @@ struct SeedingTests {
         }
         #expect(kills == 10, "only \(kills) of 10 runs were still going when killed: \(endings)")
 
-        let finish = try CLI.cairn(arguments)
+        let finish = try CLI.cairn(arguments.map { $0 == "json" ? "none" : $0 })
         #expect(finish.status == 0, "\(finish.output)")
         #expect(try Self.sqlite(mbtiles, "PRAGMA integrity_check") == "ok")
         let final = try Self.committedTiles(mbtiles)
