@@ -21,10 +21,10 @@ func curlStatus(_ url: String, output: String = "/dev/null") -> Int {
 
 /// A `cairn serve` process on 127.0.0.1 with a one-map configuration in `folder`, started and
 /// answering `/health`; its output goes to `folder/server.log`.
-func startServer(folder: String, port: Int, mapLines: String) async throws -> Process {
+func startServer(folder: String, port: Int, mapLines: String, preamble: String = "") async throws -> Process {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let config = folder + "/cairn.yaml"
-    let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\nmaps:\n" + mapLines
+    let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
     try text.write(toFile: config, atomically: true, encoding: .utf8)
     let log = folder + "/server.log"
     FileManager.default.createFile(atPath: log, contents: nil)

@@ -68,7 +68,10 @@ private struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "grids", "maps"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps"], at: "")
+        if let service = mapping["service"] {
+            configuration.service = readService(service)
+        }
         if let grids = mapping["grids"] {
             readGrids(grids, into: &configuration, baseDirectory: baseDirectory)
         }
@@ -191,6 +194,35 @@ private struct ConfigurationReader {
             else { problem(node, path + ".serve_stale", "expected true or false, got \(describe(node))"); ok = false }
         }
         return ok ? map : nil
+    }
+
+    /// `service:` — title, abstract, keywords, fees, access_constraints, provider_name,
+    /// provider_site, contact_name, contact_email; all text, all optional.
+    mutating func readService(_ node: Node) -> ServiceDescription {
+        var service = ServiceDescription()
+        guard let mapping = node.mapping else {
+            problem(node, "service", "expected a mapping with title, abstract, keywords and provider details")
+            return service
+        }
+        let texts: [(String, WritableKeyPath<ServiceDescription, String?>)] = [
+            ("abstract", \.abstract), ("fees", \.fees), ("access_constraints", \.accessConstraints),
+            ("provider_name", \.providerName), ("provider_site", \.providerSite),
+            ("contact_name", \.contactName), ("contact_email", \.contactEmail),
+        ]
+        checkKeys(mapping, allowed: Set(["title", "keywords"] + texts.map(\.0)), at: "service")
+        if let title = mapping["title"] {
+            if let value = title.string, !value.isEmpty { service.title = value } else { problem(title, "service.title", "expected text") }
+        }
+        for (key, path) in texts {
+            guard let value = mapping[key] else { continue }
+            if let text = value.string { service[keyPath: path] = text } else { problem(value, "service." + key, "expected text") }
+        }
+        if let keywords = mapping["keywords"] {
+            let values = keywords.sequence?.compactMap { $0.string } ?? []
+            if let sequence = keywords.sequence, values.count == sequence.count { service.keywords = values }
+            else { problem(keywords, "service.keywords", "expected a list of words") }
+        }
+        return service
     }
 
     /// `grids: [{file: grids/x.json}]`: OGC Two Dimensional Tile Matrix Set 2.0 documents.

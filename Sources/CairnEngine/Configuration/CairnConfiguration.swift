@@ -10,6 +10,8 @@ public struct CairnConfiguration: Sendable {
     public var maps: [MapConfiguration]
     /// Every tile grid maps may be offered in, by identifier: the built-in ones and any configured.
     public var grids: [String: TileGrid]
+    /// How the service names itself to GIS clients.
+    public var service = ServiceDescription()
     /// The file this configuration came from; nil for the embedded demo.
     public var sourcePath: String?
 

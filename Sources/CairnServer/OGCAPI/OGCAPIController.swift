@@ -49,8 +49,8 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
         let document: [String: Any] = [
-            "title": "Cairn",
-            "description": "Map tiles rendered by Cairn, offered through OGC API - Tiles.",
+            "title": engine.configuration.service.title,
+            "description": engine.configuration.service.abstract ?? "Map tiles rendered by Cairn, offered through OGC API - Tiles.",
             "links": selfLinks(base, "", format: format, title: "This document") + [
                 link(base + "/conformance", rel: OGCRel.conformance, title: "Conformance classes"),
                 link(base + "/conformance", rel: OGCRel.ogcConformance, title: "Conformance classes"),

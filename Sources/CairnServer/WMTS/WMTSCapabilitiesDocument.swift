@@ -1,3 +1,4 @@
+import CairnEngine
 import CairnCore
 
 /// The WMTS 1.0.0 GetCapabilities response, element order as in wmtsGetCapabilities_response.xsd.
@@ -13,6 +14,7 @@ struct WMTSCapabilitiesDocument: Sendable {
     /// Scheme and host, e.g. `http://localhost:8080`.
     var baseURL: String
     var layers: [Layer]
+    var service = ServiceDescription()
 
     static let style = "default"
     static let format = "image/png"
@@ -45,11 +47,36 @@ struct WMTSCapabilitiesDocument: Sendable {
     }
 
     private func serviceIdentification(_ xml: inout XMLWriter) {
+        // Element order as OWS 1.1 (owsServiceIdentification.xsd, owsServiceProvider.xsd) requires.
         xml.open("ows:ServiceIdentification")
-        xml.element("ows:Title", "Cairn")
+        xml.element("ows:Title", service.title)
+        if let abstract = service.abstract { xml.element("ows:Abstract", abstract) }
+        if !service.keywords.isEmpty {
+            xml.open("ows:Keywords")
+            for keyword in service.keywords { xml.element("ows:Keyword", keyword) }
+            xml.close("ows:Keywords")
+        }
         xml.element("ows:ServiceType", "OGC WMTS")
         xml.element("ows:ServiceTypeVersion", "1.0.0")
+        if let fees = service.fees { xml.element("ows:Fees", fees) }
+        if let constraints = service.accessConstraints { xml.element("ows:AccessConstraints", constraints) }
         xml.close("ows:ServiceIdentification")
+        if let provider = service.providerName {
+            xml.open("ows:ServiceProvider")
+            xml.element("ows:ProviderName", provider)
+            if let site = service.providerSite { xml.empty("ows:ProviderSite", ["xlink:href": site]) }
+            xml.open("ows:ServiceContact")
+            if let name = service.contactName { xml.element("ows:IndividualName", name) }
+            if let email = service.contactEmail {
+                xml.open("ows:ContactInfo")
+                xml.open("ows:Address")
+                xml.element("ows:ElectronicMailAddress", email)
+                xml.close("ows:Address")
+                xml.close("ows:ContactInfo")
+            }
+            xml.close("ows:ServiceContact")
+            xml.close("ows:ServiceProvider")
+        }
     }
 
     private func operationsMetadata(_ xml: inout XMLWriter) {

@@ -99,7 +99,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
             layers.append(.init(name: name, title: map.title, bounds: map.geographicBounds, offers: offers))
         }
         let baseURL = MapController<Context>(engine: engine, fallbackHost: fallbackHost).baseURL(request)
-        let document = WMTSCapabilitiesDocument(baseURL: baseURL, layers: layers).render()
+        let document = WMTSCapabilitiesDocument(baseURL: baseURL, layers: layers, service: engine.configuration.service).render()
         var headers = HTTPFields()
         headers[.contentType] = "application/xml; charset=utf-8"
         headers[.cacheControl] = "public, max-age=60"

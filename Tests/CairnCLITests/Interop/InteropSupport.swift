@@ -30,7 +30,21 @@ struct InteropServer {
         let folder = CommandLineTests.temporary("interop")
         let port = try freePort()
         let lines = "  - name: hp\n    style: \(fixtures.appendingPathComponent(style).path)\n    grids: [WebMercatorQuad, VN2000HaiPhong]\n"
-        let process = try await startServer(folder: folder, port: port, mapLines: lines)
+        // A full service description, so that the schema checks cover ServiceIdentification and ServiceProvider.
+        let service = """
+            service:
+              title: Bản đồ Hải Phòng & <thử>
+              abstract: Bản đồ nền của thành phố Hải Phòng
+              keywords: [Hải Phòng, VN-2000, WMTS]
+              fees: none
+              access_constraints: none
+              provider_name: Sở Tài nguyên và Môi trường Hải Phòng
+              provider_site: https://portal.example/
+              contact_name: GIS team
+              contact_email: gis@portal.example
+
+            """
+        let process = try await startServer(folder: folder, port: port, mapLines: lines, preamble: service)
         return InteropServer(folder: folder, port: port, process: process)
     }
 

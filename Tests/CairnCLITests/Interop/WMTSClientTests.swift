@@ -137,6 +137,10 @@ struct WMTSClientTests {
             let caps = try server.download(url, to: name)
             let output = try server.tool("/usr/bin/xmllint", ["--noout", "--schema", schema, caps])
             #expect(output.isEmpty)
+            // The service describes itself as configured, escaped.
+            let text = try String(contentsOfFile: caps, encoding: .utf8)
+            #expect(text.contains("<ows:Title>Bản đồ Hải Phòng &amp; &lt;thử&gt;</ows:Title>"))
+            #expect(text.contains("<ows:ProviderName>Sở Tài nguyên và Môi trường Hải Phòng</ows:ProviderName>"))
         }
         // The validation is not vacuous: a layer without its identifier is rejected.
         let good = try String(contentsOfFile: server.folder + "/rest.xml", encoding: .utf8)
