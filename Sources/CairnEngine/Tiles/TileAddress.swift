@@ -28,7 +28,9 @@ public struct TileAddress: Sendable, Hashable {
         self.format = String(format)
     }
 
-    static func number(_ text: some StringProtocol, maxDigits: Int) -> Int? {
+    /// Plain decimal digits, no sign, no leading zeros, bounded length: one spelling per number,
+    /// for every route that takes tile numbers.
+    public static func number(_ text: some StringProtocol, maxDigits: Int) -> Int? {
         let bytes = text.utf8
         guard !bytes.isEmpty, bytes.count <= maxDigits else { return nil }
         if bytes.count > 1 && bytes.first == 0x30 { return nil }

@@ -187,9 +187,9 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
     func tile(_ request: Request, _ context: Context) async throws -> Response {
         let name = context.parameters.get("map") ?? ""
         guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such collection") }
-        guard let z = Self.number(context.parameters.get("tileMatrix") ?? "", maxDigits: 2),
-              let row = Self.number(context.parameters.get("tileRow") ?? "", maxDigits: 9),
-              let column = Self.number(context.parameters.get("tileCol") ?? "", maxDigits: 9) else {
+        guard let z = TileAddress.number(context.parameters.get("tileMatrix") ?? "", maxDigits: 2),
+              let row = TileAddress.number(context.parameters.get("tileRow") ?? "", maxDigits: 9),
+              let column = TileAddress.number(context.parameters.get("tileCol") ?? "", maxDigits: 9) else {
             throw EngineError(.badRequest, "malformed tile address; expected {tileMatrix}/{tileRow}/{tileCol} as plain decimal numbers")
         }
         let map = try await engine.map(named: name)
@@ -274,19 +274,6 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
             throw EngineError(.notFound, "the collection is not offered in that tile matrix set")
         }
         return grid
-    }
-
-    /// Plain decimal digits, no sign, no leading zeros, bounded length: one spelling per tile.
-    static func number(_ text: some StringProtocol, maxDigits: Int) -> Int? {
-        let bytes = text.utf8
-        guard !bytes.isEmpty, bytes.count <= maxDigits else { return nil }
-        if bytes.count > 1 && bytes.first == 0x30 { return nil }
-        var value = 0
-        for byte in bytes {
-            guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            value = value * 10 + Int(byte - 0x30)
-        }
-        return value
     }
 }
 
