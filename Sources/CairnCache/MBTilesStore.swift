@@ -11,8 +11,8 @@ import Foundation
 /// GDAL and any MBTiles reader see an ordinary tileset. `cairn_failures` records failed renders.
 ///
 /// The API speaks XYZ (`TileCoordinate`); rows are stored in TMS order (in every table, including
-/// `cairn_failures`), flipped here and only here as `row = 2^z - 1 - y`. That assumes the Web
-/// Mercator quad grid (2^z rows at zoom z), the only grid MBTiles defines.
+/// `cairn_failures`), flipped here and only here as `row = rows(z) - 1 - y`, with the grid's row
+/// count from `matrixSize` (2^z for Web Mercator, the only grid MBTiles itself defines).
 ///
 /// Images are never orphaned: whatever replaces or deletes `map` rows deletes, in the same
 /// transaction, the images no row uses any more.
@@ -23,15 +23,23 @@ import Foundation
 /// waits for another connection's lock (SQLite's busy timeout, then a bounded retry with backoff),
 /// so ordinary contention between processes never surfaces as "database is locked".
 ///
-/// One connection per store, guarded by a lock: a process opens one store per file, and SQLite
-/// admits one writer per file at a time anyway, so a second connection would not write faster;
-/// reads are point lookups that wait at most for one of this process's batches.
+/// One writing connection per store, guarded by a lock: a process opens one store per file, and
+/// SQLite admits one writer per file at a time anyway, so a second writer would not write faster.
+/// Serving reads (`tile(_:)`) use a second connection under a second lock, so they never wait
+/// behind a write that is itself waiting for another process.
 public final class MBTilesStore: @unchecked Sendable {
-    // @unchecked Sendable: the one SQLite connection and its cached statements are used only
-    // while `lock` is held, so at most one thread touches them at a time. The connection is also
-    // opened with SQLITE_OPEN_FULLMUTEX, so SQLite itself serializes calls as a second line of defence.
+    // @unchecked Sendable: the writing connection and its cached statements are used only while
+    // `lock` is held, the serving connection and its statements only while `readerLock` is held,
+    // so at most one thread touches each at a time. Both are also opened with
+    // SQLITE_OPEN_FULLMUTEX, so SQLite itself serializes calls as a second line of defence.
     private let lock = NSLock()
     let connection: SQLiteConnection
+    /// A second connection for serving tiles, with its own lock: in WAL mode readers never wait
+    /// for writers, so a write on `connection` that waits for another process's write lock
+    /// cannot hold up the tiles a server is answering with.
+    private let readerLock = NSLock()
+    private var reader: SQLiteConnection?
+    private var readerStatements: [String: SQLiteStatement] = [:]
     private var statements: [String: SQLiteStatement] = [:]
 
     /// The database file.
@@ -91,16 +99,14 @@ public final class MBTilesStore: @unchecked Sendable {
     /// The cached tile at `tile` (XYZ), whatever fingerprint it was rendered from.
     public func tile(_ tile: TileCoordinate) throws -> CachedTile? {
         let row = try tmsRow(tile)
-        return try read {
-            try query("""
-                SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
-                WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3
-                """) { statement in
-                try statement.bind(tile.z, at: 1)
-                try statement.bind(tile.x, at: 2)
-                try statement.bind(row, at: 3)
-                return try Self.cachedTile(statement)
-            }
+        return try serve("""
+            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
+            WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3
+            """) { statement in
+            try statement.bind(tile.z, at: 1)
+            try statement.bind(tile.x, at: 2)
+            try statement.bind(row, at: 3)
+            return try Self.cachedTile(statement)
         }
     }
 
@@ -109,17 +115,15 @@ public final class MBTilesStore: @unchecked Sendable {
     /// from another fingerprint is never returned.
     public func tile(_ tile: TileCoordinate, matching fingerprint: String) throws -> CachedTile? {
         let row = try tmsRow(tile)
-        return try read {
-            try query("""
-                SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
-                WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3 AND map.fingerprint = ?4
-                """) { statement in
-                try statement.bind(tile.z, at: 1)
-                try statement.bind(tile.x, at: 2)
-                try statement.bind(row, at: 3)
-                try statement.bind(fingerprint, at: 4)
-                return try Self.cachedTile(statement)
-            }
+        return try serve("""
+            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
+            WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3 AND map.fingerprint = ?4
+            """) { statement in
+            try statement.bind(tile.z, at: 1)
+            try statement.bind(tile.x, at: 2)
+            try statement.bind(row, at: 3)
+            try statement.bind(fingerprint, at: 4)
+            return try Self.cachedTile(statement)
         }
     }
 
@@ -423,6 +427,30 @@ public final class MBTilesStore: @unchecked Sendable {
             try bind(statement)
             try statement.step()
             return connection.changes
+        }
+    }
+
+    /// Runs a cached statement on the serving connection, under its own lock.
+    private func serve<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        try withRetry {
+            readerLock.lock()
+            defer { readerLock.unlock() }
+            let prepared: SQLiteStatement
+            if let cached = readerStatements[sql] {
+                prepared = cached
+            } else {
+                // Opened on first use, once the writer has created the schema.
+                let connection = try reader ?? SQLiteConnection(
+                    path: path, flags: [.readWrite, .fullMutex],
+                    busyTimeoutMilliseconds: Int32(Self.busyTimeout.components.seconds * 1000))
+                reader = connection
+                prepared = try connection.prepare(sql)
+                readerStatements[sql] = prepared
+            }
+            prepared.reset()
+            prepared.clearBindings()
+            defer { prepared.reset() }
+            return try body(prepared)
         }
     }
 

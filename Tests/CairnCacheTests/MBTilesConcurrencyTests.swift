@@ -105,6 +105,33 @@ extension MBTilesConcurrencyTests {
         #expect(store.count() == 3)
         #expect(store.staleCount() == 1)
     }
+
+    /// While this store's own write waits for another process's write lock, serving reads on
+    /// the same store still answer at once: they use their own connection and lock.
+    @Test func servingReadsDoNotWaitBehindAWaitingWrite() throws {
+        let path = try Support.temporaryFile()
+        let store = try MBTilesStore(path: path, metadata: Support.metadata)
+        let before = TileCoordinate(z: 3, x: 5, y: 5)
+        try store.store([(before, [5], etag: "before")], fingerprint: "f")
+        let marker = (path as NSString).deletingLastPathComponent + "/python-locked.txt"
+        let holder = try Support.startPython("hold_lock.py", [path, marker, "1.0"])
+        Support.waitForFile(marker)
+        let writing = Thread {
+            try? store.store([(TileCoordinate(z: 3, x: 1, y: 1), [1], etag: "swift")], fingerprint: "f")
+        }
+        writing.start()
+        Thread.sleep(forTimeInterval: 0.1)
+        let clock = ContinuousClock()
+        let start = clock.now
+        var reads: [[UInt8]?] = []
+        for _ in 0..<20 { reads.append(try store.tile(before, matching: "f")?.data) }
+        let readTime = clock.now - start
+        #expect(reads.allSatisfy { $0 == [5] })
+        #expect(readTime < .milliseconds(300), "reads waited \(readTime) behind the write")
+        holder.waitUntilExit()
+        while !writing.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(try store.tile(TileCoordinate(z: 3, x: 1, y: 1), matching: "f")?.data == [1])
+    }
 }
 
 /// Errors collected from worker threads.
