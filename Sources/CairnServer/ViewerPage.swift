@@ -1,3 +1,4 @@
+import CairnCore
 /// Self-contained HTML pages of the built-in map viewer: a landing page listing the maps and, per map, a small
 /// hand-written slippy map (no external scripts, styles or CDNs, so it works offline and under a strict CSP
 /// that allows inline code).
@@ -121,27 +122,7 @@ public enum ViewerPage {
     }
 
     /// A JSON string literal that is also safe inside an HTML `<script>` element.
-    static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "<", ">", "&", "'", "\u{2028}", "\u{2029}":
-                out += unicodeEscape(scalar.value)
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += unicodeEscape(scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func jsonString(_ text: String) -> String { JSONString.quoted(text, htmlSafe: true) }
 
     /// A JSON number; NaN and infinities (not valid JSON) become `fallback`.
     static func jsonNumber(_ value: Double, fallback: Double) -> String {
@@ -149,10 +130,6 @@ public enum ViewerPage {
         return finite == finite.rounded() && abs(finite) < 1e15 ? String(Int64(finite)) : String(finite)
     }
 
-    private static func unicodeEscape(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16, uppercase: true)
-        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
 
     /// Percent-encodes everything except RFC 3986 unreserved characters, so a name is one path segment.
     static func percentEncodePathSegment(_ text: String) -> String {

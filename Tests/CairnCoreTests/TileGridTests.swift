@@ -101,3 +101,16 @@ struct BuiltInGridTests {
         #expect(grid.isQuadtree)
     }
 }
+
+struct JSONStringTests {
+    @Test func escapesWhatJSONRequires() {
+        #expect(JSONString.quoted("a\"b\\c\nd\u{1}") == #""a\"b\\c\nd\u0001""#)
+        #expect(JSONString.quoted("<b>&'") == #""<b>&'""#)
+        #expect(JSONString.quoted("Hải Phòng") == "\"Hải Phòng\"")
+    }
+
+    @Test func htmlSafeLiteralsCannotCloseAScript() {
+        #expect(JSONString.quoted("</script><b>&'", htmlSafe: true) == #""\u003c/script\u003e\u003cb\u003e\u0026\u0027""#)
+        #expect(JSONString.quoted("\u{2028}", htmlSafe: true) == #""\u2028""#)
+    }
+}

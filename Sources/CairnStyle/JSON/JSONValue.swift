@@ -1,3 +1,4 @@
+import CairnCore
 /// A parsed JSON value. Objects keep their keys in document order, since MapLibre
 /// reports problems in that order and `metadata` should round-trip unchanged.
 public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
@@ -79,26 +80,7 @@ public enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         return String(n)
     }
 
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONString.quoted(s) }
 }
 
 /// One key/value pair of a JSON object.

@@ -6,17 +6,8 @@ enum GeoJSONFixtures {
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
 
-    /// `<repo root>/../shared/data`, looking further up for worktrees nested deeper than a clone.
-    static var sharedData: String? {
-        var directory = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for _ in 0..<4 {
-            let candidate = directory.deletingLastPathComponent().appendingPathComponent("shared/data")
-            if FileManager.default.fileExists(atPath: candidate.path) { return candidate.path }
-            directory = directory.deletingLastPathComponent()
-        }
-        return nil
-    }
+    /// The shared Hai Phong data set.
+    static var sharedData: String? { SharedData.path }
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryFile(_ text: String, name: String = "test.geojson") throws -> String {
