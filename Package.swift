@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
     ],
     targets: [
         // C libraries, each behind one system library target found with pkg-config.
@@ -29,26 +30,37 @@ let package = Package(
         .systemLibrary(name: "CProj", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
 
         // Thin, non-Sendable wrappers of the C libraries.
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "CairnProj", dependencies: ["CProj"], swiftSettings: swiftSettings),
         .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo"], swiftSettings: swiftSettings),
         .target(name: "CairnPNG", dependencies: ["CPNG"], swiftSettings: swiftSettings),
+        .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
 
         // Pipeline stages.
         .target(name: "CairnCore", swiftSettings: swiftSettings),
-        .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite"], swiftSettings: swiftSettings),
+        .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite", "CairnVectorTile", "CairnZlib"], swiftSettings: swiftSettings),
         .target(name: "CairnProjection", dependencies: ["CairnCore", "CairnProj"], swiftSettings: swiftSettings),
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
         .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
         .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite"], swiftSettings: swiftSettings),
+        // Mapbox Vector Tiles 2.1: protobuf wire format, geometry commands, tile encoding.
+        .target(name: "CairnVectorTile", dependencies: ["CairnCore", "CairnZlib"], swiftSettings: swiftSettings),
+        // API keys, signed tokens and signed URLs for internal maps.
+        .target(
+            name: "CairnAccess",
+            dependencies: ["CairnCore", .product(name: "JWTKit", package: "jwt-kit")],
+            swiftSettings: swiftSettings
+        ),
 
         // Configuration, map loading, render coalescing, seeding: everything but HTTP.
         .target(
             name: "CairnEngine",
             dependencies: [
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
+                "CairnVectorTile", "CairnAccess",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -80,6 +92,8 @@ let package = Package(
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(

@@ -1,0 +1,6 @@
+import CairnAccess
+import Testing
+
+struct AccessPlaceholderTests {
+    @Test func moduleLinks() {}
+}
