@@ -17,7 +17,9 @@ public enum VectorTileDecoder {
         /// Output cap when `decodeMaybeCompressed` inflates a gzip/zlib tile.
         public var maxDecompressedBytes: Int
 
-        public init(maxLayers: Int = 1_000, maxFeatures: Int = 1_000_000, maxPoints: Int = 20_000_000,
+        /// The defaults sit far above real tiles (an OpenMapTiles z14 tile has ~100 features and ~1,500
+        /// points) while keeping the decoded tile of a hostile input under roughly 100 MB.
+        public init(maxLayers: Int = 1_000, maxFeatures: Int = 200_000, maxPoints: Int = 4_000_000,
                     maxDecompressedBytes: Int = 64 << 20) {
             self.maxLayers = maxLayers
             self.maxFeatures = maxFeatures

@@ -119,6 +119,16 @@ struct GDALInteropTests {
                 #expect(ogr.wkt.hasPrefix(kind + " ") || ogr.wkt.hasPrefix("MULTI" + kind + " "), "\(ogr.wkt.prefix(40))")
             }
         }
+        // Against the source features: GDAL's points are within one tile unit of the original map coordinates.
+        let unit = bounds.width / 4096
+        let original = InteropSupport.haiPhongLayers().first { $0.name == "dia_diem" }!.features
+        let gdalPlaces = try #require(layers["dia_diem"])
+        for (feature, ogr) in zip(original.prefix(2), gdalPlaces) {
+            var source: [Double] = []
+            feature.geometry.forEachPoint { source += [$0.x, $0.y] }
+            let seen = Self.numbers(inWKT: ogr.wkt)
+            #expect(seen.count == source.count && zip(seen, source).allSatisfy { abs($0 - $1) <= unit }, "\(ogr.wkt)")
+        }
         // The district keeps its lake as a hole, the road became several parts at the tile edge.
         let district = try #require(tile.layer(named: "ranh_gioi")?.features.first)
         guard case .polygons(let polygons) = district.geometry else { Issue.record("district is not a polygon"); return }
