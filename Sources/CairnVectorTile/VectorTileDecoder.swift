@@ -58,11 +58,15 @@ public enum VectorTileDecoder {
 
     /// `decodeMaybeCompressed(_:)` with explicit limits (`maxDecompressedBytes` caps the inflated size).
     public static func decodeMaybeCompressed(_ bytes: [UInt8], limits: Limits) throws(VectorTileError) -> VectorTile {
-        guard Zlib.isGzip(bytes) || Zlib.isZlib(bytes) else { return try decode(bytes, limits: limits) }
+        let gzip = Zlib.isGzip(bytes)
+        guard gzip || Zlib.isZlib(bytes) else { return try decode(bytes, limits: limits) }
         let raw: [UInt8]
         do {
             raw = try Zlib.decompress(bytes, limit: limits.maxDecompressedBytes)
         } catch {
+            // Two bytes can pass for a zlib header by chance (a raw tile starting with field 15);
+            // only a gzip magic number is conclusive.
+            if !gzip && error.code == .corrupt, let tile = try? decode(bytes, limits: limits) { return tile }
             throw VectorTileError(code: error.code == .tooLarge ? .tooLarge : .malformed, message: "compressed tile: \(error.message)")
         }
         return try decode(raw, limits: limits)

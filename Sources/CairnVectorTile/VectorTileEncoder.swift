@@ -46,7 +46,7 @@ public struct VectorTileEncoder: Sendable {
     // MARK: - Geometry pipeline
 
     private var clipper: TileClipper {
-        TileClipper(min: -Double(buffer), max: Double(extent + buffer))
+        TileClipper(min: -Double(buffer), max: Double(extent) + Double(buffer))
     }
 
     @inline(__always)

@@ -177,4 +177,13 @@ struct CorruptCompressedTileTests {
             #expect(error.code == .malformed)
         }
     }
+
+    @Test func rawTileThatLooksLikeAZlibHeaderStillDecodes() throws {
+        // Field 15 (varint) first: 0x78 0x01 happens to be a valid zlib header.
+        var writer = ProtobufWriter()
+        writer.writeVarintField(15, 1)
+        writer.bytes += MalformedTileTests.sampleTile()
+        #expect(Zlib.isZlib(writer.bytes))
+        #expect(try VectorTileDecoder.decodeMaybeCompressed(writer.bytes) == VectorTileDecoder.decode(MalformedTileTests.sampleTile()))
+    }
 }
