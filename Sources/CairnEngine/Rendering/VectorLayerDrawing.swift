@@ -1,0 +1,135 @@
+import CairnCore
+import CairnRender
+import CairnSources
+
+/// Draws one style layer from the source tiles of a vector tile source, so that tile edges never show.
+///
+/// Source tiles repeat the features near their edges (the tile buffer). Fills, lines and circles of
+/// each source tile are therefore drawn clipped to that tile's own square, snapped to device pixels:
+/// every pixel is drawn from exactly one tile, with the caps and joins the neighbour's copy supplies.
+/// Labels are not clipped but deduplicated: a point is labelled only by the tile whose square holds
+/// it, a line only along its part inside the tile, and a polygon once per feature id (its largest piece).
+enum VectorLayerDrawing {
+    static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile]) {
+        guard let sourceLayer = painter.layer.sourceLayer else { return }
+        if painter.layer.type == .symbol {
+            drawLabels(painter, tiles: tiles, sourceLayer: sourceLayer)
+            return
+        }
+        let canvas = painter.canvas
+        for tile in tiles {
+            guard let features = tile.layers[sourceLayer], !features.isEmpty else { continue }
+            var clipping = false
+            for feature in features {
+                guard let context = painter.context(for: feature) else { continue }
+                if !clipping {
+                    canvas.beginClip(to: tile.bounds)
+                    clipping = true
+                }
+                painter.paint(feature, in: context)
+            }
+            if clipping { canvas.endClip() }
+        }
+    }
+
+    private static func drawLabels(_ painter: LayerPainter, tiles: [VectorSourceTile], sourceLayer: String) {
+        // Polygons with an id: the piece with the largest bounding box, in first-seen order.
+        var polygonOrder: [Int64] = []
+        var polygonPieces: [Int64: (area: Double, feature: Feature)] = [:]
+        for tile in tiles {
+            guard let features = tile.layers[sourceLayer] else { continue }
+            let square = tile.bounds
+            for feature in features {
+                guard let context = painter.context(for: feature) else { continue }
+                switch feature.geometry {
+                case .points(let points):
+                    if points.allSatisfy({ owns(square, $0) }) {
+                        painter.paint(feature, in: context)
+                    } else {
+                        let own = points.filter { owns(square, $0) }
+                        guard !own.isEmpty else { continue }
+                        painter.paint(Feature(id: feature.id, geometry: .points(own), properties: feature.properties), in: context)
+                    }
+                case .lines(let lines):
+                    let clipped = clip(lines, to: square)
+                    guard !clipped.isEmpty else { continue }
+                    painter.paint(Feature(id: feature.id, geometry: .lines(clipped), properties: feature.properties), in: context)
+                case .polygons:
+                    guard let id = feature.id else {
+                        if owns(square, feature.geometry.boundingBox.center) { painter.paint(feature, in: context) }
+                        continue
+                    }
+                    let box = feature.geometry.boundingBox
+                    let area = box.width * box.height
+                    if let known = polygonPieces[id] {
+                        if area > known.area { polygonPieces[id] = (area, feature) }
+                    } else {
+                        polygonOrder.append(id)
+                        polygonPieces[id] = (area, feature)
+                    }
+                }
+            }
+        }
+        for id in polygonOrder {
+            guard let piece = polygonPieces[id], let context = painter.context(for: piece.feature) else { continue }
+            painter.paint(piece.feature, in: context)
+        }
+    }
+
+    /// Half-open ownership, so a point exactly on an edge belongs to one tile only.
+    @inline(__always)
+    static func owns(_ square: BoundingBox, _ p: Point) -> Bool {
+        p.x >= square.minX && p.x < square.maxX && p.y > square.minY && p.y <= square.maxY
+    }
+
+    /// The parts of `lines` inside `box` (Liang–Barsky per segment), joined where consecutive segments stay inside.
+    static func clip(_ lines: [[Point]], to box: BoundingBox) -> [[Point]] {
+        var result: [[Point]] = []
+        for line in lines where line.count >= 2 {
+            var lineBox = BoundingBox.empty
+            for p in line { lineBox.extend(with: p) }
+            if lineBox.minX >= box.minX && lineBox.maxX <= box.maxX && lineBox.minY >= box.minY && lineBox.maxY <= box.maxY {
+                result.append(line)
+                continue
+            }
+            guard lineBox.intersects(box) else { continue }
+            var current: [Point] = []
+            for i in 1..<line.count {
+                let a = line[i - 1], b = line[i]
+                let dx = b.x - a.x, dy = b.y - a.y
+                var t0 = 0.0, t1 = 1.0
+                var visible = true
+                for (p, q) in [(-dx, a.x - box.minX), (dx, box.maxX - a.x), (-dy, a.y - box.minY), (dy, box.maxY - a.y)] {
+                    if p == 0 {
+                        if q < 0 { visible = false; break }
+                    } else {
+                        let r = q / p
+                        if p < 0 {
+                            if r > t1 { visible = false; break } else if r > t0 { t0 = r }
+                        } else {
+                            if r < t0 { visible = false; break } else if r < t1 { t1 = r }
+                        }
+                    }
+                }
+                guard visible else {
+                    if current.count >= 2 { result.append(current) }
+                    current.removeAll(keepingCapacity: true)
+                    continue
+                }
+                let start = Point(a.x + t0 * dx, a.y + t0 * dy)
+                let end = Point(a.x + t1 * dx, a.y + t1 * dy)
+                if current.isEmpty || t0 > 0 {
+                    if current.count >= 2 { result.append(current) }
+                    current = [start]
+                }
+                current.append(end)
+                if t1 < 1 {
+                    result.append(current)
+                    current = []
+                }
+            }
+            if current.count >= 2 { result.append(current) }
+        }
+        return result
+    }
+}
