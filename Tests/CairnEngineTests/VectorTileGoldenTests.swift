@@ -122,6 +122,38 @@ struct VectorTileGoldenTests {
         #expect(across <= inside + 0.1, "edge columns differ in \(across * 100)%, neighbouring columns inside a tile in \(inside * 100)%")
     }
 
+    /// Half-transparent black water over white: every water pixel is drawn exactly once, so none is
+    /// darker than one 50 % layer, including the strips where z14 source tiles overlap (their buffers).
+    @Test func overlappingSourceTileBuffersAreNotDrawnTwice() throws {
+        let folder = TestPaths.temporaryFolder()
+        let style = """
+        {"version": 8, "sources": {"omt": {"type": "vector", "url": "mbtiles://\(VectorTileMapTests.haiPhongTiles)"}},
+         "layers": [
+           {"id": "bg", "type": "background", "paint": {"background-color": "#ffffff"}},
+           {"id": "water", "type": "fill", "source": "omt", "source-layer": "water",
+            "paint": {"fill-color": "#000000", "fill-opacity": 0.5, "fill-antialias": false}}]}
+        """
+        try style.write(toFile: folder + "/water.json", atomically: true, encoding: .utf8)
+        let map = try MapLoader.load(MapConfiguration(name: "water", stylePath: folder + "/water.json"))
+        // z16 tiles around the corner of four z14 tiles (x and y boundaries at 52188 and 28884).
+        var block = Metatile(containing: TileCoordinate(z: 16, x: 52186, y: 28882), size: 1, in: map.grid)
+        block.columns = 4
+        block.rows = 4
+        var once = 0, twice = 0
+        for png in try MapRenderer.render(map, metatile: block, scale: 1).values {
+            let image = try PNGDecoder.decode(png)
+            for i in stride(from: 0, to: image.rgba.count, by: 4) {
+                switch image.rgba[i] {
+                case 120...135: once += 1
+                case 0..<120: twice += 1
+                default: break
+                }
+            }
+        }
+        #expect(once > 100_000, "the area should hold plenty of water, found \(once) pixels")
+        #expect(twice == 0, "\(twice) pixels were drawn more than once")
+    }
+
     @Test func rendersAZ14MetatileQuicklyEnough() throws {
         let map = try Self.map("liechtenstein-omt")
         let metatile = Metatile(containing: TileCoordinate(z: 14, x: 8625, y: 5753), size: 8, in: map.grid)
@@ -130,6 +162,5 @@ struct VectorTileGoldenTests {
         let elapsed = try clock.measure { _ = try MapRenderer.render(map, metatile: metatile, scale: 1) }
         // Generous for debug builds on a shared machine; the figure is in the test log.
         #expect(elapsed < .seconds(20), "z14 8x8 metatile took \(elapsed)")
-        print("liechtenstein-omt z14 8x8 metatile: \(elapsed)")
     }
 }

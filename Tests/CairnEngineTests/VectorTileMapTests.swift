@@ -93,6 +93,13 @@ struct VectorTileMapTests {
         #expect(cache.count <= 4)
         #expect(cache.value(for: TileCoordinate(z: 1, x: 0, y: 0)) != nil, "recently used entry kept")
         #expect(cache.value(for: TileCoordinate(z: 1, x: 1, y: 0)) == nil, "least recently used entry evicted")
+
+        // The feature budget bounds memory whatever the tile count: a dense tile pushes older ones out.
+        var budgeted = VectorTileCache(capacity: 100, featureBudget: first.featureCount + 10)
+        budgeted.insert(first, for: address)
+        budgeted.insert(first, for: TileCoordinate(z: 14, x: 8626, y: 5753))
+        #expect(budgeted.count == 1 && budgeted.featureCount <= first.featureCount + 10)
+        #expect(budgeted.value(for: TileCoordinate(z: 14, x: 8626, y: 5753)) != nil)
     }
 
     @Test func overzoomReadsTheSourcesMaxzoomTilesWithAMargin() throws {

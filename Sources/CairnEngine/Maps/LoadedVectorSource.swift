@@ -15,7 +15,7 @@ public final class LoadedVectorSource: Sendable {
     private let cache: Mutex<VectorTileCache>
     private static let logger = Logger(label: "cairn.vector-source")
 
-    init(id: String, source: MBTilesVectorSource, minzoom: Int, maxzoom: Int, cacheCapacity: Int = 512) {
+    init(id: String, source: MBTilesVectorSource, minzoom: Int, maxzoom: Int, cacheCapacity: Int = 256) {
         self.id = id
         self.source = source
         self.minzoom = minzoom
