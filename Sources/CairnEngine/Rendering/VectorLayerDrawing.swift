@@ -8,7 +8,8 @@ import CairnSources
 /// each source tile are therefore drawn clipped to that tile's own square, snapped to device pixels:
 /// every pixel is drawn from exactly one tile, with the caps and joins the neighbour's copy supplies.
 /// Labels are not clipped but deduplicated: a point is labelled only by the tile whose square holds
-/// it, a line only along its part inside the tile, and a polygon once per feature id (its largest piece).
+/// it, a line along its parts inside each tile, re-joined across tiles by label text, and a polygon
+/// once per feature id (its largest piece).
 enum VectorLayerDrawing {
     static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile]) {
         guard let sourceLayer = painter.layer.sourceLayer else { return }
@@ -36,6 +37,8 @@ enum VectorLayerDrawing {
         // Polygons with an id: the piece with the largest bounding box, in first-seen order.
         var polygonOrder: [Int64] = []
         var polygonPieces: [Int64: (area: Double, feature: Feature)] = [:]
+        var lineOrder: [String] = []
+        var linePieces: [String: (first: Feature, pieces: [[Point]])] = [:]
         for tile in tiles {
             guard let features = tile.layers[sourceLayer] else { continue }
             let square = tile.bounds
@@ -53,7 +56,14 @@ enum VectorLayerDrawing {
                 case .lines(let lines):
                     let clipped = clip(lines, to: square)
                     guard !clipped.isEmpty else { continue }
-                    painter.paint(Feature(id: feature.id, geometry: .lines(clipped), properties: feature.properties), in: context)
+                    // Pieces with the same text are joined end to end across tiles (as MapLibre's
+                    // mergeLines does within a tile), so a street gets labels spaced along its whole length.
+                    let text = painter.layer.symbol?.textField?.evaluate(context) ?? ""
+                    if linePieces[text] == nil {
+                        lineOrder.append(text)
+                        linePieces[text] = (feature, [])
+                    }
+                    linePieces[text]?.pieces.append(contentsOf: clipped)
                 case .polygons:
                     guard let id = feature.id else {
                         if owns(square, feature.geometry.boundingBox.center) { painter.paint(feature, in: context) }
@@ -70,10 +80,55 @@ enum VectorLayerDrawing {
                 }
             }
         }
+        for text in lineOrder {
+            guard let group = linePieces[text] else { continue }
+            let merged = Feature(id: group.first.id, geometry: .lines(mergeLines(group.pieces)), properties: group.first.properties)
+            guard let context = painter.context(for: merged) else { continue }
+            painter.paint(merged, in: context)
+        }
         for id in polygonOrder {
             guard let piece = polygonPieces[id], let context = painter.context(for: piece.feature) else { continue }
             painter.paint(piece.feature, in: context)
         }
+    }
+
+    /// Joins lines whose end meets another's start (within a centimetre), keeping their direction.
+    static func mergeLines(_ lines: [[Point]]) -> [[Point]] {
+        guard lines.count > 1 else { return lines }
+        struct Key: Hashable { let x: Int64, y: Int64 }
+        func key(_ p: Point) -> Key { Key(x: Int64((p.x * 100).rounded()), y: Int64((p.y * 100).rounded())) }
+        var merged: [[Point]] = []
+        var alive: [Bool] = []
+        var byEnd: [Key: Int] = [:]
+        var byStart: [Key: Int] = [:]
+        for line in lines {
+            guard let first = line.first, let last = line.last else { continue }
+            let start = key(first), end = key(last)
+            let before = byEnd[start], after = byStart[end]
+            if let i = before, let j = after, i != j {
+                byEnd[start] = nil
+                byStart[end] = nil
+                byEnd[key(merged[j].last!)] = i
+                merged[i] += line.dropFirst()
+                merged[i] += merged[j].dropFirst()
+                merged[j] = []
+                alive[j] = false
+            } else if let i = before {
+                byEnd[start] = nil
+                merged[i] += line.dropFirst()
+                byEnd[end] = i
+            } else if let j = after {
+                byStart[end] = nil
+                merged[j] = line + merged[j].dropFirst()
+                byStart[start] = j
+            } else {
+                merged.append(line)
+                alive.append(true)
+                byStart[start] = merged.count - 1
+                byEnd[end] = merged.count - 1
+            }
+        }
+        return merged.indices.compactMap { alive[$0] && merged[$0].count >= 2 ? merged[$0] : nil }
     }
 
     /// Half-open ownership, so a point exactly on an edge belongs to one tile only.
