@@ -66,7 +66,7 @@ public enum MapRenderer {
                     sourceTiles[source] = tiles
                 }
                 let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
-                VectorLayerDrawing.draw(painter, tiles: tiles)
+                VectorLayerDrawing.draw(painter, tiles: tiles, query: query)
                 continue
             }
             guard let source = layer.source,

@@ -11,17 +11,21 @@ import CairnSources
 /// it, a line along its parts inside each tile, re-joined across tiles by label text, and a polygon
 /// once per feature id (its largest piece).
 enum VectorLayerDrawing {
-    static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile]) {
+    /// - Parameter query: the area drawn (metatile and buffer); features wholly outside it are skipped.
+    static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile], query: BoundingBox) {
         guard let sourceLayer = painter.layer.sourceLayer else { return }
         if painter.layer.type == .symbol {
-            drawLabels(painter, tiles: tiles, sourceLayer: sourceLayer)
+            drawLabels(painter, tiles: tiles, sourceLayer: sourceLayer, query: query)
             return
         }
         let canvas = painter.canvas
         for tile in tiles {
-            guard let features = tile.layers[sourceLayer], !features.isEmpty else { continue }
+            guard let features = tile.layers[sourceLayer], !features.isEmpty,
+                  let boxes = tile.featureBounds[sourceLayer] else { continue }
+            let wholeTile = query.contains(Point(tile.bounds.minX, tile.bounds.minY)) && query.contains(Point(tile.bounds.maxX, tile.bounds.maxY))
             var clipping = false
-            for feature in features {
+            for (index, feature) in features.enumerated() {
+                if !wholeTile && !boxes[index].intersects(query) { continue }
                 guard let context = painter.context(for: feature) else { continue }
                 if !clipping {
                     canvas.beginClip(to: tile.bounds)
@@ -33,17 +37,17 @@ enum VectorLayerDrawing {
         }
     }
 
-    private static func drawLabels(_ painter: LayerPainter, tiles: [VectorSourceTile], sourceLayer: String) {
+    private static func drawLabels(_ painter: LayerPainter, tiles: [VectorSourceTile], sourceLayer: String, query: BoundingBox) {
         // Polygons with an id: the piece with the largest bounding box, in first-seen order.
         var polygonOrder: [Int64] = []
         var polygonPieces: [Int64: (area: Double, feature: Feature)] = [:]
         var lineOrder: [String] = []
         var linePieces: [String: (first: Feature, pieces: [[Point]])] = [:]
         for tile in tiles {
-            guard let features = tile.layers[sourceLayer] else { continue }
+            guard let features = tile.layers[sourceLayer], let boxes = tile.featureBounds[sourceLayer] else { continue }
             let square = tile.bounds
-            for feature in features {
-                guard let context = painter.context(for: feature) else { continue }
+            for (index, feature) in features.enumerated() {
+                guard boxes[index].intersects(query), let context = painter.context(for: feature) else { continue }
                 switch feature.geometry {
                 case .points(let points):
                     if points.allSatisfy({ owns(square, $0) }) {

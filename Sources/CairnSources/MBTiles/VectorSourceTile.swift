@@ -10,11 +10,15 @@ public struct VectorSourceTile: Sendable {
     public let bounds: BoundingBox
     /// Features by source layer name.
     public let layers: [String: [Feature]]
+    /// The bounding box of each feature, parallel to `layers`, so renders skip features outside
+    /// their area without walking the geometry (most of a neighbouring tile lies outside).
+    public let featureBounds: [String: [BoundingBox]]
 
     public init(coordinate: TileCoordinate, bounds: BoundingBox, layers: [String: [Feature]]) {
         self.coordinate = coordinate
         self.bounds = bounds
         self.layers = layers
+        self.featureBounds = layers.mapValues { $0.map(\.geometry.boundingBox) }
     }
 
     /// Number of features over all layers.
