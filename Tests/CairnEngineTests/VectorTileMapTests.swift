@@ -27,6 +27,10 @@ struct VectorTileMapTests {
         let source = try #require(map.vectorSources["omt"])
         #expect(source.minzoom == 0 && source.maxzoom == 14)
         #expect(source.sourceZoom(forTileZoom: 16) == 14 && source.sourceZoom(forTileZoom: 9) == 9)
+        let narrowed = LoadedVectorSource(id: "n", source: source.source, minzoom: 10, maxzoom: 12)
+        #expect(narrowed.sourceZoom(forTileZoom: 9) == nil && narrowed.sourceZoom(forTileZoom: 13) == 12)
+        #expect(narrowed.tiles(covering: map.dataBounds, tileZoom: 9).isEmpty, "nothing below minzoom")
+        #expect(narrowed.tiles(covering: map.dataBounds, tileZoom: 10).count == 2)
         #expect(map.layers.isEmpty, "vector tile layers are read per metatile, not at load")
         // Bounds come from the metadata.
         #expect(abs(map.geographicBounds.minX - 9.471078) < 1e-6 && abs(map.geographicBounds.maxY - 47.27128) < 1e-6)

@@ -9,7 +9,9 @@ import Synchronization
 public final class LoadedVectorSource: Sendable {
     public let id: String
     public let source: MBTilesVectorSource
-    /// Source tiles are read at `min(max(z, minzoom), maxzoom)` for a metatile of XYZ level z.
+    /// Source tiles are read at `min(z, maxzoom)` for a metatile of XYZ level z; below `minzoom` the
+    /// source draws nothing (as in MapLibre), which also keeps a world-sized metatile from reading
+    /// thousands of detailed tiles.
     public let minzoom: Int
     public let maxzoom: Int
     private let cache: Mutex<VectorTileCache>
@@ -23,16 +25,16 @@ public final class LoadedVectorSource: Sendable {
         self.cache = Mutex(VectorTileCache(capacity: cacheCapacity))
     }
 
-    /// The source zoom read for a metatile at XYZ level `z`.
-    public func sourceZoom(forTileZoom z: Int) -> Int {
-        min(max(z, minzoom), maxzoom)
+    /// The source zoom read for a metatile at XYZ level `z`; nil below the source's minzoom.
+    public func sourceZoom(forTileZoom z: Int) -> Int? {
+        z < minzoom ? nil : min(z, maxzoom)
     }
 
     /// The source tiles that intersect `box` (EPSG:3857 metres) at the source zoom for level `z`.
     /// Missing tiles are skipped; a corrupt tile is logged once and drawn as empty.
     public func tiles(covering box: BoundingBox, tileZoom z: Int) -> [VectorSourceTile] {
-        let sourceZ = sourceZoom(forTileZoom: z)
-        guard let range = TileGrid.webMercator.tileRange(covering: box, at: sourceZ) else { return [] }
+        guard let sourceZ = sourceZoom(forTileZoom: z),
+              let range = TileGrid.webMercator.tileRange(covering: box, at: sourceZ) else { return [] }
         var result: [VectorSourceTile] = []
         result.reserveCapacity(range.count)
         for coordinate in range {
