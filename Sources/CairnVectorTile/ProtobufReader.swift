@@ -124,10 +124,35 @@ struct ProtobufReader {
     }
 
     /// Appends a packed repeated uint32 field's values (varints truncated to 32 bits, as protobuf does).
+    /// Counts the varints first (one terminating byte each), so the output grows once and is then
+    /// filled through a pointer: this is the decoder's innermost loop.
     func readPackedUInt32(in range: Range<Int>, into values: inout [UInt32]) throws(VectorTileError) {
-        var inner = ProtobufReader(bytes, range: range)
-        while !inner.isAtEnd {
-            values.append(UInt32(truncatingIfNeeded: try inner.readVarint()))
+        guard !range.isEmpty else { return }
+        guard bytes[range.upperBound &- 1] < 0x80 else { throw Self.truncated("packed varint") }
+        var count = 0
+        for index in range where bytes[index] < 0x80 { count &+= 1 }
+        let start = values.count
+        values.append(contentsOf: repeatElement(0, count: count))
+        let bytes = self.bytes
+        let complete = values.withUnsafeMutableBufferPointer { output -> Bool in
+            var position = range.lowerBound
+            for slot in start..<(start &+ count) {
+                var result: UInt64 = 0
+                var shift: UInt64 = 0
+                while true {
+                    let byte = bytes[position]
+                    position &+= 1
+                    result |= UInt64(byte & 0x7f) << shift
+                    if byte < 0x80 { break }
+                    shift &+= 7
+                    if shift >= 70 { return false }
+                }
+                output[slot] = UInt32(truncatingIfNeeded: result)
+            }
+            return true
+        }
+        guard complete else {
+            throw VectorTileError(code: .malformed, message: "varint longer than 10 bytes in a packed field at byte \(range.lowerBound)")
         }
     }
 

@@ -1,5 +1,6 @@
 import CairnCore
 @testable import CairnVectorTile
+import CairnZlib
 import Foundation
 import Testing
 
@@ -158,6 +159,22 @@ struct MalformedTileTests {
             let again = VectorTileWriter.encode(tile)
             let redecoded = try VectorTileDecoder.decode(again)
             #expect(VectorTileWriter.encode(redecoded) == again, "\(name)")
+        }
+    }
+}
+
+/// Compressed input that is not a valid stream.
+struct CorruptCompressedTileTests {
+    @Test func corruptGzipIsMalformed() throws {
+        var packed = try Zlib.gzip(MalformedTileTests.sampleTile())
+        packed[packed.count / 2] ^= 0xff
+        packed.removeLast(4)
+        #expect(throws: VectorTileError.self) { try VectorTileDecoder.decodeMaybeCompressed(packed) }
+        do {
+            _ = try VectorTileDecoder.decodeMaybeCompressed([0x1f, 0x8b, 0x08])
+            Issue.record("a three-byte gzip header decoded")
+        } catch {
+            #expect(error.code == .malformed)
         }
     }
 }
