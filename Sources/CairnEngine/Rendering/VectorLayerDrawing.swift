@@ -69,11 +69,11 @@ enum VectorLayerDrawing {
                     }
                     linePieces[text]?.pieces.append(contentsOf: clipped)
                 case .polygons:
+                    let box = boxes[index]
                     guard let id = feature.id else {
-                        if owns(square, feature.geometry.boundingBox.center) { painter.paint(feature, in: context) }
+                        if owns(square, box.center) { painter.paint(feature, in: context) }
                         continue
                     }
-                    let box = feature.geometry.boundingBox
                     let area = box.width * box.height
                     if let known = polygonPieces[id] {
                         if area > known.area { polygonPieces[id] = (area, feature) }
