@@ -29,6 +29,10 @@ struct ValidateCommand: AsyncParsableCommand {
         for map in configuration.maps {
             do {
                 let loaded = try MapLoader.load(map)
+                // Other grids reproject the data again and may refuse a source (MBTiles vector tiles render only in WebMercatorQuad).
+                for name in map.grids where name != loaded.grid.identifier {
+                    if let grid = configuration.grids[name] { _ = try MapLoader.load(map, grid: grid) }
+                }
                 for warning in loaded.style.warnings { print("warning: \(warning)") }
                 let features = loaded.layers.values.reduce(0) { $0 + $1.features.count }
                 print("ok: \(map.stylePath): \(loaded.style.layers.count) style layers, \(loaded.layers.count) data layers, \(features) features")

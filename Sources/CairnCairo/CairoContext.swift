@@ -33,6 +33,13 @@ public final class CairoContext {
         return try body()
     }
 
+    /// `cairo_save` and `cairo_restore`, for state that spans several calls (pair them).
+    public func save() { cairo_save(raw) }
+    public func restore() { cairo_restore(raw) }
+
+    /// Intersects the clip region with the current path, and clears the path.
+    public func clip() { cairo_clip(raw) }
+
     /// The context's sticky error, if a drawing call failed.
     public func checkStatus(_ action: String) throws(CairoError) {
         let status = cairo_status(raw)

@@ -10,6 +10,8 @@ public struct LoadedMap: Sendable {
     public var grid: TileGrid
     /// Layers keyed by `LoadedMap.layerKey(source:sourceLayer:)`.
     public var layers: [String: ProjectedLayer]
+    /// MBTiles vector tile sources by style source id; their features are read per metatile.
+    public var vectorSources: [String: LoadedVectorSource] = [:]
     /// Changes whenever the style, a data file or Cairn's renderer changes; cached tiles
     /// rendered under another fingerprint are never served.
     public var fingerprint: String

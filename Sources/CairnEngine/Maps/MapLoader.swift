@@ -34,8 +34,33 @@ public enum MapLoader {
         var bounds = BoundingBox.empty
         var readers: [String: any LayerReader] = [:]
 
+        var vectorSources: [String: LoadedVectorSource] = [:]
+        for id in Set(wanted.values.map(\.source)).sorted() {
+            guard let source = style.sources[id], source.isMBTiles else { continue }
+            let path = source.resolvedPath
+            guard isWebMercatorQuad(grid) else {
+                throw EngineError(.invalidConfiguration,
+                                  "map \(configuration.name): source \"\(id)\" is an MBTiles of vector tiles, which renders only in WebMercatorQuad, not \(grid.identifier); remove \(grid.identifier) from the map's grids",
+                                  detail: "\(configuration.stylePath): sources.\(id): \(path)")
+            }
+            let stamp = FileStamp(path: path)
+            watched[path] = stamp
+            fingerprint.add(path)
+            fingerprint.add(stamp?.size ?? 0)
+            fingerprint.add(stamp?.modifiedNanoseconds ?? 0)
+            let tiles = try MBTilesVectorSource(path: path)
+            let minzoom = max(tiles.metadata.minzoom, Int(source.minzoom.rounded(.up)))
+            let maxzoom = max(minzoom, min(tiles.metadata.maxzoom, Int(source.maxzoom.rounded(.down))))
+            vectorSources[id] = LoadedVectorSource(id: id, source: tiles, minzoom: minzoom, maxzoom: maxzoom)
+            if let degrees = tiles.metadata.bounds {
+                let clamped = BoundingBox(minX: max(degrees.minX, -180), minY: max(degrees.minY, -85.0511),
+                                          maxX: min(degrees.maxX, 180), maxY: min(degrees.maxY, 85.0511))
+                bounds.extend(with: WebMercator.project(clamped))
+            }
+        }
+
         for key in wanted.keys.sorted() {
-            guard let entry = wanted[key], let source = style.sources[entry.source] else { continue }
+            guard let entry = wanted[key], let source = style.sources[entry.source], !source.isMBTiles else { continue }
             let path = source.resolvedPath
             for file in SourceOpener.dependentFiles(of: path) where FileManager.default.fileExists(atPath: file) {
                 let stamp = FileStamp(path: file)
@@ -71,6 +96,7 @@ public enum MapLoader {
         var map = LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
                             fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
         map.dataBounds = bounds
+        map.vectorSources = vectorSources
         if grid.crs == .webMercator {
             map.mercatorMetresPerGridUnit = 1
         } else if grid.isGeographic {
@@ -79,5 +105,12 @@ public enum MapLoader {
             map.mercatorMetresPerGridUnit = 1 / cos(geographic.center.y * .pi / 180)
         }
         return map
+    }
+
+    /// Vector tiles are cut in Web Mercator at XYZ levels: only that grid maps a metatile onto source tiles.
+    private static func isWebMercatorQuad(_ grid: TileGrid) -> Bool {
+        let reference = TileGrid.webMercator
+        return grid.crs == reference.crs && grid.tileSize == reference.tileSize && grid.origin == reference.origin
+            && grid.resolutions.first.map { abs($0 - reference.resolution(at: 0)) < 1e-6 } == true
     }
 }

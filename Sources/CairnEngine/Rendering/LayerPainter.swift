@@ -11,8 +11,19 @@ struct LayerPainter {
     let labelPriority: Int
 
     func paint(_ feature: Feature) {
+        guard let context = context(for: feature) else { return }
+        paint(feature, in: context)
+    }
+
+    /// The evaluation context of a feature the layer's filter accepts; nil when it rejects it.
+    func context(for feature: Feature) -> EvaluationContext? {
         let context = EvaluationContext(zoom: zoom, properties: feature.properties, geometryType: feature.geometry.kind, featureID: feature.id)
-        if let filter = layer.filter, !filter.matches(context) { return }
+        if let filter = layer.filter, !filter.matches(context) { return nil }
+        return context
+    }
+
+    /// Paints a feature whose filter already passed, with the context `context(for:)` gave.
+    func paint(_ feature: Feature, in context: EvaluationContext) {
         switch layer.type {
         case .fill:
             guard let fill = layer.fill, case .polygons(let polygons) = feature.geometry else { return }

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnProjection
 import CairnRender
+import CairnSources
 import CairnStyle
 import Foundation
 
@@ -26,7 +27,7 @@ public enum MapRenderer {
         let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
-        draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: bounds.expanded(by: bufferUnits * 1.5))
+        draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), tileZoom: metatile.z, query: bounds.expanded(by: bufferUnits * 1.5))
         let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
@@ -44,13 +45,28 @@ public enum MapRenderer {
         styleZoom(mercatorResolution: grid.resolution(at: z))
     }
 
-    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox) {
+    /// - Parameter tileZoom: the grid level of the metatile, which picks the zoom of vector source tiles.
+    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, tileZoom: Int, query: BoundingBox) {
         let layerCount = map.style.layers.count
+        // Vector tile sources: the covering source tiles are looked up once per render.
+        var sourceTiles: [String: [VectorSourceTile]] = [:]
         for (layerIndex, layer) in map.style.layers.enumerated() {
             guard layer.isVisible, layer.isVisible(atZoom: zoom) else { continue }
             if layer.type == .background, let background = layer.background {
                 let context = EvaluationContext(zoom: zoom)
                 canvas.fillBackground(background.color.evaluate(context), opacity: background.opacity.evaluate(context))
+                continue
+            }
+            if let source = layer.source, let vectorSource = map.vectorSources[source] {
+                let tiles: [VectorSourceTile]
+                if let known = sourceTiles[source] {
+                    tiles = known
+                } else {
+                    tiles = vectorSource.tiles(covering: query, tileZoom: tileZoom)
+                    sourceTiles[source] = tiles
+                }
+                let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+                VectorLayerDrawing.draw(painter, tiles: tiles, query: query)
                 continue
             }
             guard let source = layer.source,

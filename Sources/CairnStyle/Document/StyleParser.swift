@@ -111,8 +111,13 @@ struct StyleParser {
         }
         let written = location
         if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
+        // TileServer GL's spelling of a local MBTiles file of vector tiles.
+        if location.hasPrefix("mbtiles://") { location = String(location.dropFirst("mbtiles://".count)) }
         if location.contains("://") || location.isEmpty {
             throw StyleIssue(path.jsonMember(pathKey), "expected a local file path, got \(locationJSON.abbreviated)")
+        }
+        if type != .vector && (written.hasPrefix("mbtiles://") || location.lowercased().hasSuffix(".mbtiles")) {
+            throw StyleIssue(path.jsonMember("type"), "expected vector for an MBTiles source, got \(typeJSON.abbreviated)")
         }
         let crs = try optionalString(json["crs"], at: path.jsonMember("crs")).map(CRSDefinition.init(parsing:))
         let attribution = try optionalString(json["attribution"], at: path.jsonMember("attribution"))

@@ -37,6 +37,12 @@ public struct StyleSource: Sendable {
         self.maxzoom = maxzoom
     }
 
+    /// Whether the source is an MBTiles file of vector tiles (`mbtiles://` URL or `.mbtiles` file)
+    /// rather than a file of features.
+    public var isMBTiles: Bool {
+        path.hasPrefix("mbtiles://") || resolvedPath.lowercased().hasSuffix(".mbtiles")
+    }
+
     /// `path` made absolute against the folder of `styleFile` (itself relative to the working directory).
     static func resolve(_ path: String, relativeToStyleFile styleFile: String) -> String {
         if path.hasPrefix("/") { return URL(fileURLWithPath: path).standardizedFileURL.path }

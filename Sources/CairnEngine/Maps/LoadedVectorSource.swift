@@ -1,0 +1,62 @@
+import CairnCore
+import CairnSources
+import Logging
+import Synchronization
+
+/// A style source backed by an MBTiles file of vector tiles, ready to render from: the open file,
+/// the zoom range its tiles are read at, and a small cache of decoded tiles shared by every render
+/// of the map (adjacent metatiles read the same source tiles, especially when over-zooming).
+public final class LoadedVectorSource: Sendable {
+    public let id: String
+    public let source: MBTilesVectorSource
+    /// Source tiles are read at `min(z, maxzoom)` for a metatile of XYZ level z; below `minzoom` the
+    /// source draws nothing (as in MapLibre), which also keeps a world-sized metatile from reading
+    /// thousands of detailed tiles.
+    public let minzoom: Int
+    public let maxzoom: Int
+    private let cache: Mutex<VectorTileCache>
+    private static let logger = Logger(label: "cairn.vector-source")
+
+    init(id: String, source: MBTilesVectorSource, minzoom: Int, maxzoom: Int, cacheCapacity: Int = 256) {
+        self.id = id
+        self.source = source
+        self.minzoom = minzoom
+        self.maxzoom = maxzoom
+        self.cache = Mutex(VectorTileCache(capacity: cacheCapacity))
+    }
+
+    /// The source zoom read for a metatile at XYZ level `z`; nil below the source's minzoom.
+    public func sourceZoom(forTileZoom z: Int) -> Int? {
+        z < minzoom ? nil : min(z, maxzoom)
+    }
+
+    /// The source tiles that intersect `box` (EPSG:3857 metres) at the source zoom for level `z`.
+    /// Missing tiles are skipped; a corrupt tile is logged once and drawn as empty.
+    public func tiles(covering box: BoundingBox, tileZoom z: Int) -> [VectorSourceTile] {
+        guard let sourceZ = sourceZoom(forTileZoom: z),
+              let range = TileGrid.webMercator.tileRange(covering: box, at: sourceZ) else { return [] }
+        var result: [VectorSourceTile] = []
+        result.reserveCapacity(range.count)
+        for coordinate in range {
+            if let tile = tile(coordinate) { result.append(tile) }
+        }
+        return result
+    }
+
+    /// One decoded tile, from the cache when it is there. Nil when the file has none or it is corrupt.
+    public func tile(_ coordinate: TileCoordinate) -> VectorSourceTile? {
+        if let cached = cache.withLock({ $0.value(for: coordinate) }) { return cached }
+        // Decoded outside the lock: two threads may decode the same tile once each, which is cheaper
+        // than making every other render wait.
+        var decoded: VectorSourceTile?
+        do {
+            decoded = try source.tile(coordinate)
+        } catch {
+            Self.logger.error("vector tile skipped", metadata: [
+                "source": "\(id)", "tile": "\(coordinate.z)/\(coordinate.x)/\(coordinate.y)", "error": "\(error)",
+            ])
+        }
+        cache.withLock { $0.insert(decoded, for: coordinate) }
+        return decoded
+    }
+}
