@@ -1,0 +1,28 @@
+import CairnCore
+import CairnVectorTile
+
+/// Cuts one Mapbox Vector Tile (2.1) out of a loaded map: each planned layer's features in the
+/// tile's box plus the encoder's buffer, clipped, simplified for the level, quantised to the
+/// extent, with only the attributes the style reads.
+public enum VectorTileBuilder {
+    /// Tile coordinate units per side (MVT's usual 4096).
+    public static let extent = 4096
+    /// Extent units drawn beyond each tile edge, so lines and fills join across tiles.
+    public static let buffer = 64
+
+    /// The uncompressed protobuf of `tile` (an empty tile has no layers and no bytes).
+    public static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate) -> [UInt8] {
+        let bounds = map.grid.bounds(of: tile)
+        let query = bounds.expanded(by: bounds.width * Double(buffer) / Double(extent))
+        var encoder = VectorTileEncoder(bounds: bounds, extent: extent, buffer: buffer, tolerance: 1.0)
+        for layer in plan.layers where layer.isCarried(atZoom: tile.z) {
+            guard let data = map.layers[layer.key] else { continue }
+            let indices = data.featureIndices(intersecting: query)
+            guard !indices.isEmpty else { continue }
+            let features = data.features
+            encoder.addLayer(named: layer.name, features: indices.lazy.map { features[Int($0)] },
+                             attributes: Set(layer.attributes))
+        }
+        return encoder.encode()
+    }
+}
