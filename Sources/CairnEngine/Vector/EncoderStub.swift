@@ -8,3 +8,7 @@ struct VectorTileEncoder {
     var tile: VectorTile { VectorTile() }
     func encode() -> [UInt8] { [] }
 }
+
+public enum VectorTileDecoder {
+    public static func decode(_ bytes: [UInt8]) throws(VectorTileError) -> VectorTile { VectorTile() }
+}
