@@ -47,7 +47,7 @@ struct MapController<Context: RequestContext>: Sendable {
             center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
             minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
             attribution: map.attribution,
-            vector: ViewerPage.VectorMode(map: map.name, unavailableReason: maplibre?.unavailableReason ?? "MapLibre GL JS is not installed on this server")
+            vector: ViewerPage.VectorMode(map: map.name, unavailableReason: maplibre == nil ? "MapLibre GL JS is not installed on this server" : maplibre?.unavailableReason)
         )
         return Self.html(page)
     }

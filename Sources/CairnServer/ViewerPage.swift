@@ -213,7 +213,7 @@ public enum ViewerPage {
         .zoom button:disabled{color:#bbb;cursor:default;background:#fff}
         #gl{position:absolute;inset:0}
         #gl[hidden],#map[hidden],.zoom[hidden]{display:none}
-        .modes{display:inline-flex;margin-left:.8em;border:1px solid #cfc7bb;border-radius:5px;overflow:hidden}
+        .modes{display:inline-flex;flex-shrink:0;margin-left:.8em;border:1px solid #cfc7bb;border-radius:5px;overflow:hidden}
         .modes button{border:0;background:#fff;padding:3px 10px;font:13px system-ui,sans-serif;color:#4a443d;cursor:pointer}
         .modes button+button{border-left:1px solid #cfc7bb}
         .modes button[aria-pressed="true"]{background:#4a6f9e;color:#fff}
@@ -430,7 +430,9 @@ public enum ViewerPage {
 
           if (!readHash()) { setView(CFG.lon, CFG.lat, CFG.zoom); }
           newLayer();
-          render();
+          // Opened in vector mode: no raster tiles until the user switches back.
+          var vectorFirst = CFG.vector && CFG.vector.available && /(^|[?&])mode=vector(&|$)/.test(location.search);
+          if (!vectorFirst) { render(); }
           window.cairnViewer = {
             zoomTo: zoomTo, panBy: panBy, view: function () { return currentHash(); },
             center: function () { var ll = unproject(cx, cy, z); return { lon: ll[0], lat: ll[1], zoom: z }; },

@@ -9,6 +9,3 @@ struct VectorTileEncoder {
     func encode() -> [UInt8] { [] }
 }
 
-public enum VectorTileDecoder {
-    public static func decode(_ bytes: [UInt8]) throws(VectorTileError) -> VectorTile { VectorTile() }
-}

@@ -34,9 +34,10 @@ struct VectorBrowserTests {
         let server = try await Server.start(style: "district-fills.json")
         defer { server.stop() }
         let url = server.base + "/maps/hp/?mode=vector#12/20.85000/106.68000"
-        let dom = try chromium(["--dump-dom", url], server: server)
+        // With --dump-dom alone Chromium draws no frames, and MapLibre loads nothing without them.
+        let dom = try chromium(["--screenshot=\(server.folder)/vector-loaded.png", "--dump-dom", url], server: server)
         #expect(dom.contains("data-vector=\"loaded\""), "the MapLibre map did not load: \(dom.prefix(600))")
-        let errors = dom.range(of: "data-vector-errors").map { String(dom[$0.lowerBound...].prefix(400)) }
+        let errors = dom.range(of: "data-vector-errors=\"").map { String(dom[$0.lowerBound...].prefix(400)) }
         #expect(errors == nil, "\(errors ?? "")")
         #expect(consoleErrors(server: server).isEmpty, "\(consoleErrors(server: server))")
         // The browser asked for vector tiles: they are in the map's .pbf cache now.
