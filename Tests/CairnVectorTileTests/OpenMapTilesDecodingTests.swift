@@ -1,0 +1,58 @@
+import CairnCore
+import CairnVectorTile
+import Foundation
+import Testing
+
+/// Every tile of a real OpenMapTiles MBTiles file (tilemaker, Liechtenstein, shared test data) read
+/// with the sqlite3 CLI, decoded, and re-encoded losslessly.
+struct OpenMapTilesDecodingTests {
+    static let mbtiles = InteropSupport.repositoryRoot
+        .appendingPathComponent("../shared/data/mbtiles/liechtenstein_omt.mbtiles").standardizedFileURL.path
+
+    static var available: Bool {
+        FileManager.default.fileExists(atPath: mbtiles) && FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
+    }
+
+    static func tiles() throws -> [(name: String, bytes: [UInt8])] {
+        let (status, output) = try InteropSupport.run(
+            "/usr/bin/sqlite3", ["-readonly", mbtiles,
+                                 "SELECT zoom_level || '/' || tile_column || '/' || tile_row, hex(tile_data) FROM tiles ORDER BY 1"])
+        try #require(status == 0, "sqlite3 failed: \(output)")
+        return output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: "|")
+            guard parts.count == 2 else { return nil }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(parts[1].utf8.count / 2)
+            var high: UInt8?
+            for c in parts[1].utf8 {
+                let nibble = c <= 57 ? c - 48 : c - 55
+                if let h = high { bytes.append(h << 4 | nibble); high = nil } else { high = nibble }
+            }
+            return (String(parts[0]), bytes)
+        }
+    }
+
+    @Test(.enabled(if: available || InteropSupport.isCI, "shared/data liechtenstein_omt.mbtiles or sqlite3 missing"))
+    func decodesEveryTile() throws {
+        let tiles = try Self.tiles()
+        #expect(tiles.count == 183)
+        var layerNames = Set<String>()
+        var features = 0
+        for (name, bytes) in tiles {
+            let tile = try VectorTileDecoder.decodeMaybeCompressed(bytes)
+            for layer in tile.layers {
+                layerNames.insert(layer.name)
+                features += layer.features.count
+                #expect(layer.version == 2 && layer.extent == 4096, "\(name) \(layer.name)")
+                for feature in layer.features {
+                    let box = feature.geometry.boundingBox
+                    #expect(box.isEmpty || (box.minX > -4096 && box.maxX < 8192 && box.minY > -4096 && box.maxY < 8192),
+                            "\(name) \(layer.name): \(box)")
+                }
+            }
+            #expect(try VectorTileDecoder.decode(VectorTileWriter.encode(tile)) == tile, "\(name)")
+        }
+        #expect(layerNames.isSuperset(of: ["transportation", "building", "water", "landuse", "place"]))
+        #expect(features > 10_000)
+    }
+}
