@@ -27,8 +27,21 @@ public struct VectorLayerPlan: Sendable {
         public let styleLayerIDs: [String]
         /// Key into `LoadedMap.layers`.
         let key: String
+        /// Each style layer's zooms and filter: a feature no style layer would draw at a level is left out.
+        let styleLayers: [(range: Range<Double>, filter: Filter?)]
 
         public func isCarried(atZoom z: Int) -> Bool { z >= minZoom && z <= maxZoom }
+
+        /// The filters deciding which features a tile of level `z` (shown from style zoom `z` up to
+        /// `upper`) carries; nil when every feature goes in (a style layer there has no filter).
+        func filters(atZoom z: Int, upper: Double) -> [Filter]? {
+            var filters: [Filter] = []
+            for layer in styleLayers where layer.range.lowerBound < upper && layer.range.upperBound > Double(z) {
+                guard let filter = layer.filter else { return nil }
+                filters.append(filter)
+            }
+            return filters
+        }
     }
 
     public let layers: [Layer]
@@ -55,9 +68,13 @@ public struct VectorLayerPlan: Sendable {
                 }
             }
             let attributes = dataLayer.attributes.sorted()
+            let styleLayers = map.style.layers.filter { dataLayer.layerIDs.contains($0.id) }.map { layer in
+                let minzoom = layer.minzoom ?? 0
+                return (range: minzoom..<max(minzoom, layer.maxzoom ?? .infinity), filter: layer.filter)
+            }
             layers.append(Layer(name: name, source: dataLayer.source, sourceLayer: dataLayer.sourceLayer,
                                 attributes: attributes, fields: Self.fieldTypes(attributes, in: map.layers[key]),
-                                minZoom: minZoom, maxZoom: maxZoom, styleLayerIDs: dataLayer.layerIDs, key: key))
+                                minZoom: minZoom, maxZoom: maxZoom, styleLayerIDs: dataLayer.layerIDs, key: key, styleLayers: styleLayers))
         }
         self.layers = layers
         self.fingerprint = map.fingerprint
