@@ -86,26 +86,30 @@ public struct VectorTileEncoder: Sendable {
             for polygon in polygons {
                 var rings: [[Point]] = []
                 for (index, ring) in polygon.enumerated() {
-                    let transformed = ring.map { toTile($0, scaleX, scaleY) }
-                    guard transformed.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { continue }
-                    var clipped = clipper.clipRing(transformed)
-                    guard clipped.count >= 3 else {
-                        if index == 0 { break } else { continue }
-                    }
-                    clipped.append(clipped[0])
-                    var snapped = Self.snap(DouglasPeucker.simplify(clipped, tolerance: tolerance))
-                    let area = VectorTileDecoderState.signedArea(snapped)
-                    guard snapped.count >= 4, area != 0 else {
+                    guard var snapped = tileRing(ring, clipper: clipper, scaleX: scaleX, scaleY: scaleY) else {
+                        // Without its exterior the polygon is gone; a lost hole just goes.
                         if index == 0 { break } else { continue }
                     }
                     // MVT 2.1: exteriors have positive area in tile coordinates, holes negative.
-                    if (index == 0) != (area > 0) { snapped.reverse() }
+                    if (index == 0) != (VectorTileDecoderState.signedArea(snapped) > 0) { snapped.reverse() }
                     rings.append(snapped)
                 }
                 if !rings.isEmpty { out.append(rings) }
             }
             return out.isEmpty ? nil : (.polygon, .polygons(out))
         }
+    }
+
+    /// One ring transformed, clipped, simplified and snapped, closed; nil when nothing with an area is left.
+    private func tileRing(_ ring: [Point], clipper: TileClipper, scaleX: Double, scaleY: Double) -> [Point]? {
+        let transformed = ring.map { toTile($0, scaleX, scaleY) }
+        guard transformed.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else { return nil }
+        var clipped = clipper.clipRing(transformed)
+        guard clipped.count >= 3 else { return nil }
+        clipped.append(clipped[0])
+        let snapped = Self.snap(DouglasPeucker.simplify(clipped, tolerance: tolerance))
+        guard snapped.count >= 4, VectorTileDecoderState.signedArea(snapped) != 0 else { return nil }
+        return snapped
     }
 
     /// Rounds to the integer grid and drops consecutive duplicates.
