@@ -333,3 +333,38 @@ enum VectorFixtures {
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
+
+/// A style edit makes cached vector tiles stale, as for PNG tiles.
+struct VectorTileStalenessTests {
+    @Test func aStyleEditReencodesWithTheNewAttributes() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-mvt-stale-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fixtures = URL(fileURLWithPath: ServerFixtures.miniStyle).deletingLastPathComponent().path
+        for name in ["style.json", "shapes.geojson", "places.geojson"] {
+            try FileManager.default.copyItem(atPath: fixtures + "/" + name, toPath: folder + "/" + name)
+        }
+        let configuration = CairnConfiguration(cacheDirectory: folder + "/cache",
+                                               maps: [MapConfiguration(name: "mini", stylePath: folder + "/style.json")])
+        let engine = TileEngine(configuration: configuration, renderThreads: 1)
+        let tile = VectorTileRouteTests.tile
+        let uri = "/maps/mini/\(tile.z)/\(tile.x)/\(tile.y).pbf"
+        try await buildApplication(engine: engine, host: "127.0.0.1", port: 0).test(.router) { client in
+            let first = try await VectorFixtures.decodedTile(client, uri: uri)
+            #expect(first.layer(named: "places")?.features.allSatisfy { $0.properties["rank"] == nil } == true)
+            try await client.execute(uri: uri, method: .get) { #expect($0.headers[HTTPField.Name("X-Cairn-Cache")!] == "HIT") }
+            // Dots sized by rank: the tiles must now carry `rank`.
+            var style = try String(contentsOfFile: folder + "/style.json", encoding: .utf8)
+            style = style.replacingOccurrences(of: "\"circle-radius\": 4", with: "\"circle-radius\": [\"get\", \"rank\"]")
+            try style.write(toFile: folder + "/style.json", atomically: true, encoding: .utf8)
+            try await Task.sleep(for: .milliseconds(1100))
+            try await client.execute(uri: uri, method: .get) { #expect($0.headers[HTTPField.Name("X-Cairn-Cache")!] == "MISS") }
+            let second = try await VectorFixtures.decodedTile(client, uri: uri)
+            #expect(second.layer(named: "places")?.features.allSatisfy { $0.properties["rank"] != nil } == true)
+        }
+        // The old tile is kept, marked stale, in the same file.
+        let stale = try VectorFixtures.sqlite(folder + "/cache/mini.pbf.mbtiles", "SELECT count(*) FROM map WHERE stale = 1")
+        #expect(stale == "0", "re-encoded tiles replace their stale rows")
+        try await engine.shutdown()
+    }
+}
