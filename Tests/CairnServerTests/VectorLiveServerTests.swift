@@ -21,14 +21,14 @@ struct VectorLiveServerTests {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: folder) }
 
-            let gzipHeaders = try curl(["-D", "-", "-o", folder + "/tile.gz", "-H", "Accept-Encoding: gzip", url])
+            let gzipHeaders = try await curl(["-D", "-", "-o", folder + "/tile.gz", "-H", "Accept-Encoding: gzip", url])
             #expect(gzipHeaders.lowercased().contains("content-encoding: gzip"))
             #expect(gzipHeaders.lowercased().contains("content-type: application/vnd.mapbox-vector-tile"))
             #expect(gzipHeaders.lowercased().contains("vary: accept-encoding"))
             let gzipped = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/tile.gz")))
             #expect(Zlib.isGzip(gzipped))
 
-            let plainHeaders = try curl(["-D", "-", "-o", folder + "/tile.pbf", url])
+            let plainHeaders = try await curl(["-D", "-", "-o", folder + "/tile.pbf", url])
             #expect(!plainHeaders.lowercased().contains("content-encoding"))
             #expect(plainHeaders.contains("X-Cairn-Cache: HIT") || plainHeaders.lowercased().contains("x-cairn-cache: hit"))
             let plain = try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/tile.pbf")))
@@ -38,20 +38,30 @@ struct VectorLiveServerTests {
             #expect(decoded.layer(named: "places")?.features.isEmpty == false)
 
             // curl --compressed asks for gzip and inflates: the same bytes.
-            _ = try curl(["--compressed", "-o", folder + "/tile.inflated", url])
+            _ = try await curl(["--compressed", "-o", folder + "/tile.inflated", url])
             #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: folder + "/tile.inflated"))) == plain)
 
-            let style = try curl([base + "/maps/mini/style.json"])
+            let style = try await curl([base + "/maps/mini/style.json"])
             let object = try #require(try JSONSerialization.jsonObject(with: Data(style.utf8)) as? [String: Any])
             let source = (object["sources"] as? [String: [String: Any]])?["cairn"]
             #expect(source?["url"] as? String == base + "/maps/mini/vector.json")
-            let status = try curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/maps/mini/1/0/0@2x.pbf"])
+            let status = try await curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/maps/mini/1/0/0@2x.pbf"])
             #expect(status == "400")
         }
         try await engine.shutdown()
     }
 
-    func curl(_ arguments: [String]) throws -> String {
+    /// Runs curl on a Dispatch thread: a blocking wait on the (two-thread) cooperative pool would
+    /// starve the in-process server, and any other live test, of the threads their handlers need.
+    func curl(_ arguments: [String]) async throws -> String {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try Self.runCurl(arguments) })
+            }
+        }
+    }
+
+    static func runCurl(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = ["-s", "--max-time", "20"] + arguments
