@@ -1,5 +1,6 @@
 import CairnZlib
 import Foundation
+import Synchronization
 
 /// MapLibre GL JS (`maplibre-gl.js` and `maplibre-gl.css`) for the viewer's vector mode, read once
 /// from a folder that `scripts/fetch-maplibre` fills (it is third-party code, never committed).
@@ -39,6 +40,10 @@ public struct MapLibreAssets: Sendable {
             unavailableReason = "MapLibre GL JS is not installed on this server (run scripts/fetch-maplibre)"
             return
         }
+        if let loaded = Self.loaded.withLock({ $0[folder] }) {
+            self = loaded
+            return
+        }
         var files: [String: File] = [:]
         for (name, contentType) in Self.names {
             guard let data = FileManager.default.contents(atPath: folder + "/" + name) else { continue }
@@ -50,7 +55,12 @@ public struct MapLibreAssets: Sendable {
         }
         self.files = files
         unavailableReason = files.count == Self.names.count ? nil : "MapLibre GL JS is incomplete in \(folder) (run scripts/fetch-maplibre)"
+        let assets = self
+        Self.loaded.withLock { $0[folder] = assets }
     }
+
+    /// Files already read (and compressed), by folder: a process reads them once however many routers it builds.
+    private static let loaded = Mutex<[String: MapLibreAssets]>([:])
 
     public var isAvailable: Bool { unavailableReason == nil }
 
