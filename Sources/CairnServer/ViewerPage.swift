@@ -505,7 +505,7 @@ public enum ViewerPage {
                 }
                 glMap.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
                 glMap.on("error", function (e) { fail(e && e.error && e.error.message ? e.error.message : "map error"); });
-                glMap.on("load", function () { body.setAttribute("data-vector", "loaded"); });
+                glMap.on("load", function () { body.setAttribute("data-vector", "loaded"); syncHash(); });
                 glMap.on("idle", function () { body.setAttribute("data-vector-idle", "true"); });
                 glMap.on("moveend", syncHash);
               } else {
