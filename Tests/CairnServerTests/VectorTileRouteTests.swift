@@ -368,3 +368,20 @@ struct VectorTileStalenessTests {
         try await engine.shutdown()
     }
 }
+
+/// `cairn expire` (TileEngine.expire) marks vector tiles stale with the raster ones.
+struct VectorTileExpiryTests {
+    @Test func expiredVectorTilesAreReencoded() async throws {
+        let engine = ServerFixtures.engine()
+        let tile = VectorTileRouteTests.tile
+        let uri = "/maps/mini/\(tile.z)/\(tile.x)/\(tile.y).pbf"
+        try await ServerFixtures.application(engine).test(.router) { client in
+            _ = try await client.execute(uri: uri, method: .get) { $0.status }
+            try await client.execute(uri: uri, method: .get) { #expect($0.headers[HTTPField.Name("X-Cairn-Cache")!] == "HIT") }
+            let result = try await engine.expire(map: "mini", ExpireRequest(zooms: tile.z...tile.z, tiles: [tile]))
+            #expect(result.tiles == 1)
+            try await client.execute(uri: uri, method: .get) { #expect($0.headers[HTTPField.Name("X-Cairn-Cache")!] == "MISS") }
+        }
+        try await engine.shutdown()
+    }
+}

@@ -62,6 +62,14 @@ final class VectorTileCache: Sendable {
         }
     }
 
+    /// The map's vector tile cache when the file exists (expiry must not create one); nil otherwise
+    /// and for maps not in Web Mercator.
+    func existingStore(for map: LoadedMap) throws -> MBTilesStore? {
+        guard map.grid.identifier == TileGrid.webMercator.identifier,
+              FileManager.default.fileExists(atPath: directory + "/" + Self.fileName(of: map)) else { return nil }
+        return try store(for: map, plan: plan(for: map))
+    }
+
     /// Tiles of an older map version are never served again; they stay listed as stale.
     static func reconcile(_ store: MBTilesStore, with map: LoadedMap, plan: VectorLayerPlan) throws {
         do {
