@@ -18,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (overrides the configuration).")
     var port: Int?
 
+    @Option(help: "The folder holding maplibre-gl.js and maplibre-gl.css for the viewer's vector mode (default: $CAIRN_MAPLIBRE_DIR, else .build/web/maplibre beside the checkout; see scripts/fetch-maplibre).")
+    var maplibreDir: String?
+
     // MARK: Admin API (off unless --admin-port is given; the token never comes from the command line)
 
     @Option(help: "Address of the admin API listener; keep it on loopback or a private network.")
@@ -69,7 +72,9 @@ struct ServeCommand: AsyncParsableCommand {
             logger.error("map \(name) is unavailable: \(error)")
         }
         let (mapCount, host, startLogger) = (configuration.maps.count, configuration.host, logger)
-        let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger) { port in
+        let maplibre = MapLibreAssets(directory: maplibreDir)
+        if let reason = maplibre.unavailableReason { logger.info("viewer: raster only: \(reason)") }
+        let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger, maplibre: maplibre) { port in
             startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
         // MARK: Admin API wiring: the public and admin listeners run in one ServiceGroup.

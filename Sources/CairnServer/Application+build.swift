@@ -11,9 +11,10 @@ public func buildApplication(
     host: String,
     port: Int,
     logger: Logger = Logger(label: "cairn"),
+    maplibre: MapLibreAssets? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)")
+    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
@@ -23,14 +24,18 @@ public func buildApplication(
 }
 
 /// The routes alone, for in-process tests.
-public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<BasicRequestContext> {
+/// `maplibre`: MapLibre GL JS for the viewer's vector mode (default: looked for as `MapLibreAssets` says).
+public func buildRouter(engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware())
-    MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    let maplibre = maplibre ?? MapLibreAssets()
+    MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: router)
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    VectorTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
+    AssetController(assets: maplibre).register(in: router)
     return router
 }

@@ -8,6 +8,8 @@ import Hummingbird
 struct MapController<Context: RequestContext>: Sendable {
     let engine: TileEngine
     let fallbackHost: String
+    /// For the viewer's vector mode (MapLibre GL JS); nil or unavailable: raster only.
+    var maplibre: MapLibreAssets? = nil
 
     func register(in router: Router<Context>) {
         router.get("/") { _, _ in try await index() }
@@ -44,7 +46,8 @@ struct MapController<Context: RequestContext>: Sendable {
             tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png",
             center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
             minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
-            attribution: map.attribution
+            attribution: map.attribution,
+            vector: ViewerPage.VectorMode(map: map.name, unavailableReason: maplibre == nil ? "MapLibre GL JS is not installed on this server" : maplibre?.unavailableReason)
         )
         return Self.html(page)
     }
@@ -116,7 +119,7 @@ struct MapController<Context: RequestContext>: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "strict-origin-when-cross-origin"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 

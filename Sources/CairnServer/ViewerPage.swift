@@ -20,6 +20,7 @@ public enum ViewerPage {
     ///   - minZoom: lowest XYZ zoom the viewer allows.
     ///   - maxZoom: highest XYZ zoom the viewer allows.
     ///   - attribution: plain text shown in the attribution box (escaped, not interpreted as HTML).
+    ///   - vector: the MapLibre GL JS mode (Cairn's vector tiles drawn in the browser); nil for raster only.
     /// - Returns: a complete `text/html; charset=utf-8` document.
     public static func html(
         mapName: String,
@@ -29,7 +30,8 @@ public enum ViewerPage {
         zoom: Int,
         minZoom: Int,
         maxZoom: Int,
-        attribution: String
+        attribution: String,
+        vector: VectorMode? = nil
     ) -> String {
         let low = max(0, min(minZoom, maxZoom))
         let high = min(30, max(minZoom, maxZoom))
@@ -42,7 +44,16 @@ public enum ViewerPage {
             + ",\"zoom\":" + String(startZoom)
             + ",\"minZoom\":" + String(low)
             + ",\"maxZoom\":" + String(high)
+            + (vector.map { ",\"vector\":" + $0.json } ?? "")
             + "}"
+        var modes = ""
+        if let vector {
+            let disabled = vector.unavailableReason.map { " disabled title=\"" + escapeHTML($0) + "\"" } ?? ""
+            modes = "<span class=\"modes\" role=\"group\" aria-label=\"Rendering\">"
+                + "<button id=\"mode-raster\" type=\"button\" aria-pressed=\"true\" title=\"PNG tiles drawn by Cairn\">Raster</button>"
+                + "<button id=\"mode-vector\" type=\"button\" aria-pressed=\"false\"\(disabled.isEmpty ? " title=\"Vector tiles drawn by MapLibre GL JS\"" : disabled)>Vector</button></span>"
+                + "<span id=\"mode-note\" class=\"note\">" + escapeHTML(vector.unavailableReason.map { "Vector mode off: " + $0 } ?? "") + "</span>"
+        }
         return #"""
             <!DOCTYPE html>
             <html lang="en">
@@ -53,15 +64,17 @@ public enum ViewerPage {
             <style>\#(pageCSS)\#(mapCSS)</style>
             </head>
             <body class="viewer">
-            <header><a class="home" href="/" title="Maps">&#8962;</a><h1>\#(escapeHTML(title))</h1><span id="pos" class="pos"></span></header>
+            <header><a class="home" href="/" title="Maps">&#8962;</a><h1>\#(escapeHTML(title))</h1>\#(modes)<span id="pos" class="pos"></span></header>
             <div id="frame">
             <div id="map" tabindex="0" aria-label="\#(escapeHTML(title))" data-map="\#(escapeHTML(mapName))"></div>
             <div class="zoom"><button id="zin" type="button" title="Zoom in" aria-label="Zoom in">+</button><button id="zout" type="button" title="Zoom out" aria-label="Zoom out">&#8722;</button></div>
+            <div id="gl" hidden></div>
             <div class="attribution">\#(escapeHTML(attribution)) · Cairn</div>
             </div>
             <script>
             var CAIRN_MAP = \#(config);
             \#(viewerJS)
+            \#(vector == nil ? "" : vectorJS)
             </script>
             </body>
             </html>
@@ -148,6 +161,27 @@ public enum ViewerPage {
         return out
     }
 
+    /// What the viewer's vector mode needs: the client style and MapLibre GL JS, served by Cairn itself.
+    public struct VectorMode: Sendable {
+        public var styleURL: String
+        public var scriptURL: String
+        public var cssURL: String
+        /// Why the mode is off (MapLibre GL JS not installed); nil when it is offered.
+        public var unavailableReason: String?
+
+        public init(map: String, unavailableReason: String?) {
+            styleURL = "/maps/" + percentEncodePathSegment(map) + "/style.json"
+            scriptURL = "/assets/maplibre-gl.js"
+            cssURL = "/assets/maplibre-gl.css"
+            self.unavailableReason = unavailableReason
+        }
+
+        var json: String {
+            "{\"style\":" + jsonString(styleURL) + ",\"script\":" + jsonString(scriptURL) + ",\"css\":" + jsonString(cssURL)
+                + ",\"available\":" + (unavailableReason == nil ? "true" : "false") + "}"
+        }
+    }
+
     // MARK: - Static assets (inline)
 
     private static let pageCSS = #"""
@@ -177,6 +211,14 @@ public enum ViewerPage {
         .zoom button+button{border-top:1px solid #ddd}
         .zoom button:hover{background:#f3f3f3}
         .zoom button:disabled{color:#bbb;cursor:default;background:#fff}
+        #gl{position:absolute;inset:0}
+        #gl[hidden],#map[hidden],.zoom[hidden]{display:none}
+        .modes{display:inline-flex;flex-shrink:0;margin-left:.8em;border:1px solid #cfc7bb;border-radius:5px;overflow:hidden}
+        .modes button{border:0;background:#fff;padding:3px 10px;font:13px system-ui,sans-serif;color:#4a443d;cursor:pointer}
+        .modes button+button{border-left:1px solid #cfc7bb}
+        .modes button[aria-pressed="true"]{background:#4a6f9e;color:#fff}
+        .modes button:disabled{color:#aaa;cursor:not-allowed}
+        .note{color:#8a8177;font-size:12px;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
         .attribution{position:absolute;right:0;bottom:0;max-width:100%;padding:2px 6px;font-size:11px;background:rgba(255,255,255,.8);color:#333}
         """#
 
@@ -388,8 +430,103 @@ public enum ViewerPage {
 
           if (!readHash()) { setView(CFG.lon, CFG.lat, CFG.zoom); }
           newLayer();
-          render();
-          window.cairnViewer = { zoomTo: zoomTo, panBy: panBy, view: function () { return currentHash(); } };
+          // Opened in vector mode: no raster tiles until the user switches back.
+          var vectorFirst = CFG.vector && CFG.vector.available && /(^|[?&])mode=vector(&|$)/.test(location.search);
+          if (!vectorFirst) { render(); }
+          window.cairnViewer = {
+            zoomTo: zoomTo, panBy: panBy, view: function () { return currentHash(); },
+            center: function () { var ll = unproject(cx, cy, z); return { lon: ll[0], lat: ll[1], zoom: z }; },
+            jump: function (lon, lat, zz) {
+              setView(lon, lat, zz); dropOldLayers();
+              if (layer) { map.removeChild(layer); }
+              newLayer(); render();
+            }
+          };
+        })();
+        """#
+
+    // The vector mode: MapLibre GL JS (loaded from Cairn on first use) draws the client style from Cairn's
+    // vector tiles over the same view; MapLibre zoom = raster level - 1 (512 px world), so the scale matches.
+    // `?mode=vector` opens in it. The state goes to data attributes on <body> for tests and scripts.
+    private static let vectorJS = #"""
+        (function () {
+          "use strict";
+          var CFG = CAIRN_MAP, V = CFG.vector, body = document.body;
+          var rasterBtn = document.getElementById("mode-raster"), vectorBtn = document.getElementById("mode-vector");
+          var raster = document.getElementById("map"), gl = document.getElementById("gl"), note = document.getElementById("mode-note");
+          var zoomBox = document.querySelector(".zoom");
+          var glMap = null, errors = [];
+          body.setAttribute("data-vector", V.available ? "off" : "unavailable");
+          function fail(message) {
+            errors.push(String(message));
+            body.setAttribute("data-vector-errors", errors.join(" | ").slice(0, 2000));
+            note.textContent = "Vector mode: " + message;
+          }
+          function load(done) {
+            if (window.maplibregl) { done(); return; }
+            var css = document.createElement("link");
+            css.rel = "stylesheet"; css.href = V.css;
+            document.head.appendChild(css);
+            var script = document.createElement("script");
+            script.src = V.script;
+            script.onload = done;
+            script.onerror = function () { fail("MapLibre GL JS could not be loaded"); };
+            document.head.appendChild(script);
+          }
+          function press(vector) {
+            rasterBtn.setAttribute("aria-pressed", vector ? "false" : "true");
+            vectorBtn.setAttribute("aria-pressed", vector ? "true" : "false");
+            raster.hidden = vector; zoomBox.hidden = vector; gl.hidden = !vector;
+            var url = location.pathname + (vector ? "?mode=vector" : "") + location.hash;
+            history.replaceState(null, "", url);
+          }
+          function syncHash() {
+            var c = glMap.getCenter(), zz = Math.round(glMap.getZoom() + 1);
+            var hsh = "#" + zz + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
+            document.getElementById("pos").textContent = "z" + hsh.slice(1).split("/").join(" ");
+            history.replaceState(null, "", location.pathname + "?mode=vector" + hsh);
+          }
+          function toVector() {
+            if (!V.available) { return; }
+            body.setAttribute("data-vector", "loading");
+            load(function () {
+              var c = window.cairnViewer.center();
+              press(true);
+              if (!glMap) {
+                try {
+                  glMap = new maplibregl.Map({
+                    container: gl, style: V.style, center: [c.lon, c.lat], zoom: c.zoom - 1,
+                    minZoom: Math.max(0, CFG.minZoom - 1), maxZoom: Math.max(0, CFG.maxZoom - 1),
+                    attributionControl: false, fadeDuration: 0
+                  });
+                } catch (err) {
+                  fail(err && err.message ? err.message : err);
+                  return;
+                }
+                glMap.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
+                glMap.on("error", function (e) { fail(e && e.error && e.error.message ? e.error.message : "map error"); });
+                glMap.on("load", function () { body.setAttribute("data-vector", "loaded"); syncHash(); });
+                glMap.on("idle", function () { body.setAttribute("data-vector-idle", "true"); });
+                glMap.on("moveend", syncHash);
+              } else {
+                glMap.jumpTo({ center: [c.lon, c.lat], zoom: c.zoom - 1 });
+                glMap.resize();
+                body.setAttribute("data-vector", "loaded");
+              }
+            });
+          }
+          function toRaster() {
+            if (glMap) {
+              var c = glMap.getCenter();
+              window.cairnViewer.jump(c.lng, c.lat, Math.round(glMap.getZoom() + 1));
+            }
+            press(false);
+            body.setAttribute("data-vector", V.available ? "off" : "unavailable");
+          }
+          rasterBtn.addEventListener("click", toRaster);
+          vectorBtn.addEventListener("click", toVector);
+          if (/(^|[?&])mode=vector(&|$)/.test(location.search)) { toVector(); }
+          window.cairnVector = { show: toVector, hide: toRaster, map: function () { return glMap; } };
         })();
         """#
 }

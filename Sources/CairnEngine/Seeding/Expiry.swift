@@ -55,8 +55,13 @@ extension TileEngine {
         let map = try await self.map(named: name)
         let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
         var total = 0
+        var stores: [MBTilesStore] = []
         for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
-            let store = try cacheFiles.store(for: map, scale: scale)
+            stores.append(try cacheFiles.store(for: map, scale: scale))
+        }
+        // Vector tiles (once the map has served some) expire with every scale's raster tiles.
+        if request.scales == nil, let vector = try vectorTiles.existingStore(for: map) { stores.append(vector) }
+        for store in stores {
             func apply(_ z: Int, _ minX: Int, _ minY: Int, _ maxX: Int, _ maxY: Int) throws {
                 total += request.delete
                     ? try store.deleteTiles(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)

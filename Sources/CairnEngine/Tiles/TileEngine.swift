@@ -11,12 +11,14 @@ import Synchronization
 public final class TileEngine: Sendable {
     public let configuration: CairnConfiguration
     let logger: Logger
-    private let threadPool: NIOThreadPool
+    let threadPool: NIOThreadPool
     /// Seeding renders on its own threads, niced, so interactive requests keep their latency.
     private let seedPool: NIOThreadPool
     private let registry: MapRegistry
     private let inflight = InflightRenders<[TileCoordinate: TileResult]>()
     let cacheFiles: CacheFiles
+    /// Vector tiles (`.pbf`): their cache files, layer plans and encodes in flight.
+    let vectorTiles: VectorTileCache
     private let renderCounter = Atomic<Int>(0)
     private let queuedRenders = Atomic<Int>(0)
     /// Cold requests beyond this many queued renders are refused (503) instead of piling up.
@@ -37,6 +39,7 @@ public final class TileEngine: Sendable {
         self.seedPool = seedPool
         let cacheFiles = CacheFiles(directory: configuration.cacheDirectory)
         self.cacheFiles = cacheFiles
+        vectorTiles = VectorTileCache(directory: configuration.cacheDirectory)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
     }
 

@@ -1,0 +1,42 @@
+import CairnCore
+import CairnStyle
+import CairnVectorTile
+
+/// Cuts one Mapbox Vector Tile (2.1) out of a loaded map: each planned layer's features in the
+/// tile's box plus the encoder's buffer, clipped, simplified for the level, quantised to the
+/// extent, with only the attributes the style reads.
+public enum VectorTileBuilder {
+    /// Tile coordinate units per side (MVT's usual 4096).
+    public static let extent = 4096
+    /// Extent units drawn beyond each tile edge, so lines and fills join across tiles.
+    public static let buffer = 64
+
+    /// The uncompressed protobuf of `tile` (an empty tile has no layers and no bytes).
+    public static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate) -> [UInt8] {
+        let bounds = map.grid.bounds(of: tile)
+        // MapLibre shows a level-z tile from zoom z to z + 1, and over-zooms the highest level.
+        let upper = tile.z >= map.configuration.maxZoom ? Double.infinity : Double(tile.z + 1)
+        let zooms = [Double(tile.z), min(upper, 30) - 0.001]
+        let query = bounds.expanded(by: bounds.width * Double(buffer) / Double(extent))
+        var encoder = VectorTileEncoder(bounds: bounds, extent: extent, buffer: buffer, tolerance: 1.0)
+        for layer in plan.layers where layer.isCarried(atZoom: tile.z) {
+            guard let data = map.layers[layer.key] else { continue }
+            let indices = data.featureIndices(intersecting: query)
+            guard !indices.isEmpty else { continue }
+            let features = data.features
+            let attributes = Set(layer.attributes)
+            guard let filters = layer.filters(atZoom: tile.z, upper: upper) else {
+                encoder.addLayer(named: layer.name, features: indices.lazy.map { features[Int($0)] }, attributes: attributes)
+                continue
+            }
+            // Only features some style layer draws at these zooms (MapLibre filters again; this only saves bytes).
+            let drawn = indices.lazy.map { features[Int($0)] }.filter { feature in
+                filters.contains { filter in
+                    zooms.contains { filter.matches(EvaluationContext(zoom: $0, feature: feature)) }
+                }
+            }
+            encoder.addLayer(named: layer.name, features: drawn, attributes: attributes)
+        }
+        return encoder.encode()
+    }
+}
