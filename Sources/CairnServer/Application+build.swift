@@ -11,9 +11,10 @@ public func buildApplication(
     host: String,
     port: Int,
     logger: Logger = Logger(label: "cairn"),
+    access: AccessControl? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)")
+    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", access: access)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
@@ -23,10 +24,15 @@ public func buildApplication(
 }
 
 /// The routes alone, for in-process tests.
-public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<BasicRequestContext> {
+/// - Parameter access: credentials and audit for internal maps; without it internal maps are invisible to all.
+public func buildRouter(engine: TileEngine, fallbackHost: String, access: AccessControl? = nil) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware())
+    let accessControl = access ?? AccessControl(configuration: engine.configuration)
+    router.add(middleware: AccessMiddleware(control: accessControl))
+    PreflightController().register(in: router)
+    EmbedController(engine: engine, control: accessControl).register(in: router)
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
