@@ -100,7 +100,7 @@ let package = Package(
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -39,7 +39,7 @@ public final class KeyStore: @unchecked Sendable {
     private func refreshIfChanged(now: Date) {
         guard let path else { return }
         let due: Bool = lock.withLock {
-            guard now.timeIntervalSince(lastCheck) >= 1 else { return false }
+            guard abs(now.timeIntervalSince(lastCheck)) >= 1 else { return false }
             lastCheck = now
             return true
         }

@@ -31,7 +31,6 @@ public func buildRouter(engine: TileEngine, fallbackHost: String, access: Access
     router.add(middleware: RequestLimitsMiddleware())
     let accessControl = access ?? AccessControl(configuration: engine.configuration)
     router.add(middleware: AccessMiddleware(control: accessControl))
-    PreflightController().register(in: router)
     EmbedController(engine: engine, control: accessControl).register(in: router)
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)

@@ -17,7 +17,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     static var varyCredentials: String { "Authorization, X-API-Key, Origin" }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.method == .options { return try await next(request, context) }
+        if Preflight.isPreflight(request) { return Preflight.response(request) }
         let started = ContinuousClock.now
         let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
         let route = AccessRoute.classify(path: request.uri.path, query: query)
