@@ -127,6 +127,23 @@ struct AccessModelTests {
         try await f.engine.shutdown()
     }
 
+    /// Forbidden and unknown maps take the same time: the median of 200 tries differs by < 5 ms.
+    @Test func forbiddenAndUnknownTakeTheSameTime() async throws {
+        let f = try await AccessFixture()
+        try await f.application().test(.router) { client in
+            var forbidden: [Duration] = []
+            var unknown: [Duration] = []
+            let clock = ContinuousClock()
+            for _ in 0..<200 {
+                forbidden.append(try await clock.measure { _ = try await client.execute(uri: "/maps/secret/tiles.json?key=" + f.planningKey, method: .get) { $0.status } })
+                unknown.append(try await clock.measure { _ = try await client.execute(uri: "/maps/nosuch/tiles.json?key=" + f.planningKey, method: .get) { $0.status } })
+            }
+            let difference = forbidden.sorted()[100] - unknown.sorted()[100]
+            #expect(abs(difference.components.attoseconds) < 5_000_000_000_000_000 && difference.components.seconds == 0)
+        }
+        try await f.engine.shutdown()
+    }
+
     @Test func listingsShowOnlyPermittedMaps() async throws {
         let f = try await AccessFixture()
         try await f.application().test(.router) { client in
