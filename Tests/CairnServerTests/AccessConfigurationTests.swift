@@ -18,7 +18,7 @@ struct AccessConfigurationTests {
 
     @Test func readsAuthAndAccess() throws {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: folder + "/sso.pem", contents: Data("x".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/sso.pem", contents: Data("x".utf8))
         let configuration = try parse("""
             auth:
               keys_file: keys.yaml
