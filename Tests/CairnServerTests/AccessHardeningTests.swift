@@ -64,3 +64,20 @@ struct AccessHardeningTests {
         try await f.engine.shutdown()
     }
 }
+
+struct ViewerFramingTests {
+    /// Viewer and OGC HTML pages may only be framed by this server; embedding goes through `/embed/{map}`.
+    @Test func viewerPagesRefuseForeignFraming() async throws {
+        let f = try await AccessFixture()
+        try await f.application().test(.router) { client in
+            for uri in ["/", "/maps/mini/", "/ogcapi/collections?f=html"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let csp = response.headers[HTTPField.Name("Content-Security-Policy")!] ?? ""
+                    #expect(csp.contains("frame-ancestors 'self'"), "\(uri)")
+                    #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "strict-origin-when-cross-origin")
+                }
+            }
+        }
+        try await f.engine.shutdown()
+    }
+}
