@@ -12,9 +12,10 @@ public func buildApplication(
     port: Int,
     logger: Logger = Logger(label: "cairn"),
     maplibre: MapLibreAssets? = nil,
+    access: AccessControl? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre)
+    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access)
     return Application(
         router: router,
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
@@ -24,11 +25,18 @@ public func buildApplication(
 }
 
 /// The routes alone, for in-process tests.
-/// `maplibre`: MapLibre GL JS for the viewer's vector mode (default: looked for as `MapLibreAssets` says).
-public func buildRouter(engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil) -> Router<BasicRequestContext> {
+/// - Parameters:
+///   - maplibre: MapLibre GL JS for the viewer's vector mode (default: looked for as `MapLibreAssets` says).
+///   - access: credentials and audit for internal maps; without it internal maps are invisible to all.
+public func buildRouter(
+    engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil
+) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware())
+    let accessControl = access ?? AccessControl(configuration: engine.configuration)
+    router.add(middleware: AccessMiddleware(control: accessControl))
+    EmbedController(engine: engine, control: accessControl).register(in: router)
     let maplibre = maplibre ?? MapLibreAssets()
     MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: router)
     TileController(engine: engine).register(in: router)

@@ -21,7 +21,7 @@ struct MapController<Context: RequestContext>: Sendable {
 
     func index() async throws -> Response {
         var maps: [(name: String, title: String)] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             let title = (try? await engine.map(named: name).title) ?? name
             maps.append((name, title))
         }
@@ -30,7 +30,7 @@ struct MapController<Context: RequestContext>: Sendable {
 
     func mapList(_ request: Request) async throws -> Response {
         var list: [[String: Any]] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(["name": name, "title": map.title, "tilejson": baseURL(request) + "/maps/\(name)/tiles.json",
                          "viewer": baseURL(request) + "/maps/\(name)/"])
@@ -43,7 +43,7 @@ struct MapController<Context: RequestContext>: Sendable {
         let center = map.center
         let page = ViewerPage.html(
             mapName: map.name, title: map.title,
-            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png",
+            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png" + RequestAccess.tileQuery(for: map),
             center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
             minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
             attribution: map.attribution,
@@ -119,7 +119,7 @@ struct MapController<Context: RequestContext>: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "strict-origin-when-cross-origin"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'"
+        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
