@@ -1,10 +1,12 @@
 import CairnEngine
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the HTTP application; the CLI and the tests share it.
 /// - Parameters:
-///   - engine: the tile engine serving the configured maps.
+///   - engine: the tile engine serving the configured maps; its configuration's `limits`
+///     set the header caps, rate limits and render budgets.
 ///   - host/port: where to listen (port 0 picks a free port; see `onServerRunning`).
 public func buildApplication(
     engine: TileEngine,
@@ -14,8 +16,14 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)")
+    let limits = engine.configuration.limits
+    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: limits.maxHeaders
+    )
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [HeaderOverflowHandler()], idleTimeout: .seconds(60),
+                                            httpDecoderConfiguration: decoder)),
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
@@ -23,10 +31,13 @@ public func buildApplication(
 }
 
 /// The routes alone, for in-process tests.
-public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<BasicRequestContext> {
-    let router = Router()
+public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<CairnRequestContext> {
+    let router = Router(context: CairnRequestContext.self)
+    let limits = engine.configuration.limits
+    router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: RequestLimitsMiddleware())
+    router.add(middleware: RequestLimitsMiddleware(limits: limits))
+    router.add(middleware: RateLimitMiddleware(limits: limits, metrics: engine.metrics))
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)

@@ -68,7 +68,12 @@ private struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "limits"], at: "")
+        if let limits = mapping["limits"] {
+            let (value, found) = LimitsConfiguration.read(limits, file: file)
+            configuration.limits = value
+            problems += found
+        }
         if let service = mapping["service"] {
             configuration.service = readService(service)
         }
