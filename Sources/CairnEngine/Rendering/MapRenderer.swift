@@ -64,6 +64,7 @@ public enum MapRenderer {
                 painter.paint(feature)
             }
         }
+        try meter.checkTime()
         _ = canvas.drawLabels()
     }
 }
