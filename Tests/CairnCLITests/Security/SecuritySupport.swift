@@ -24,9 +24,14 @@ final class SecurityServer: @unchecked Sendable {
 
     /// Writes `cairn.yaml` (`preamble` then `maps:` + `mapLines`) and starts the server, waiting
     /// up to a minute for `/health` (large pathological layers take seconds to load in debug builds).
-    static func start(_ name: String, mapLines: String, preamble: String = "", admin: Bool = false) async throws -> SecurityServer {
+    /// - Parameters:
+    ///   - prepare: runs with the server's folder before it starts (e.g. to create API keys there).
+    ///   - environment: extra environment variables (secrets named by the configuration).
+    static func start(_ name: String, mapLines: String, preamble: String = "", admin: Bool = false,
+                      environment extra: [String: String] = [:], prepare: (String) throws -> Void = { _ in }) async throws -> SecurityServer {
         let folder = CommandLineTests.temporary(name)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try prepare(folder)
         let port = try InteropServer.freePort()
         let config = folder + "/cairn.yaml"
         let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
@@ -37,14 +42,14 @@ final class SecurityServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         var arguments = ["serve", "--config", config]
         var adminPort: Int?
+        var environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
         if admin {
             let chosen = try InteropServer.freePort()
             adminPort = chosen
             arguments += ["--admin-port", String(chosen)]
-            var environment = ProcessInfo.processInfo.environment
             environment["CAIRN_ADMIN_TOKEN"] = adminToken
-            process.environment = environment
         }
+        process.environment = environment
         process.arguments = arguments
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = process.standardOutput
