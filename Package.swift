@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.0.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
     ],
     targets: [
         // C libraries, each behind one system library target found with pkg-config.
@@ -51,7 +52,8 @@ let package = Package(
         // API keys, signed tokens and signed URLs for internal maps.
         .target(
             name: "CairnAccess",
-            dependencies: ["CairnCore", .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: ["CairnCore", .product(name: "JWTKit", package: "jwt-kit"), .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
 
@@ -93,12 +95,12 @@ let package = Package(
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -68,8 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, error) in failures.sorted(by: { $0.key < $1.key }) {
             logger.error("map \(name) is unavailable: \(error)")
         }
+        let access = try await loadAccessControl(configuration)
         let (mapCount, host, startLogger) = (configuration.maps.count, configuration.host, logger)
-        let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger) { port in
+        let app = buildApplication(engine: engine, host: configuration.host, port: configuration.port, logger: logger, access: access) { port in
             startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
         // MARK: Admin API wiring: the public and admin listeners run in one ServiceGroup.

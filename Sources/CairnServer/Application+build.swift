@@ -13,9 +13,10 @@ public func buildApplication(
     host: String,
     port: Int,
     logger: Logger = Logger(label: "cairn"),
+    access: AccessControl? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)")
+    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", access: access)
     let limits = engine.configuration.limits
     let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
         maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: limits.maxHeaders
@@ -31,13 +32,20 @@ public func buildApplication(
 }
 
 /// The routes alone, for in-process tests.
-public func buildRouter(engine: TileEngine, fallbackHost: String) -> Router<CairnRequestContext> {
+/// - Parameter access: credentials and audit for internal maps; without it internal maps are invisible to all.
+public func buildRouter(engine: TileEngine, fallbackHost: String, access: AccessControl? = nil) -> Router<CairnRequestContext> {
     let router = Router(context: CairnRequestContext.self)
     let limits = engine.configuration.limits
     router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware(limits: limits))
-    router.add(middleware: RateLimitMiddleware(limits: limits, metrics: engine.metrics))
+    let accessControl = access ?? AccessControl(configuration: engine.configuration)
+    router.add(middleware: AccessMiddleware(control: accessControl))
+    // After authentication, so verified keys and tokens get their own buckets (anonymous: per address).
+    router.add(middleware: RateLimitMiddleware(limits: limits, metrics: engine.metrics) { _, _ in
+        RequestAccess.current?.principal.map { "\($0.kind.rawValue):\($0.id)" }
+    })
+    EmbedController(engine: engine, control: accessControl).register(in: router)
     MapController(engine: engine, fallbackHost: fallbackHost).register(in: router)
     TileController(engine: engine).register(in: router)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)

@@ -19,7 +19,7 @@ struct MapController<Context: RequestContext>: Sendable {
 
     func index() async throws -> Response {
         var maps: [(name: String, title: String)] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             let title = (try? await engine.map(named: name).title) ?? name
             maps.append((name, title))
         }
@@ -28,7 +28,7 @@ struct MapController<Context: RequestContext>: Sendable {
 
     func mapList(_ request: Request) async throws -> Response {
         var list: [[String: Any]] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(["name": name, "title": map.title, "tilejson": baseURL(request) + "/maps/\(name)/tiles.json",
                          "viewer": baseURL(request) + "/maps/\(name)/"])

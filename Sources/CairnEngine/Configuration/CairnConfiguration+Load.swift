@@ -1,3 +1,4 @@
+import CairnAccess
 import CairnCore
 import Foundation
 import Yams
@@ -46,7 +47,7 @@ extension CairnConfiguration {
 }
 
 /// Walks the YAML tree, collecting every problem instead of stopping at the first.
-private struct ConfigurationReader {
+struct ConfigurationReader {
     let file: String
     var problems: [ConfigurationError] = []
     /// Built-in grids plus those the file defines, for checking the maps' `grids`.
@@ -68,7 +69,7 @@ private struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "limits"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "auth", "limits"], at: "")
         if let limits = mapping["limits"] {
             let (value, found) = LimitsConfiguration.read(limits, file: file)
             configuration.limits = value
@@ -106,6 +107,9 @@ private struct ConfigurationReader {
                 problem(cache, "cache", "expected a mapping with `directory`")
             }
         }
+        if let auth = mapping["auth"] {
+            configuration.auth = readAuth(auth, baseDirectory: baseDirectory)
+        }
         guard let maps = mapping["maps"] else {
             problem(root, "maps", "missing; expected a list of maps, each with `name` and `style`")
             return configuration
@@ -132,7 +136,7 @@ private struct ConfigurationReader {
             problem(node, path, "expected a mapping with `name` and `style`")
             return nil
         }
-        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "grids"], at: path)
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "grids", "access", "embed_origins"], at: path)
         var ok = true
         var name = ""
         if let node = mapping["name"], let value = node.string {
@@ -197,6 +201,13 @@ private struct ConfigurationReader {
         if let node = mapping["serve_stale"] {
             if let value = node.bool { map.serveStale = value }
             else { problem(node, path + ".serve_stale", "expected true or false, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["access"] {
+            if let value = node.string, let access = MapAccess(rawValue: value) { map.access = access }
+            else { problem(node, path + ".access", "expected public or internal, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["embed_origins"] {
+            if let origins = readOrigins(node, path: path + ".embed_origins") { map.embedOrigins = origins } else { ok = false }
         }
         return ok ? map : nil
     }

@@ -1,3 +1,4 @@
+import CairnAccess
 import CairnCore
 import Foundation
 
@@ -16,6 +17,8 @@ public struct CairnConfiguration: Sendable {
     public var limits = LimitsConfiguration()
     /// The file this configuration came from; nil for the embedded demo.
     public var sourcePath: String?
+    /// Credentials for internal maps and the audit log (`auth:`).
+    public var auth = AuthSettings()
 
     public init(host: String = "127.0.0.1", port: Int = 8080, cacheDirectory: String, maps: [MapConfiguration], sourcePath: String? = nil) {
         self.host = host
@@ -48,6 +51,10 @@ public struct MapConfiguration: Sendable {
     public var serveStale: Bool
     /// Tile grids the map is offered in, by identifier; the first is its default (XYZ URLs, TileJSON).
     public var grids: [String]
+    /// Public or internal (`access:`).
+    public var access: MapAccess = .public
+    /// Origins allowed to put the map in an iframe (`embed_origins:`), e.g. `https://portal.example`.
+    public var embedOrigins: [String] = []
 
     public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 8,
                 minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600, serveStale: Bool = false) {

@@ -104,7 +104,7 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
         var list: [[String: Any]] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             // A map that cannot load right now is left out of the list; its own URL says why.
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(collectionDocument(map, base: base, format: nil))

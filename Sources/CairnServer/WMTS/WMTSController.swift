@@ -87,7 +87,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
 
     func capabilities(_ request: Request) async throws -> Response {
         var layers: [WMTSCapabilitiesDocument.Layer] = []
-        for name in engine.mapNames {
+        for name in RequestAccess.visibleMapNames(engine) {
             // A map that fails to load is left out, as in the map list, rather than failing the whole document.
             guard let map = try? await engine.map(named: name), let grids = try? await engine.grids(for: name) else { continue }
             var offers: [WMTSGridOffer] = []

@@ -1,2 +1,0 @@
-// Credentials and authorization for internal maps (issue 4). Placeholder until the access model lands.
-import CairnCore

@@ -1,0 +1,70 @@
+import Crypto
+import Foundation
+
+/// Verifies API keys against the keys file. The file is re-read when it changes (checked at
+/// most once a second), so `cairn keys revoke` takes effect without a restart.
+public final class KeyStore: @unchecked Sendable {
+    public let path: String?
+    private let lock = NSLock()
+    private var records: [String: APIKeyRecord] = [:]
+    private var modified: Date?
+    private var lastCheck = Date.distantPast
+
+    /// An empty store: every key is refused.
+    public init() {
+        path = nil
+    }
+
+    /// - Throws: `AccessError` when the file exists but cannot be read.
+    public init(path: String) throws(AccessError) {
+        self.path = path
+        try reload()
+    }
+
+    public init(records: [APIKeyRecord]) {
+        path = nil
+        self.records = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    private func reload() throws(AccessError) {
+        guard let path else { return }
+        let loaded = try KeyFile.read(path)
+        let date = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+        lock.withLock {
+            records = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            modified = date
+        }
+    }
+
+    private func refreshIfChanged(now: Date) {
+        guard let path else { return }
+        let due: Bool = lock.withLock {
+            guard abs(now.timeIntervalSince(lastCheck)) >= 1 else { return false }
+            lastCheck = now
+            return true
+        }
+        guard due else { return }
+        let date = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+        if date != lock.withLock({ modified }) {
+            // A half-written or broken file keeps the previous keys rather than opening or closing everything.
+            try? reload()
+        }
+    }
+
+    /// The principal of a valid, active key.
+    /// - Throws: `AccessError(.invalidCredential)` for malformed, unknown, wrong, revoked or expired keys
+    ///   (one message for all, so responses do not tell which).
+    public func verify(_ key: String, now: Date = Date()) throws(AccessError) -> Principal {
+        refreshIfChanged(now: now)
+        let refused = AccessError(.invalidCredential, "invalid or expired credential")
+        let id = APIKey.id(of: key)
+        let record = id.flatMap { id in lock.withLock { records[id] } }
+        // Hash and compare even for unknown ids, so the time taken does not reveal which ids exist.
+        let presented = Array(APIKey.hash(of: key).utf8)
+        let expected = Array((record?.hash ?? "sha256:" + String(repeating: "0", count: 64)).utf8)
+        let matches = ConstantTime.equals(presented, expected)
+        guard let record, matches, record.isActive(at: now) else { throw refused }
+        return Principal(kind: .apiKey, id: record.id, maps: Set(record.maps), origins: record.origins ?? [],
+                         expiresAt: record.expires)
+    }
+}

@@ -1,6 +1,0 @@
-import CairnAccess
-import Testing
-
-struct AccessPlaceholderTests {
-    @Test func moduleLinks() {}
-}
