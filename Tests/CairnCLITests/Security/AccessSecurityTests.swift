@@ -5,7 +5,7 @@ import Testing
 /// internal tile never reaches a client without its credential (directly or through a caching
 /// proxy), CORS only for allowed origins, one render when authorised and refused clients race.
 struct AccessSecurityTests {
-    static let jwtSecret = "jwt-test-secret-" + String(UUID().uuidString.prefix(12))
+    static let jwtSecret = "jwt-test-secret-" + UUID().uuidString
     static let audience = "cairn-tiles"
     static let tile = "/13/6523/3610.png"
 
