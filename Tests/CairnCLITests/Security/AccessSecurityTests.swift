@@ -16,7 +16,7 @@ struct AccessSecurityTests {
         let keyB: String
     }
 
-    static func start(_ name: String) async throws -> Fixture {
+    static func start(_ name: String, perKey: String = "{requests_per_second: 0, renders_per_second: 0}") async throws -> Fixture {
         var keys: [String] = []
         let style = CommandLineTests.miniStyle
         let server = try await SecurityServer.start(name, mapLines: """
@@ -35,7 +35,7 @@ struct AccessSecurityTests {
             """, preamble: """
             limits:
               per_ip: {requests_per_second: 0, renders_per_second: 0}
-              per_key: {requests_per_second: 0, renders_per_second: 0}
+              per_key: \(perKey)
             auth:
               keys_file: keys.yaml
               jwt:
@@ -205,6 +205,19 @@ struct AccessSecurityTests {
         #expect(publicTile.header("Access-Control-Allow-Origin") == "*")
         #expect(publicTile.header("Access-Control-Allow-Credentials") == nil)
         #expect(server.isAlive())
+    }
+
+    // T30 per key
+    @Test func aKeyOverItsQuotaGets429WhileOthersAreServed() async throws {
+        let fixture = try await Self.start("access-quota", perKey: "{requests_per_second: 0.5, burst: 3}")
+        let server = fixture.server
+        defer { server.stop() }
+        let statuses = try (0..<6).map { _ in try server.request("/maps/secret" + Self.tile, headers: ["Authorization: Bearer \(fixture.keyA)"]).status }
+        #expect(statuses.prefix(3).allSatisfy { $0 == 200 } && statuses.last == 429, "\(statuses)")
+        let refused = try server.request("/maps/secret/tiles.json", headers: ["X-API-Key: \(fixture.keyA)"])
+        #expect(refused.status == 429 && Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
+        #expect(try server.request("/maps/other" + Self.tile, headers: ["Authorization: Bearer \(fixture.keyB)"]).status == 200, "another key has its own bucket")
+        #expect(server.isAlive(), "anonymous clients are counted apart")
     }
 
     // T10
