@@ -38,7 +38,7 @@ struct RenderBudgetTests {
         #expect(server.isAlive())
     }
 
-    @Test func aRenderOverItsTimeBudgetStopsBetweenFeaturesAndTheQueueCapGivesFast503s() async throws {
+    @Test func aRenderOverItsTimeBudgetStopsBetweenFeatures() async throws {
         let folder = CommandLineTests.temporary("deadline-data")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try PathologicalData.writeStars(to: folder + "/many.geojson", features: 400, vertices: 2_000)
@@ -47,7 +47,6 @@ struct RenderBudgetTests {
             limits:
               per_ip: {requests_per_second: 0, renders_per_second: 0}
               render_timeout_ms: 100
-              render_queue: 1
 
             """, admin: true)
         defer { server.stop() }
@@ -58,7 +57,22 @@ struct RenderBudgetTests {
         #expect(ContinuousClock.now - started < .seconds(5))
         #expect(try server.metrics()["cairn_render_budget_exceeded_total"] ?? 0 >= 1)
         #expect(server.isAlive())
+    }
 
+    @Test func pastTheRenderQueueCapColdRequestsGetA503AtOnce() async throws {
+        let folder = CommandLineTests.temporary("queue-data")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try PathologicalData.writeStars(to: folder + "/many.geojson", features: 400, vertices: 2_000)
+        let style = try PathologicalData.writeStyle(folder: folder, geojson: "many.geojson")
+        // Renders take long enough (no tight budget) that ten requests overlap even on a loaded machine.
+        let server = try await SecurityServer.start("queue", mapLines: Self.mapLines([("mini", CommandLineTests.miniStyle), ("many", style)]), preamble: """
+            limits:
+              per_ip: {requests_per_second: 0, renders_per_second: 0}
+              render_timeout_ms: 5000
+              render_queue: 1
+
+            """, admin: true)
+        defer { server.stop() }
         // Ten cold metatiles inside the polygons at once, with room for one render: the rest are refused.
         let statuses = await withTaskGroup(of: Int.self) { group in
             for column in 0..<10 {
