@@ -84,5 +84,18 @@ struct RenderBudgetTests {
         #expect(try server.metrics()["cairn_render_queue_rejections_total"] ?? 0 >= 1, "\(statuses)")
         #expect(try server.metrics()["cairn_render_queue_depth"] == 0)
         #expect(server.isAlive())
+
+        // T28: clients that hang up mid-render leak no queue slot.
+        for row in 0..<20 {
+            _ = try? runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "--max-time", "0.2", server.base + "/maps/many/16/52180/\(28870 + row).png"])
+        }
+        var depth = -1.0
+        for _ in 0..<150 {
+            depth = try server.metrics()["cairn_render_queue_depth"] ?? -1
+            if depth == 0 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(depth == 0, "a render queue slot leaked")
+        #expect(server.isAlive())
     }
 }

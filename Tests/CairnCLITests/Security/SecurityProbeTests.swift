@@ -223,6 +223,28 @@ import Testing
         }
     }
 
+    // T17, T19: URLs and SQL/expression text in every parameter are inert.
+    @Test func sqlExpressionAndURLProbesAreInert() async throws {
+        let server = try await Self.server("t19")
+        defer { server.stop() }
+        let probes = ["name' OR '1'='1", "1;DROP TABLE tiles", "exec(java.lang.Runtime.getRuntime(),'id')", "${jndi:ldap://x}",
+                      "strStartsWith(name,'x'')", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", "gopher://127.0.0.1:6379/", "//evil.example/x"]
+        try Self.expectNoRenders(server) {
+            for probe in probes {
+                let p = probe.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                for path in ["/maps/\(p)/0/0/0.png", "/maps/mini/\(p)/0/0.png", "/maps/mini/13/6523/3610.png?f=\(p)", "/maps/mini/tiles.json?scheme=\(p)",
+                             "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=\(p)&STYLE=default&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=0&TILEROW=0&TILECOL=0&FORMAT=image/png",
+                             "/ogcapi/collections/mini/map/tiles/\(p)", "/maps/mini/?url=\(p)"] {
+                    let reply = try server.request(path)
+                    #expect(reply.status < 500, "\(path.prefix(90)) gave \(reply.status)")
+                    #expect(!reply.text.contains("root:") && !reply.text.contains("ami-id"))
+                }
+            }
+            let cache = try FileManager.default.contentsOfDirectory(atPath: server.folder + "/cache")
+            #expect(cache.allSatisfy { $0.hasPrefix("mini") }, "a probe created a cache file: \(cache)")
+        }
+    }
+
     // T15: secrets in requests never reach the log, the metrics or an error body.
     @Test func secretsNeverReachLogsOrMetrics() async throws {
         let server = try await Self.server("t15")
