@@ -41,7 +41,7 @@ struct MapController<Context: RequestContext>: Sendable {
         let center = map.center
         let page = ViewerPage.html(
             mapName: map.name, title: map.title,
-            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png",
+            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png" + RequestAccess.tileQuery(for: map),
             center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
             minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
             attribution: map.attribution

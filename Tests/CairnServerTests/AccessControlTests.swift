@@ -109,6 +109,8 @@ struct AccessModelTests {
                  "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=nosuch&STYLE=default&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=13&TILEROW=3610&TILECOL=6523&FORMAT=image/png"),
                 ("/wmts/secret/default/WebMercatorQuad/13/3610/6523.png", "/wmts/nosuch/default/WebMercatorQuad/13/3610/6523.png"),
                 ("/embed/secret", "/embed/nosuch"),
+                ("/maps/secre%74/tiles.json", "/maps/nosuch/tiles.json"),
+                ("/maps//secret/tiles.json", "/maps//nosuch/tiles.json"),
             ]
             for (forbidden, unknown) in cases {
                 for headers: HTTPFields in [[:], [.authorization: "Bearer " + f.planningKey]] {
@@ -122,6 +124,23 @@ struct AccessModelTests {
             }
         }
         #expect(f.engine.renderCount == 0)
+        try await f.engine.shutdown()
+    }
+
+    /// Forbidden and unknown maps take the same time: the median of 200 tries differs by < 5 ms.
+    @Test func forbiddenAndUnknownTakeTheSameTime() async throws {
+        let f = try await AccessFixture()
+        try await f.application().test(.router) { client in
+            var forbidden: [Duration] = []
+            var unknown: [Duration] = []
+            let clock = ContinuousClock()
+            for _ in 0..<200 {
+                forbidden.append(try await clock.measure { _ = try await client.execute(uri: "/maps/secret/tiles.json?key=" + f.planningKey, method: .get) { $0.status } })
+                unknown.append(try await clock.measure { _ = try await client.execute(uri: "/maps/nosuch/tiles.json?key=" + f.planningKey, method: .get) { $0.status } })
+            }
+            let difference = forbidden.sorted()[100] - unknown.sorted()[100]
+            #expect(abs(difference.components.attoseconds) < 5_000_000_000_000_000 && difference.components.seconds == 0)
+        }
         try await f.engine.shutdown()
     }
 
@@ -248,6 +267,24 @@ struct AccessModelTests {
                 }
             }
             #expect(f.engine.renderCount == renders)
+        }
+        try await f.engine.shutdown()
+    }
+
+    @Test func viewerOfAnInternalMapHandsItsTilesATileToken() async throws {
+        let f = try await AccessFixture()
+        try await f.application().test(.router) { client in
+            let body = try await client.execute(uri: "/maps/secret/", method: .get, headers: [.authorization: "Bearer " + f.secretKey]) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.cacheControl] == "private, no-cache")
+                return String(buffer: response.body)
+            }
+            #expect(!body.contains(f.secretKey))
+            let token = try #require(body.range(of: #"ct1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+"#, options: .regularExpression).map { String(body[$0]) })
+            try await client.execute(uri: "/maps/secret" + tile + "?token=" + token, method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/maps/planning" + tile + "?token=" + token, method: .get) { #expect($0.status == .notFound) }
+            let publicViewer = try await client.execute(uri: "/maps/mini/", method: .get) { String(buffer: $0.body) }
+            #expect(!publicViewer.contains("ct1."))
         }
         try await f.engine.shutdown()
     }

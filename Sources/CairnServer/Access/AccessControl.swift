@@ -43,8 +43,29 @@ struct RequestAccess: Sendable {
     var principal: Principal?
     /// The verified embed URL, when the request is an embed page opened with one.
     var embed: EmbedGrant?
+    /// Mints tile tokens for pages whose `<img>` tiles cannot send the caller's credential.
+    var signer: URLSigner?
 
     @TaskLocal static var current: RequestAccess?
+
+    /// A tile token for `map` carrying this request's grant (the embed URL's scope, or the
+    /// principal's), or nil without a principal or a signing secret.
+    func tileToken(for map: String) -> String? {
+        guard let signer, let principal, principal.allows(map: map) else { return nil }
+        if let embed { return signer.tileToken(for: embed) }
+        var grant = EmbedGrant(map: map, expiresAt: principal.expiresAt ?? Date().addingTimeInterval(URLSigner.tileTokenLifetime),
+                               id: principal.id)
+        grant.bbox = principal.bbox
+        grant.minZoom = principal.minZoom
+        grant.maxZoom = principal.maxZoom
+        return signer.tileToken(for: grant)
+    }
+
+    /// `?token=…` for the tile URLs of an HTML page about an internal map, else "".
+    static func tileQuery(for map: LoadedMap) -> String {
+        guard map.configuration.access == .internal, let token = current?.tileToken(for: map.name) else { return "" }
+        return "?token=" + token
+    }
 
     /// The configured maps this request may see, in configuration order. Without the access
     /// middleware (no task-local value) only public maps are visible.

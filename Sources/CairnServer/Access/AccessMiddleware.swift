@@ -80,7 +80,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response: Response
         do {
-            response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal, embed: embed)) {
+            response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal, embed: embed, signer: control.verifier.signer)) {
                 try await next(request, context)
             }
         } catch {

@@ -39,16 +39,7 @@ struct EmbedController<Context: RequestContext>: Sendable {
         var internalMap = false
         if configuration.access == .internal, let principal = access?.principal {
             internalMap = true
-            var tokenGrant = grant ?? EmbedGrant(map: name, expiresAt: principal.expiresAt ?? Date().addingTimeInterval(URLSigner.tileTokenLifetime),
-                                                 id: principal.id)
-            if grant == nil {
-                tokenGrant.bbox = principal.bbox
-                tokenGrant.minZoom = principal.minZoom
-                tokenGrant.maxZoom = principal.maxZoom
-            }
-            if let signer = control.verifier.signer {
-                template += "?token=" + signer.tileToken(for: tokenGrant)
-            }
+            template += RequestAccess.tileQuery(for: map)
             minZoom = max(minZoom, principal.minZoom ?? minZoom)
             maxZoom = min(maxZoom, principal.maxZoom ?? maxZoom)
             origins += principal.origins.filter(WebOrigin.isValid)
