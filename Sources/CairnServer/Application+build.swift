@@ -39,10 +39,12 @@ public func buildRouter(engine: TileEngine, fallbackHost: String, access: Access
     router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware(limits: limits))
+    let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
+    router.add(middleware: AddressRateLimitMiddleware(limiter: limiter))
     let accessControl = access ?? AccessControl(configuration: engine.configuration)
     router.add(middleware: AccessMiddleware(control: accessControl))
     // After authentication, so verified keys and tokens get their own buckets (anonymous: per address).
-    router.add(middleware: RateLimitMiddleware(limits: limits, metrics: engine.metrics) { _, _ in
+    router.add(middleware: RateLimitMiddleware(limiter: limiter) { _, _ in
         RequestAccess.current?.principal.map { "\($0.kind.rawValue):\($0.id)" }
     })
     EmbedController(engine: engine, control: accessControl).register(in: router)

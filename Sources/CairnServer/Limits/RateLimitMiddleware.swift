@@ -2,25 +2,19 @@ import CairnEngine
 import HTTPTypes
 import Hummingbird
 
-/// Per-client token buckets: every request takes from the client's request bucket, and a cache
+/// After authentication. Per-client token buckets: every request takes from the client's request bucket, and a cache
 /// miss that starts a render also takes from its tighter render bucket (through
 /// `RenderAdmission`), so cached tiles stay cheap and renders are budgeted apart. Over either,
 /// 429 with `Retry-After`. Clients are their verified key when `identify` names one, else their
 /// address (the socket peer; `X-Forwarded-For` only from `trusted_proxies`).
 struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext>: RouterMiddleware {
-    let limits: LimitsConfiguration
-    let trusted: TrustedProxies
-    let metrics: ServiceMetrics
+    let limiter: RateLimiter
     /// A verified key or token identity for the request, if any (never an unverified string,
     /// or clients could mint themselves fresh buckets).
     let identify: @Sendable (Request, Context) -> String?
-    private let requestBuckets = TokenBuckets()
-    private let renderBuckets = TokenBuckets()
 
-    init(limits: LimitsConfiguration, metrics: ServiceMetrics, identify: @escaping @Sendable (Request, Context) -> String? = { _, _ in nil }) {
-        self.limits = limits
-        self.trusted = TrustedProxies(limits.trustedProxies)
-        self.metrics = metrics
+    init(limiter: RateLimiter, identify: @escaping @Sendable (Request, Context) -> String? = { _, _ in nil }) {
+        self.limiter = limiter
         self.identify = identify
     }
 
@@ -29,31 +23,21 @@ struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext
         let rate: LimitsConfiguration.Rate
         if let key = identify(request, context) {
             client = "key " + key
-            rate = limits.perKey
+            rate = limiter.limits.perKey
+            if let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         } else {
-            client = "ip " + ClientAddress.resolve(peer: context.remoteAddress, forwardedFor: request.headers[.xForwardedFor], trusted: trusted)
-            rate = limits.perIP
+            client = limiter.address(request, peer: context.remoteAddress)
+            rate = limiter.limits.perIP
+            // Anonymous requests were charged before authentication; an unverified credential is charged here.
+            if RateLimiter.presentsCredential(request),
+               let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         }
-        if let wait = requestBuckets.take(client, rate: rate.requestsPerSecond, burst: rate.burst) {
-            metrics.countRateLimited()
-            throw Self.refusal(wait)
-        }
-        let renderBuckets = self.renderBuckets
-        let metrics = self.metrics
+        let limiter = self.limiter
         return try await RenderAdmission.$check.withValue({
-            if let wait = renderBuckets.take(client, rate: rate.rendersPerSecond, burst: rate.renderBurst) {
-                metrics.countRateLimited()
-                throw Self.refusal(wait)
-            }
+            if let wait = limiter.renders.take(client, rate: rate.rendersPerSecond, burst: rate.renderBurst) { throw limiter.refusal(wait) }
         }) {
             try await next(request, context)
         }
-    }
-
-    static func refusal(_ wait: Duration) -> EngineError {
-        var error = EngineError(.rateLimited, "too many requests; slow down")
-        error.retryAfterSeconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
-        return error
     }
 }
 

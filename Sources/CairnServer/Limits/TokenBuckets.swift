@@ -19,6 +19,15 @@ final class TokenBuckets: Sendable {
     /// Takes one token for `client`. - Returns: nil when taken; otherwise how long until one is
     /// available (the request is refused).
     func take(_ client: String, rate: Double, burst: Double, now: ContinuousClock.Instant = .now) -> Duration? {
+        take(client, rate: rate, burst: burst, now: now, consume: true)
+    }
+
+    /// Like `take`, without taking: nil when a token is available.
+    func peek(_ client: String, rate: Double, burst: Double, now: ContinuousClock.Instant = .now) -> Duration? {
+        take(client, rate: rate, burst: burst, now: now, consume: false)
+    }
+
+    private func take(_ client: String, rate: Double, burst: Double, now: ContinuousClock.Instant, consume: Bool) -> Duration? {
         guard rate > 0 else { return nil }
         let capacity = max(1, burst)
         return state.withLock { buckets in
@@ -32,7 +41,7 @@ final class TokenBuckets: Sendable {
                 if buckets.count > sweepThreshold { Self.sweep(&buckets, now: now, rate: rate, capacity: capacity) }
             }
             if bucket.tokens >= 1 {
-                bucket.tokens -= 1
+                if consume { bucket.tokens -= 1 }
                 return nil
             }
             return .milliseconds(Int(((1 - bucket.tokens) / rate * 1000).rounded(.up)))

@@ -16,7 +16,8 @@ struct AccessSecurityTests {
         let keyB: String
     }
 
-    static func start(_ name: String, perKey: String = "{requests_per_second: 0, renders_per_second: 0}") async throws -> Fixture {
+    static func start(_ name: String, perKey: String = "{requests_per_second: 0, renders_per_second: 0}",
+                      perIP: String = "{requests_per_second: 0, renders_per_second: 0}") async throws -> Fixture {
         var keys: [String] = []
         let style = CommandLineTests.miniStyle
         let server = try await SecurityServer.start(name, mapLines: """
@@ -34,7 +35,7 @@ struct AccessSecurityTests {
 
             """, preamble: """
             limits:
-              per_ip: {requests_per_second: 0, renders_per_second: 0}
+              per_ip: \(perIP)
               per_key: \(perKey)
             auth:
               keys_file: keys.yaml
@@ -218,6 +219,19 @@ struct AccessSecurityTests {
         #expect(refused.status == 429 && Int(refused.header("Retry-After") ?? "") ?? 0 >= 1)
         #expect(try server.request("/maps/other" + Self.tile, headers: ["Authorization: Bearer \(fixture.keyB)"]).status == 200, "another key has its own bucket")
         #expect(server.isAlive(), "anonymous clients are counted apart")
+    }
+
+    // T13, T30: guessing credentials is rate limited per address.
+    @Test func refusedCredentialsAreThrottledPerAddress() async throws {
+        let fixture = try await Self.start("access-guess", perIP: "{requests_per_second: 0.2, burst: 4}")
+        let server = fixture.server
+        defer { server.stop() }
+        let guesses = try (0..<8).map { index in
+            try server.request("/maps/secret" + Self.tile, headers: ["Authorization: Bearer cairn_guess\(index)"])
+        }
+        #expect(guesses.prefix(4).allSatisfy { [401, 404].contains($0.status) }, "\(guesses.map(\.status))")
+        #expect(guesses.suffix(3).allSatisfy { $0.status == 429 && Int($0.header("Retry-After") ?? "") ?? 0 >= 1 }, "\(guesses.map(\.status))")
+        #expect(try server.metrics()["cairn_rate_limited_total"] ?? 0 >= 3)
     }
 
     // T10
