@@ -7,8 +7,10 @@ public final class KeyStore: @unchecked Sendable {
     public let path: String?
     private let lock = NSLock()
     private var records: [String: APIKeyRecord] = [:]
-    private var modified: Date?
-    private var lastCheck = Date.distantPast
+    /// Modification date, size and inode of the file as last read: `cairn keys` replaces the
+    /// file by renaming, so a change shows even within the timestamp's resolution.
+    private var fingerprint: [String]?
+    private var lastCheck: ContinuousClock.Instant?
 
     /// An empty store: every key is refused.
     public init() {
@@ -28,24 +30,30 @@ public final class KeyStore: @unchecked Sendable {
 
     private func reload() throws(AccessError) {
         guard let path else { return }
+        let stamp = Self.fingerprint(of: path)
         let loaded = try KeyFile.read(path)
-        let date = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
         lock.withLock {
             records = Dictionary(loaded.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            modified = date
+            fingerprint = stamp
         }
     }
 
-    private func refreshIfChanged(now: Date) {
+    private static func fingerprint(of path: String) -> [String]? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return [attributes[.modificationDate], attributes[.size], attributes[.systemFileNumber]].map { "\($0 ?? "")" }
+    }
+
+    private func refreshIfChanged() {
         guard let path else { return }
+        let clock = ContinuousClock()
         let due: Bool = lock.withLock {
-            guard abs(now.timeIntervalSince(lastCheck)) >= 1 else { return false }
-            lastCheck = now
+            let current = clock.now
+            if let lastCheck, current - lastCheck < .seconds(1) { return false }
+            lastCheck = current
             return true
         }
         guard due else { return }
-        let date = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
-        if date != lock.withLock({ modified }) {
+        if Self.fingerprint(of: path) != lock.withLock({ fingerprint }) {
             // A half-written or broken file keeps the previous keys rather than opening or closing everything.
             try? reload()
         }
@@ -55,7 +63,7 @@ public final class KeyStore: @unchecked Sendable {
     /// - Throws: `AccessError(.invalidCredential)` for malformed, unknown, wrong, revoked or expired keys
     ///   (one message for all, so responses do not tell which).
     public func verify(_ key: String, now: Date = Date()) throws(AccessError) -> Principal {
-        refreshIfChanged(now: now)
+        refreshIfChanged()
         let refused = AccessError(.invalidCredential, "invalid or expired credential")
         let id = APIKey.id(of: key)
         let record = id.flatMap { id in lock.withLock { records[id] } }

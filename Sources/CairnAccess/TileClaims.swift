@@ -17,6 +17,11 @@ struct TileClaims: JWTPayload {
     var minzoom: Int?
     var maxzoom: Int?
 
+    init(aud: [String], maps: [String]) {
+        self.aud = aud
+        self.maps = maps
+    }
+
     enum CodingKeys: String, CodingKey {
         case sub, iss, aud, exp, nbf, iat, maps, origins, bbox, minzoom, maxzoom
     }

@@ -9,7 +9,7 @@ struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage API keys for internal maps and sign embed URLs.",
-        subcommands: [Create.self, List.self, Revoke.self, SignEmbed.self]
+        subcommands: [Create.self, List.self, Revoke.self, SignEmbed.self, SignToken.self]
     )
 
     /// Where the keys file is: `--keys-file`, else `auth.keys_file` of `--config`.
@@ -186,6 +186,50 @@ struct KeysCommand: AsyncParsableCommand {
             let v = text.split(separator: ",").compactMap { Double($0) }
             guard v.count == 2 else { throw ValidationError("\(option): expected lon,lat") }
             return (v[0], v[1])
+        }
+    }
+}
+
+/// `cairn keys sign-token`: an HS256 token with a configured shared secret, as a portal backend issues them.
+struct SignToken: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sign-token",
+        abstract: "Print an HS256 token (JWT) for trying out a single sign-on setup, signed with a configured auth.jwt secret."
+    )
+
+    @Option(help: "The configuration file (auth.jwt).")
+    var config: String
+
+    @Option(help: "The kid of an HS256 key in auth.jwt.keys.")
+    var kid: String
+
+    @Option(help: "Comma-separated map names.")
+    var maps: String
+
+    @Option(help: "The token's subject (user), written to the audit log.")
+    var subject: String = "cli"
+
+    @Option(help: "Lifetime, e.g. 15m (at most auth.jwt.max_lifetime).")
+    var expires: String = "15m"
+
+    @Option(help: "Comma-separated browser origins allowed to use the token.")
+    var origins: String?
+
+    func run() async throws {
+        let configuration = try loadConfiguration(config)
+        guard let jwt = configuration.auth.jwt, let key = jwt.keys.first(where: { $0.kid == kid }) else {
+            throw CommandFailure(message: "--kid: \(config) has no auth.jwt key \(kid)")
+        }
+        let lifetime = try parseDuration(expires, option: "--expires")
+        guard lifetime <= Double(jwt.maxLifetime) else {
+            throw ValidationError("--expires: at most auth.jwt.max_lifetime (\(jwt.maxLifetime) s)")
+        }
+        do {
+            print(try await TokenIssuer.issue(key: key, audience: jwt.audience, issuer: jwt.issuer, subject: subject,
+                                              maps: maps.split(separator: ",").map(String.init), lifetime: lifetime,
+                                              origins: try origins.map(parseOrigins)))
+        } catch let error as AccessError {
+            throw CommandFailure(message: error.message)
         }
     }
 }

@@ -29,7 +29,9 @@ struct KeysCommandTests {
 
         try "embed-secret-for-the-cli-test-0123456789\n".write(toFile: folder + "/signing.secret", atomically: true, encoding: .utf8)
         let port = Int.random(in: 20000...40000)
+        try "portal-secret-for-the-cli-test-0123456789\n".write(toFile: folder + "/portal.secret", atomically: true, encoding: .utf8)
         let preamble = "auth:\n  keys_file: keys.yaml\n  audit_log: audit.jsonl\n  signing: {secret_file: signing.secret}\n"
+            + "  jwt:\n    audience: cairn-tiles\n    keys:\n      - {kid: portal, alg: HS256, secret_file: portal.secret}\n"
         let maps = "  - name: mini\n    style: \(CLI.miniStyle)\n    metatile: 2\n  - name: secret\n    style: \(CLI.miniStyle)\n    metatile: 2\n    access: internal\n"
         let server = try await startServer(folder: folder, port: port, mapLines: maps, preamble: preamble)
         defer { server.terminate() }
@@ -50,6 +52,12 @@ struct KeysCommandTests {
         #expect(try curl([base + url]).status == 200)
         #expect(try curl([base + url + "&zoom=1"]).status == 404)
 
+        let issued = try CLI.cairn(["keys", "sign-token", "--config", folder + "/cairn.yaml", "--kid", "portal", "--maps", "secret", "--subject", "bob"])
+        let token = try #require(issued.output.split(separator: "\n").first { $0.hasPrefix("eyJ") }.map(String.init), "\(issued.output)")
+        #expect(try curl([base + "/maps/secret" + tile, "-H", "Authorization: Bearer " + token]).status == 200)
+        #expect(try curl([base + "/maps/secret" + tile + "?token=" + token + "x"]).status == 401)
+        #expect(try CLI.cairn(["keys", "sign-token", "--config", folder + "/cairn.yaml", "--kid", "portal", "--maps", "secret", "--expires", "2d"]).status != 0)
+
         let revoked = try CLI.cairn(["keys", "revoke", "--keys-file", keys, id])
         #expect(revoked.status == 0)
         #expect(try CLI.cairn(["keys", "list", "--keys-file", keys]).output.contains("revoked"))
@@ -59,6 +67,8 @@ struct KeysCommandTests {
         let audit = try String(contentsOfFile: folder + "/audit.jsonl", encoding: .utf8)
         #expect(audit.contains("\"principal\":\"key:\(id)\""))
         #expect(!audit.contains(key))
+        #expect(audit.contains("\"principal\":\"jwt:bob\""))
+        #expect(!audit.contains(token))
         #expect(!audit.contains(String(key.suffix(43))))
         let log = (try? String(contentsOfFile: folder + "/server.log", encoding: .utf8)) ?? ""
         #expect(!log.contains(String(key.suffix(43))))

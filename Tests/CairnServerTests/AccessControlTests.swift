@@ -28,10 +28,9 @@ struct AccessFixture {
         secret.embedOrigins = ["https://portal.example"]
         var planning = MapConfiguration(name: "planning", stylePath: ServerFixtures.miniStyle, title: "Planning")
         planning.access = .internal
-        var configuration = CairnConfiguration(cacheDirectory: cache, maps: [
+        let configuration = CairnConfiguration(cacheDirectory: cache, maps: [
             MapConfiguration(name: "mini", stylePath: ServerFixtures.miniStyle, title: "Mini", maxAgeSeconds: 600), secret, planning,
         ])
-        configuration.grids = Dictionary(uniqueKeysWithValues: configuration.grids.map { ($0.key, $0.value) })
         var logger = Logger(label: "cairn-test")
         logger.logLevel = .error
         engine = TileEngine(configuration: configuration, logger: logger, renderThreads: 2)
@@ -63,7 +62,7 @@ struct AccessFixture {
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
 
-    static func token(maps: [String] = ["secret"], lifetime: Double = 300, bbox: [Double]? = nil, header: String? = nil) async throws -> String {
+    static func token(maps: [String] = ["secret"], lifetime: Double = 300, bbox: [Double]? = nil) async throws -> String {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: jwtSecret), digestAlgorithm: .sha256, kid: "portal")
         return try await keys.sign(Claims(exp: Date().timeIntervalSince1970 + lifetime, maps: maps, bbox: bbox), kid: "portal")

@@ -19,8 +19,9 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if Preflight.isPreflight(request) { return Preflight.response(request) }
         let started = ContinuousClock.now
-        let query = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        let route = AccessRoute.classify(path: request.uri.path, query: query)
+        let route = AccessRoute.classify(path: request.uri.path) {
+            request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+        }
         switch route.kind {
         case .other:
             return try await next(request, context)
@@ -40,7 +41,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
                 return try await RequestAccess.$current.withValue(RequestAccess()) { try await next(request, context) }
             }
             var grant: EmbedGrant?
-            if query.contains(where: { $0.0 == "sig" }) {
+            if request.uri.queryParameters.get("sig") != nil {
                 guard control.access(of: name) == .internal, let signer = control.verifier.signer,
                       let verified = try? signer.verifyEmbed(map: name, rawQuery: request.uri.query) else {
                     audit(request, map: name, principal: "invalid-signature", tile: nil, status: 404, started: started)

@@ -43,7 +43,8 @@ struct AccessRoute: Equatable {
     /// credential limited to an area or zoom range must not reach it without a parsed tile.
     var tileShaped = false
 
-    static func classify(path: String, query: [(String, String)]) -> AccessRoute {
+    /// - Parameter query: the decoded query parameters, read only for WMTS key-value requests.
+    static func classify(path: String, query: () -> [(String, String)]) -> AccessRoute {
         let s = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let first = s.first else { return AccessRoute(family: .maps, kind: .listing) }
         switch first {
@@ -65,7 +66,7 @@ struct AccessRoute: Equatable {
             return AccessRoute(family: .maps, kind: .embed(name: s[1]))
         case "wmts":
             if s.count == 1 {
-                let parameters = Dictionary(query.map { ($0.0.uppercased(), $0.1) }, uniquingKeysWith: { first, _ in first })
+                let parameters = Dictionary(query().map { ($0.0.uppercased(), $0.1) }, uniquingKeysWith: { first, _ in first })
                 guard parameters["REQUEST"] == "GetTile" else { return AccessRoute(family: .wmts, kind: .listing) }
                 let name = parameters["LAYER"] ?? ""
                 var tile: GridTile?
