@@ -2,7 +2,7 @@
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
-            case badRequest, notFound, renderFailed, overloaded, cacheFailed, invalidConfiguration, mapUnavailable
+            case badRequest, notFound, renderFailed, overloaded, cacheFailed, invalidConfiguration, mapUnavailable, rateLimited
         }
         private let wrapped: Wrapped
         /// The request is malformed (400).
@@ -17,6 +17,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static var invalidConfiguration: Self { .init(wrapped: .invalidConfiguration) }
         /// The map failed to load (503).
         public static var mapUnavailable: Self { .init(wrapped: .mapUnavailable) }
+        /// The client is over its rate limit (429).
+        public static var rateLimited: Self { .init(wrapped: .rateLimited) }
         public var description: String { wrapped.rawValue }
     }
 
@@ -25,6 +27,8 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// What went wrong underneath, for logs and operators only (never sent to clients).
     public var detail: String?
+    /// When to try again, for `.overloaded` and `.rateLimited` (the `Retry-After` header).
+    public var retryAfterSeconds: Int?
 
     public init(_ code: Code, _ message: String, detail: String? = nil) {
         self.code = code

@@ -1,10 +1,12 @@
 import CairnEngine
 import Hummingbird
+import HummingbirdCore
 import Logging
 
 /// Builds the HTTP application; the CLI and the tests share it.
 /// - Parameters:
-///   - engine: the tile engine serving the configured maps.
+///   - engine: the tile engine serving the configured maps; its configuration's `limits`
+///     set the header caps, rate limits and render budgets.
 ///   - host/port: where to listen (port 0 picks a free port; see `onServerRunning`).
 public func buildApplication(
     engine: TileEngine,
@@ -16,8 +18,14 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access)
+    let limits = engine.configuration.limits
+    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: limits.maxHeaders
+    )
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [HeaderOverflowHandler()], idleTimeout: .seconds(60),
+                                            httpDecoderConfiguration: decoder)),
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
@@ -30,12 +38,20 @@ public func buildApplication(
 ///   - access: credentials and audit for internal maps; without it internal maps are invisible to all.
 public func buildRouter(
     engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) -> Router<CairnRequestContext> {
+    let router = Router(context: CairnRequestContext.self)
+    let limits = engine.configuration.limits
+    router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: RequestLimitsMiddleware())
+    router.add(middleware: RequestLimitsMiddleware(limits: limits))
+    let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
+    router.add(middleware: AddressRateLimitMiddleware(limiter: limiter))
     let accessControl = access ?? AccessControl(configuration: engine.configuration)
     router.add(middleware: AccessMiddleware(control: accessControl))
+    // After authentication, so verified keys and tokens get their own buckets (anonymous: per address).
+    router.add(middleware: RateLimitMiddleware(limiter: limiter) { _, _ in
+        RequestAccess.current?.principal.map { "\($0.kind.rawValue):\($0.id)" }
+    })
     EmbedController(engine: engine, control: accessControl).register(in: router)
     let maplibre = maplibre ?? MapLibreAssets()
     MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: router)

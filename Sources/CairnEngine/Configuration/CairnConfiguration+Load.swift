@@ -69,7 +69,12 @@ struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "auth"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "auth", "limits"], at: "")
+        if let limits = mapping["limits"] {
+            let (value, found) = LimitsConfiguration.read(limits, file: file)
+            configuration.limits = value
+            problems += found
+        }
         if let service = mapping["service"] {
             configuration.service = readService(service)
         }

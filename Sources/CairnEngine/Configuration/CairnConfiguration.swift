@@ -13,6 +13,8 @@ public struct CairnConfiguration: Sendable {
     public var grids: [String: TileGrid]
     /// How the service names itself to GIS clients.
     public var service = ServiceDescription()
+    /// Rate limits, request caps and render budgets (`limits:`).
+    public var limits = LimitsConfiguration()
     /// The file this configuration came from; nil for the embedded demo.
     public var sourcePath: String?
     /// Credentials for internal maps and the audit log (`auth:`).

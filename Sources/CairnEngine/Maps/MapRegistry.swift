@@ -78,6 +78,18 @@ actor MapRegistry {
         return failures
     }
 
+    /// Loads every map again now, changed or not (the admin reload). A map that fails keeps its
+    /// last good version in service. Returns the errors by map.
+    func reloadAll() async -> [String: String] {
+        var failures: [String: String] = [:]
+        for key in entries.keys.sorted(by: { ($0.name, $0.grid) < ($1.name, $1.grid) }) {
+            let task = entries[key]?.reload ?? startLoad(key)
+            _ = try? await finish(key, task)
+            if let error = entries[key]?.error { failures[Self.label(key)] = error }
+        }
+        return failures
+    }
+
     /// "hai-phong" for a map's default grid, "hai-phong@VN2000HaiPhong" for the others.
     private static func label(_ key: Key) -> String { key.grid == TileGrid.webMercator.identifier ? key.name : key.name + "@" + key.grid }
 

@@ -13,8 +13,9 @@ public enum MapRenderer {
     public static let bufferPixels = 64
 
     /// Renders every tile of `metatile` at `scale` (1 = 256 px tiles, 2 = 512 px).
+    /// - Parameter budget: time, feature and vertex caps; over it, `RenderBudgetExceeded` is thrown.
     /// - Returns: PNG bytes per tile.
-    public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int) throws -> [TileCoordinate: [UInt8]] {
+    public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, budget: RenderBudget = .unlimited) throws -> [TileCoordinate: [UInt8]] {
         let grid = map.grid
         let tilePixels = grid.tileSize * scale
         let buffer = bufferPixels * scale
@@ -27,7 +28,9 @@ public enum MapRenderer {
         let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
-        draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), tileZoom: metatile.z, query: bounds.expanded(by: bufferUnits * 1.5))
+        var meter = RenderBudgetMeter(budget)
+        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), tileZoom: metatile.z,
+                 query: bounds.expanded(by: bufferUnits * 1.5), meter: &meter)
         let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
@@ -46,12 +49,14 @@ public enum MapRenderer {
     }
 
     /// - Parameter tileZoom: the grid level of the metatile, which picks the zoom of vector source tiles.
-    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, tileZoom: Int, query: BoundingBox) {
+    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, tileZoom: Int, query: BoundingBox,
+                     meter: inout RenderBudgetMeter) throws {
         let layerCount = map.style.layers.count
         // Vector tile sources: the covering source tiles are looked up once per render.
         var sourceTiles: [String: [VectorSourceTile]] = [:]
         for (layerIndex, layer) in map.style.layers.enumerated() {
             guard layer.isVisible, layer.isVisible(atZoom: zoom) else { continue }
+            try meter.checkTime()
             if layer.type == .background, let background = layer.background {
                 let context = EvaluationContext(zoom: zoom)
                 canvas.fillBackground(background.color.evaluate(context), opacity: background.opacity.evaluate(context))
@@ -66,16 +71,18 @@ public enum MapRenderer {
                     sourceTiles[source] = tiles
                 }
                 let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
-                VectorLayerDrawing.draw(painter, tiles: tiles, query: query)
+                try VectorLayerDrawing.draw(painter, tiles: tiles, query: query, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
             let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
-            data.forEachFeature(intersecting: query) { feature in
+            try data.forEachFeature(intersecting: query) { feature in
+                try meter.charge(feature)
                 painter.paint(feature)
             }
         }
+        try meter.checkTime()
         _ = canvas.drawLabels()
     }
 }

@@ -12,10 +12,12 @@ import CairnSources
 /// once per feature id (its largest piece).
 enum VectorLayerDrawing {
     /// - Parameter query: the area drawn (metatile and buffer); features wholly outside it are skipped.
-    static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile], query: BoundingBox) {
+    /// - Parameter meter: the render budget; each feature drawn is charged to it.
+    static func draw(_ painter: LayerPainter, tiles: [VectorSourceTile], query: BoundingBox,
+                     meter: inout RenderBudgetMeter) throws {
         guard let sourceLayer = painter.layer.sourceLayer else { return }
         if painter.layer.type == .symbol {
-            drawLabels(painter, tiles: tiles, sourceLayer: sourceLayer, query: query)
+            try drawLabels(painter, tiles: tiles, sourceLayer: sourceLayer, query: query, meter: &meter)
             return
         }
         let canvas = painter.canvas
@@ -31,13 +33,20 @@ enum VectorLayerDrawing {
                     canvas.beginClip(to: tile.bounds)
                     clipping = true
                 }
+                do {
+                    try meter.charge(feature)
+                } catch {
+                    canvas.endClip()
+                    throw error
+                }
                 painter.paint(feature, in: context)
             }
             if clipping { canvas.endClip() }
         }
     }
 
-    private static func drawLabels(_ painter: LayerPainter, tiles: [VectorSourceTile], sourceLayer: String, query: BoundingBox) {
+    private static func drawLabels(_ painter: LayerPainter, tiles: [VectorSourceTile], sourceLayer: String, query: BoundingBox,
+                                   meter: inout RenderBudgetMeter) throws {
         // Polygons with an id: the piece with the largest bounding box, in first-seen order.
         var polygonOrder: [Int64] = []
         var polygonPieces: [Int64: (area: Double, feature: Feature)] = [:]
@@ -48,6 +57,7 @@ enum VectorLayerDrawing {
             let square = tile.bounds
             for (index, feature) in features.enumerated() {
                 guard boxes[index].intersects(query), let context = painter.context(for: feature) else { continue }
+                try meter.charge(feature)
                 switch feature.geometry {
                 case .points(let points):
                     if points.allSatisfy({ owns(square, $0) }) {

@@ -16,4 +16,6 @@ actor InflightRenders<Value: Sendable> {
     }
 
     var count: Int { running.count }
+
+    func isRunning(_ key: String) -> Bool { running[key] != nil }
 }

@@ -23,13 +23,16 @@ public final class TileEngine: Sendable {
     private let queuedRenders = Atomic<Int>(0)
     /// Cold requests beyond this many queued renders are refused (503) instead of piling up.
     public let maxQueuedRenders: Int
+    /// Counters for the admin metrics endpoint.
+    public let metrics = ServiceMetrics()
 
     /// - Parameters:
     ///   - renderThreads: threads that render (CPU bound); defaults to the number of cores.
-    public init(configuration: CairnConfiguration, logger: Logger = Logger(label: "cairn"), renderThreads: Int? = nil, maxQueuedRenders: Int = 256) {
+    ///   - maxQueuedRenders: defaults to the configuration's `limits.render_queue`.
+    public init(configuration: CairnConfiguration, logger: Logger = Logger(label: "cairn"), renderThreads: Int? = nil, maxQueuedRenders: Int? = nil) {
         self.configuration = configuration
         self.logger = logger
-        self.maxQueuedRenders = maxQueuedRenders
+        self.maxQueuedRenders = maxQueuedRenders ?? configuration.limits.renderQueue
         let threads = renderThreads ?? ProcessInfo.processInfo.activeProcessorCount
         let pool = NIOThreadPool(numberOfThreads: max(1, threads))
         pool.start()
@@ -51,6 +54,10 @@ public final class TileEngine: Sendable {
     /// Loads every map; returns load errors by map name.
     @discardableResult
     public func loadMaps() async -> [String: String] { await registry.loadAll() }
+
+    /// Reloads every map now, changed or not; returns load errors by map.
+    @discardableResult
+    public func reloadMaps() async -> [String: String] { await registry.reloadAll() }
 
     public var mapNames: [String] { configuration.maps.map(\.name) }
 
@@ -89,6 +96,7 @@ public final class TileEngine: Sendable {
         let store = try cacheFiles.store(for: map, scale: scale)
         if let cached = try? store.tile(tile, matching: map.fingerprint) {
             if !cached.isStale {
+                metrics.cacheHits.wrappingAdd(1, ordering: .relaxed)
                 return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
             }
             if map.configuration.serveStale {
@@ -97,6 +105,7 @@ public final class TileEngine: Sendable {
                 return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
             }
         }
+        metrics.cacheMisses.wrappingAdd(1, ordering: .relaxed)
         let rendered = try await renderMetatile(containing: tile, of: map, scale: scale, store: store)
         guard let result = rendered[tile] else { throw EngineError(.renderFailed, "tile missing from its metatile") }
         return result
@@ -110,9 +119,17 @@ public final class TileEngine: Sendable {
         let key = "\(map.name)@\(scale)/\(map.grid.identifier)/\(map.fingerprint)/\(metatile)/\(store.path)"
         let pool = priority == .seeding ? seedPool : threadPool
         let logger = self.logger
+        let metrics = self.metrics
+        // A request that would start a render pays from its client's render budget; one that
+        // joins a render already running does not.
+        if priority == .interactive, let admit = RenderAdmission.check, await !inflight.isRunning(key) {
+            try admit()
+        }
+        let budget = configuration.limits.renderBudget()
         return try await inflight.value(for: key) {
             if self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue > self.maxQueuedRenders {
                 self.queuedRenders.wrappingSubtract(1, ordering: .relaxed)
+                metrics.renderQueueFull.wrappingAdd(1, ordering: .relaxed)
                 throw EngineError(.overloaded, "too many tiles are being rendered; try again shortly")
             }
             defer { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) }
@@ -121,8 +138,13 @@ public final class TileEngine: Sendable {
                 if priority == .seeding { RenderPriority.lowerCurrentThread() }
                 let pngs: [TileCoordinate: [UInt8]]
                 do {
-                    pngs = try MapRenderer.render(map, metatile: metatile, scale: scale)
+                    pngs = try MapRenderer.render(map, metatile: metatile, scale: scale, budget: budget)
+                } catch let error as RenderBudgetExceeded {
+                    metrics.renderBudgetExceeded.wrappingAdd(1, ordering: .relaxed)
+                    logger.warning("render over budget; nothing cached", metadata: ["map": "\(map.name)", "metatile": "\(metatile)", "reason": "\(error.reason)"])
+                    throw EngineError(.overloaded, "the tile is too complex to render within the server's budget; try again later")
                 } catch {
+                    metrics.renderFailures.wrappingAdd(1, ordering: .relaxed)
                     logger.error("render failed", metadata: ["map": "\(map.name)", "metatile": "\(metatile)", "error": "\(error)"])
                     throw EngineError(.renderFailed, "the tile could not be rendered", detail: String(describing: error))
                 }
@@ -143,6 +165,9 @@ public final class TileEngine: Sendable {
             }
         }
     }
+
+    /// Renders queued or running now.
+    public var renderQueueDepth: Int { queuedRenders.load(ordering: .relaxed) }
 
     static func check(_ tile: TileCoordinate, scale: Int, in map: LoadedMap) throws {
         guard map.configuration.scales.contains(scale) else { throw EngineError(.notFound, "scale @\(scale)x is not offered") }

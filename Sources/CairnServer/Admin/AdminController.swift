@@ -4,7 +4,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// The admin routes: seed jobs, their status and cancellation, and health. Reached only
+/// The admin routes: seed jobs, their status and cancellation, health, map reload, cache purge
+/// and metrics. Reached only
 /// through the admin listener, behind `AdminAuthMiddleware`.
 struct AdminController<Context: RequestContext>: Sendable {
     let engine: TileEngine
@@ -17,6 +18,9 @@ struct AdminController<Context: RequestContext>: Sendable {
         router.get("/admin/jobs/:id") { _, context in try await status(context) }
         router.delete("/admin/jobs/:id") { _, context in try await cancel(context) }
         router.get("/admin/health") { _, _ in try await health() }
+        router.post("/admin/reload") { _, _ in try await reload() }
+        router.post("/admin/purge") { request, _ in try await purge(request) }
+        router.get("/admin/metrics") { _, _ in await metrics() }
     }
 
     func startSeed(_ request: Request) async throws -> Response {
@@ -49,6 +53,31 @@ struct AdminController<Context: RequestContext>: Sendable {
         let (queued, running) = await jobs.counts()
         return try Self.json(Health(status: "ok", maps: engine.mapNames.count,
                                     jobs: .init(queued: queued, running: running, maxConcurrent: jobs.maxConcurrentJobs)))
+    }
+
+    /// Loads every map again now; a map that fails keeps its last good version in service.
+    func reload() async throws -> Response {
+        let failures = await engine.reloadMaps()
+        var maps: [String: String] = [:]
+        for (name, status) in await engine.mapStatus() { maps[name] = failures[name] ?? (status.error == nil ? "ok" : "unavailable") }
+        return try Self.json(["maps": maps])
+    }
+
+    /// Deletes cached tiles of a map (all, or a bbox and zoom range) through the expiry code.
+    func purge(_ request: Request) async throws -> Response {
+        let body = try PurgeBody.parse(try await Self.collect(request, upTo: maxBodyBytes))
+        let map = try await engine.map(named: body.map)
+        let result = try await engine.expire(map: body.map, body.expireRequest(for: map))
+        return try Self.json(result)
+    }
+
+    func metrics() async -> Response {
+        let text = PrometheusText.render(engine.metrics, engine: engine, jobs: await jobs.counts())
+        var headers = HTTPFields()
+        headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers[.xContentTypeOptions] = "nosniff"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     func job(_ context: Context) async throws -> JobStatus {

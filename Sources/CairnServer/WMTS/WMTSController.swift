@@ -53,7 +53,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
                 return WMTSException.outOfRange("TileMatrix").response
             }
             return WMTSException(.noApplicableCode, locator: nil, error.message, status: status,
-                                 retryAfter: error.code == .overloaded ? 2 : nil).response
+                                 retryAfter: error.retryAfterSeconds ?? (error.code == .overloaded ? 2 : nil)).response
         } catch {
             context.logger.error("unhandled WMTS error", metadata: ["error": "\(error)"])
             return WMTSException(.noApplicableCode, locator: nil, "internal error").response

@@ -1,0 +1,28 @@
+import CairnEngine
+
+/// The service counters in the Prometheus text exposition format (0.0.4), written by hand.
+/// Labels carry status classes only — never keys, tokens or request text.
+enum PrometheusText {
+    static func render(_ metrics: ServiceMetrics, engine: TileEngine, jobs: (queued: Int, running: Int)) -> String {
+        var text = ""
+        func metric(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: Int)]) {
+            text += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
+            for sample in samples { text += "\(name)\(sample.labels) \(sample.value)\n" }
+        }
+        metric("cairn_http_responses_total", "counter", "Responses of the public listener by status class.",
+               (1...5).map { (#"{class="\#($0)xx"}"#, metrics.responses(statusClass: $0)) })
+        metric("cairn_tile_cache_hits_total", "counter", "Tile requests answered from the cache.", [("", metrics.cacheHitCount)])
+        metric("cairn_tile_cache_misses_total", "counter", "Tile requests that needed a render (or joined one).", [("", metrics.cacheMissCount)])
+        metric("cairn_renders_total", "counter", "Metatile renders started.", [("", engine.renderCount)])
+        metric("cairn_render_failures_total", "counter", "Metatile renders that failed.", [("", metrics.renderFailureCount)])
+        metric("cairn_render_budget_exceeded_total", "counter", "Metatile renders stopped at their time, feature or vertex budget.",
+               [("", metrics.renderBudgetExceededCount)])
+        metric("cairn_render_queue_rejections_total", "counter", "Renders refused because the render queue was full.",
+               [("", metrics.renderQueueFullCount)])
+        metric("cairn_rate_limited_total", "counter", "Requests refused with 429.", [("", metrics.rateLimitedCount)])
+        metric("cairn_render_queue_depth", "gauge", "Metatile renders queued or running.", [("", engine.renderQueueDepth)])
+        metric("cairn_render_queue_capacity", "gauge", "Most metatile renders queued or running at once.", [("", engine.maxQueuedRenders)])
+        metric("cairn_admin_jobs", "gauge", "Admin jobs by state.", [(#"{state="queued"}"#, jobs.queued), (#"{state="running"}"#, jobs.running)])
+        return text
+    }
+}

@@ -1,0 +1,69 @@
+import CairnCore
+import CairnEngine
+import Foundation
+
+/// The JSON body of `POST /admin/purge`: `{"map": "hai-phong", "bbox": [w, s, e, n], "zooms": "10-14", "scale": 2}`;
+/// only `map` is required. Without `bbox` the whole map, without `zooms` every zoom, without
+/// `scale` every scale. Refusals name the field and echo nothing the client sent.
+struct PurgeBody {
+    var map: String
+    var zooms: ClosedRange<Int>?
+    var bbox: BoundingBox?
+    var scale: Int?
+
+    static let fields: Set<String> = ["map", "zooms", "bbox", "scale"]
+
+    /// - Throws: `EngineError.badRequest`.
+    static func parse(_ data: Data) throws -> PurgeBody {
+        let object: [String: JSONValue]
+        do {
+            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
+        } catch {
+            throw EngineError(.badRequest, "the body must be a JSON object such as {\"map\": \"name\", \"zooms\": \"10-14\", \"bbox\": [w, s, e, n]}")
+        }
+        guard Set(object.keys).isSubset(of: fields) else {
+            throw EngineError(.badRequest, "unknown field; the fields are map, zooms, bbox and scale")
+        }
+        guard case .string(let map)? = object["map"], MapConfiguration.isValidName(map) else {
+            throw EngineError(.badRequest, "map: expected the name of a configured map, as a string")
+        }
+        var body = PurgeBody(map: map)
+        if let zooms = object["zooms"], zooms != .null { body.zooms = try SeedJobBody.zoomRange(zooms) }
+        body.bbox = try SeedJobBody.boundingBox(object["bbox"])
+        switch object["scale"] {
+        case nil, .null?: break
+        case .number(1)?: body.scale = 1
+        case .number(2)?: body.scale = 2
+        default: throw EngineError(.badRequest, "scale: expected 1 (256 px tiles) or 2 (@2x)")
+        }
+        return body
+    }
+
+    /// The expiry request deleting what this body names in `map`.
+    func expireRequest(for map: LoadedMap) -> ExpireRequest {
+        let zooms = self.zooms ?? map.configuration.minZoom...map.configuration.maxZoom
+        let scales = scale.map { [$0] }
+        if let bbox {
+            return ExpireRequest(zooms: zooms, area: .box(bbox, crs: .epsg(4326)), delete: true, scales: scales)
+        }
+        // The whole map: every level-0 tile, expanded to its descendants at each zoom.
+        let top = map.grid.matrixSize(at: 0)
+        var tiles: [TileCoordinate] = []
+        for x in 0..<top.columns { for y in 0..<top.rows { tiles.append(TileCoordinate(z: 0, x: x, y: y)) } }
+        return ExpireRequest(zooms: zooms, tiles: tiles, delete: true, scales: scales)
+    }
+}
+
+extension JSONValue: Equatable {
+    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.number(let a), .number(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)): return a == b
+        default: return false
+        }
+    }
+}
