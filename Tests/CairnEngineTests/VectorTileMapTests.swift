@@ -90,7 +90,7 @@ struct VectorTileMapTests {
         let again = try #require(source.tile(address))
         #expect(first.featureCount == again.featureCount)
 
-        var cache = VectorTileCache(capacity: 4)
+        var cache = DecodedTileCache(capacity: 4)
         for x in 0..<4 { cache.insert(nil, for: TileCoordinate(z: 1, x: x % 2, y: x / 2)) }
         _ = cache.value(for: TileCoordinate(z: 1, x: 0, y: 0))   // most recent now
         cache.insert(nil, for: TileCoordinate(z: 2, x: 0, y: 0))
@@ -99,7 +99,7 @@ struct VectorTileMapTests {
         #expect(cache.value(for: TileCoordinate(z: 1, x: 1, y: 0)) == nil, "least recently used entry evicted")
 
         // The feature budget bounds memory whatever the tile count: a dense tile pushes older ones out.
-        var budgeted = VectorTileCache(capacity: 100, featureBudget: first.featureCount + 10)
+        var budgeted = DecodedTileCache(capacity: 100, featureBudget: first.featureCount + 10)
         budgeted.insert(first, for: address)
         budgeted.insert(first, for: TileCoordinate(z: 14, x: 8626, y: 5753))
         #expect(budgeted.count == 1 && budgeted.featureCount <= first.featureCount + 10)

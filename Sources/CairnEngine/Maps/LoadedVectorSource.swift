@@ -14,7 +14,7 @@ public final class LoadedVectorSource: Sendable {
     /// thousands of detailed tiles.
     public let minzoom: Int
     public let maxzoom: Int
-    private let cache: Mutex<VectorTileCache>
+    private let cache: Mutex<DecodedTileCache>
     private static let logger = Logger(label: "cairn.vector-source")
 
     init(id: String, source: MBTilesVectorSource, minzoom: Int, maxzoom: Int, cacheCapacity: Int = 256) {
@@ -22,7 +22,7 @@ public final class LoadedVectorSource: Sendable {
         self.source = source
         self.minzoom = minzoom
         self.maxzoom = maxzoom
-        self.cache = Mutex(VectorTileCache(capacity: cacheCapacity))
+        self.cache = Mutex(DecodedTileCache(capacity: cacheCapacity))
     }
 
     /// The source zoom read for a metatile at XYZ level `z`; nil below the source's minzoom.

@@ -5,7 +5,7 @@ import CairnSources
 /// that are missing or corrupt, so they are not read (or logged) again on every metatile.
 /// Bounded both in tiles and in features (a dense z14 city tile holds tens of thousands), so memory
 /// stays around a few hundred megabytes at most.
-struct VectorTileCache {
+struct DecodedTileCache {
     private var entries: [TileCoordinate: (tile: VectorSourceTile?, lastUse: UInt64, cost: Int)] = [:]
     private var clock: UInt64 = 0
     private var totalCost = 0
