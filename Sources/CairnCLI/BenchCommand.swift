@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnCore
 import CairnEngine
+import CairnRender
 import Foundation
 
 /// Renders a fixed tile set on one core and reports tiles per second, the way the Mapnik
@@ -28,6 +29,9 @@ struct BenchCommand: AsyncParsableCommand {
 
     @Option(help: "Write the figures as JSON to this file.")
     var json: String?
+
+    @Flag(help: "Also measure MVT: encoding the same tiles, and decoding + rendering them from an MBTiles of MVT.")
+    var mvt = false
 
     func run() async throws {
         let zoomRange = try parseZoomRange(zooms)
@@ -70,7 +74,7 @@ struct BenchCommand: AsyncParsableCommand {
             }
             metaRates.append(Double(metatileTileCount) / metaTotal.seconds)
         }
-        let result: [String: Any] = [
+        var result: [String: Any] = [
             "tiles": tiles.count,
             "distinct_tiles": tileSet.count,
             "metatiles": metatiles.count,
@@ -84,10 +88,91 @@ struct BenchCommand: AsyncParsableCommand {
         ]
         print(String(format: "cairn: %d tiles, %.0f tiles/s single, %.0f tiles/s with %dx%d metatiles (%d tiles), %.2f ms/tile median, %d bytes",
                      tiles.count, median(singleRates), median(metaRates), metatile, metatile, metatileTileCount, median(perTile), bytes))
+        if mvt {
+            let figures = try measureVectorTiles(map: map, tiles: tiles, metatiles: metatiles, metatileTileCount: metatileTileCount,
+                                                 area: area, zoomRange: zoomRange)
+            result.merge(figures) { _, new in new }
+        }
         if let json {
             let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
             try data.write(to: URL(fileURLWithPath: json))
         }
+    }
+
+    /// MVT encode tiles/s on the same tile set; then the same tiles rendered from an MBTiles of
+    /// Cairn's own MVT of the data (levels z − 1, as MapLibre reads them), with the share of
+    /// pixels that differ from the direct render.
+    func measureVectorTiles(map: LoadedMap, tiles: [TileCoordinate], metatiles: [Metatile], metatileTileCount: Int,
+                            area: BoundingBox, zoomRange: ClosedRange<Int>) throws -> [String: Any] {
+        let plan = VectorLayerPlan(map: map)
+        var encodeRates: [Double] = []
+        var encodedBytes = 0
+        for _ in 0..<max(1, repetitions) {
+            var total: Duration = .zero
+            encodedBytes = 0
+            for tile in tiles {
+                let start = ContinuousClock.now
+                let bytes = try VectorTileBuilder.encodeCompressed(map, plan: plan, tile: tile)
+                total += ContinuousClock.now - start
+                encodedBytes += bytes.count
+            }
+            encodeRates.append(Double(tiles.count) / total.seconds)
+        }
+
+        // The source levels a render of these tiles reads, with a tile of margin for the buffer.
+        var sourceTiles: [TileCoordinate] = []
+        for level in max(0, zoomRange.lowerBound - 1)...max(0, zoomRange.upperBound - 1) {
+            let margin = map.grid.resolution(at: level) * 256
+            if let range = map.grid.tileRange(covering: area.expanded(by: margin), at: level) { sourceTiles.append(contentsOf: range) }
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-bench-mvt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let mbtiles = folder.appendingPathComponent("bench.mbtiles").path
+        let exported = try VectorTileExport.write(map, tiles: sourceTiles, to: mbtiles)
+        let styleData = try Data(contentsOf: URL(fileURLWithPath: map.configuration.stylePath))
+        let stylePath = folder.appendingPathComponent("bench-mvt.json").path
+        try VectorTileExport.styleReadingExport(of: map, styleJSON: styleData, mbtilesPath: mbtiles)
+            .write(to: URL(fileURLWithPath: stylePath))
+        let vectorMap = try MapLoader.load(MapConfiguration(name: "bench-mvt", stylePath: stylePath))
+
+        var renderRates: [Double] = []
+        var metaRates: [Double] = []
+        var differing = 0, pixels = 0
+        for repetition in 0..<max(1, repetitions) {
+            var total: Duration = .zero
+            for tile in tiles {
+                let start = ContinuousClock.now
+                let out = try MapRenderer.render(vectorMap, metatile: Metatile(containing: tile, size: 1, in: vectorMap.grid), scale: scale)
+                total += ContinuousClock.now - start
+                if repetition == 0, let fromMVT = out[tile],
+                   let direct = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 1, in: map.grid), scale: scale)[tile] {
+                    let comparison = try ImageComparison.compare(expected: direct, actual: fromMVT, channelThreshold: 16)
+                    differing += comparison.differingPixels
+                    pixels += comparison.totalPixels
+                }
+            }
+            renderRates.append(Double(tiles.count) / total.seconds)
+            var metaTotal: Duration = .zero
+            for block in metatiles {
+                let start = ContinuousClock.now
+                _ = try MapRenderer.render(vectorMap, metatile: block, scale: scale)
+                metaTotal += ContinuousClock.now - start
+            }
+            metaRates.append(Double(metatileTileCount) / metaTotal.seconds)
+        }
+        let differingPercent = pixels == 0 ? 0 : 100 * Double(differing) / Double(pixels)
+        print(String(format: "cairn mvt: encode+gzip %.0f tiles/s (%d bytes); decode+render from MBTiles %.0f tiles/s single, %.0f tiles/s metatiles; %d source tiles (%d bytes); %.2f %% of pixels differ from the direct render",
+                     median(encodeRates), encodedBytes, median(renderRates), median(metaRates), exported.tiles, exported.bytes, differingPercent))
+        return [
+            "mvt_encode_tiles_per_second": median(encodeRates),
+            "mvt_encode_bytes": encodedBytes,
+            "mvt_render_tiles_per_second": median(renderRates),
+            "mvt_render_metatile_tiles_per_second": median(metaRates),
+            "mvt_source_tiles": exported.tiles,
+            "mvt_source_bytes": exported.bytes,
+            "mvt_render_differing_pixels_percent": differingPercent,
+        ]
     }
 
     func median(_ values: [Double]) -> Double {

@@ -26,11 +26,13 @@ struct VectorTileMapTests {
         let map = try MapLoader.load(MapConfiguration(name: "li", stylePath: Self.liechtensteinStyle))
         let source = try #require(map.vectorSources["omt"])
         #expect(source.minzoom == 0 && source.maxzoom == 14)
-        #expect(source.sourceZoom(forTileZoom: 16) == 14 && source.sourceZoom(forTileZoom: 9) == 9)
+        // As MapLibre: level floor(style zoom); a 256 px XYZ z16 tile is style zoom 15.
+        #expect(source.sourceZoom(forStyleZoom: 15) == 14 && source.sourceZoom(forStyleZoom: 9.6) == 9)
+        #expect(source.sourceZoom(forStyleZoom: -1) == 0)
         let narrowed = LoadedVectorSource(id: "n", source: source.source, minzoom: 10, maxzoom: 12)
-        #expect(narrowed.sourceZoom(forTileZoom: 9) == nil && narrowed.sourceZoom(forTileZoom: 13) == 12)
-        #expect(narrowed.tiles(covering: map.dataBounds, tileZoom: 9).isEmpty, "nothing below minzoom")
-        #expect(narrowed.tiles(covering: map.dataBounds, tileZoom: 10).count == 2)
+        #expect(narrowed.sourceZoom(forStyleZoom: 9.9) == nil && narrowed.sourceZoom(forStyleZoom: 13) == 12)
+        #expect(narrowed.tiles(covering: map.dataBounds, styleZoom: 9).isEmpty, "nothing below minzoom")
+        #expect(narrowed.tiles(covering: map.dataBounds, styleZoom: 10).count == 2)
         #expect(map.layers.isEmpty, "vector tile layers are read per metatile, not at load")
         // Bounds come from the metadata.
         #expect(abs(map.geographicBounds.minX - 9.471078) < 1e-6 && abs(map.geographicBounds.maxY - 47.27128) < 1e-6)
@@ -113,11 +115,11 @@ struct VectorTileMapTests {
         let inner = Metatile(containing: TileCoordinate(z: 16, x: 34501, y: 23013), size: 1, in: map.grid)
         let bounds = inner.bounds(in: map.grid)
         let query = bounds.expanded(by: Double(MapRenderer.bufferPixels) * map.grid.resolution(at: 16) * 1.5)
-        #expect(source.tiles(covering: query, tileZoom: 16).map(\.coordinate) == [TileCoordinate(z: 14, x: 8625, y: 5753)])
+        #expect(source.tiles(covering: query, styleZoom: 15).map(\.coordinate) == [TileCoordinate(z: 14, x: 8625, y: 5753)])
         // A z16 tile on the east edge of its z14 tile needs the neighbour for its buffer.
         let edge = Metatile(containing: TileCoordinate(z: 16, x: 34503, y: 23013), size: 1, in: map.grid)
         let edgeQuery = edge.bounds(in: map.grid).expanded(by: Double(MapRenderer.bufferPixels) * map.grid.resolution(at: 16) * 1.5)
-        #expect(source.tiles(covering: edgeQuery, tileZoom: 16).map(\.coordinate.x).sorted() == [8625, 8626])
+        #expect(source.tiles(covering: edgeQuery, styleZoom: 15).map(\.coordinate.x).sorted() == [8625, 8626])
     }
 
     @Test func aCorruptSourceTileLeavesAHoleNotAFailure() throws {
@@ -134,13 +136,14 @@ struct VectorTileMapTests {
             .replacingOccurrences(of: "mbtiles://../data/liechtenstein_omt.mbtiles", with: "mbtiles://li.mbtiles")
         try style.write(toFile: folder + "/style.json", atomically: true, encoding: .utf8)
         let map = try MapLoader.load(MapConfiguration(name: "li", stylePath: folder + "/style.json"))
-        let tile = TileCoordinate(z: 14, x: 8625, y: 5753)
-        let tiles = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 2, in: map.grid), scale: 1)
-        #expect(tiles.count == 4)
+        // XYZ z15 is drawn at style zoom 14, so it reads the level 14 source tiles (as MapLibre).
+        let tile = TileCoordinate(z: 15, x: 17250, y: 11506)
+        let tiles = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 4, in: map.grid), scale: 1)
+        #expect(tiles.count == 16)
         // The corrupt tile draws as background only; its neighbour still has roads and more.
         let broken = try PNGDecoder.decode(try #require(tiles[tile]))
         #expect(Set((0..<64).map { Self.pixel(broken, $0 * 4, $0 * 4).0 }).count == 1)
-        let neighbour = try PNGDecoder.decode(try #require(tiles[TileCoordinate(z: 14, x: 8624, y: 5753)]))
+        let neighbour = try PNGDecoder.decode(try #require(tiles[TileCoordinate(z: 15, x: 17249, y: 11506)]))
         #expect(Set((0..<256).map { Self.pixel(neighbour, $0, $0).0 }).count > 5)
     }
 

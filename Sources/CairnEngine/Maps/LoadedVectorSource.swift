@@ -9,7 +9,9 @@ import Synchronization
 public final class LoadedVectorSource: Sendable {
     public let id: String
     public let source: MBTilesVectorSource
-    /// Source tiles are read at `min(z, maxzoom)` for a metatile of XYZ level z; below `minzoom` the
+    /// Source tiles are read at the level MapLibre GL reads them for the same map scale:
+    /// `min(floor(style zoom), maxzoom)` (a 256 px raster tile of XYZ level z is drawn at style zoom
+    /// z − 1, so it reads level z − 1, as MapLibre does for its 512 px tiles). Below `minzoom` the
     /// source draws nothing (as in MapLibre), which also keeps a world-sized metatile from reading
     /// thousands of detailed tiles.
     public let minzoom: Int
@@ -25,15 +27,17 @@ public final class LoadedVectorSource: Sendable {
         self.cache = Mutex(DecodedTileCache(capacity: cacheCapacity))
     }
 
-    /// The source zoom read for a metatile at XYZ level `z`; nil below the source's minzoom.
-    public func sourceZoom(forTileZoom z: Int) -> Int? {
-        z < minzoom ? nil : min(z, maxzoom)
+    /// The source level read when drawing at `styleZoom`; nil below the source's minzoom.
+    public func sourceZoom(forStyleZoom styleZoom: Double) -> Int? {
+        guard styleZoom.isFinite else { return nil }
+        let level = max(0, Int(styleZoom.rounded(.down)))
+        return level < minzoom ? nil : min(level, maxzoom)
     }
 
-    /// The source tiles that intersect `box` (EPSG:3857 metres) at the source zoom for level `z`.
+    /// The source tiles that intersect `box` (EPSG:3857 metres) at the source level for `styleZoom`.
     /// Missing tiles are skipped; a corrupt tile is logged once and drawn as empty.
-    public func tiles(covering box: BoundingBox, tileZoom z: Int) -> [VectorSourceTile] {
-        guard let sourceZ = sourceZoom(forTileZoom: z),
+    public func tiles(covering box: BoundingBox, styleZoom: Double) -> [VectorSourceTile] {
+        guard let sourceZ = sourceZoom(forStyleZoom: styleZoom),
               let range = TileGrid.webMercator.tileRange(covering: box, at: sourceZ) else { return [] }
         var result: [VectorSourceTile] = []
         result.reserveCapacity(range.count)

@@ -29,8 +29,7 @@ public enum MapRenderer {
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
         var meter = RenderBudgetMeter(budget)
-        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), tileZoom: metatile.z,
-                 query: bounds.expanded(by: bufferUnits * 1.5), meter: &meter)
+        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: bounds.expanded(by: bufferUnits * 1.5), meter: &meter)
         let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
@@ -48,8 +47,7 @@ public enum MapRenderer {
         styleZoom(mercatorResolution: grid.resolution(at: z))
     }
 
-    /// - Parameter tileZoom: the grid level of the metatile, which picks the zoom of vector source tiles.
-    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, tileZoom: Int, query: BoundingBox,
+    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox,
                      meter: inout RenderBudgetMeter) throws {
         let layerCount = map.style.layers.count
         // Vector tile sources: the covering source tiles are looked up once per render.
@@ -67,7 +65,7 @@ public enum MapRenderer {
                 if let known = sourceTiles[source] {
                     tiles = known
                 } else {
-                    tiles = vectorSource.tiles(covering: query, tileZoom: tileZoom)
+                    tiles = vectorSource.tiles(covering: query, styleZoom: zoom)
                     sourceTiles[source] = tiles
                 }
                 let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)

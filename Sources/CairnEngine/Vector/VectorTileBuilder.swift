@@ -1,6 +1,7 @@
 import CairnCore
 import CairnStyle
 import CairnVectorTile
+import CairnZlib
 
 /// Cuts one Mapbox Vector Tile (2.1) out of a loaded map: each planned layer's features in the
 /// tile's box plus the encoder's buffer, clipped, simplified for the level, quantised to the
@@ -10,6 +11,11 @@ public enum VectorTileBuilder {
     public static let extent = 4096
     /// Extent units drawn beyond each tile edge, so lines and fills join across tiles.
     public static let buffer = 64
+
+    /// The gzip-compressed protobuf of `tile`, as the server caches and sends it.
+    public static func encodeCompressed(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate) throws -> [UInt8] {
+        try Zlib.gzip(encode(map, plan: plan, tile: tile))
+    }
 
     /// The uncompressed protobuf of `tile` (an empty tile has no layers and no bytes).
     public static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate) -> [UInt8] {
