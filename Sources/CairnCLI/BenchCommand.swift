@@ -66,13 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
                 bytes += out[tile]?.count ?? 0
             }
             singleRates.append(Double(tiles.count) / total.seconds)
-            var metaTotal: Duration = .zero
-            for block in metatiles {
-                let start = ContinuousClock.now
-                _ = try MapRenderer.render(map, metatile: block, scale: scale)
-                metaTotal += ContinuousClock.now - start
-            }
-            metaRates.append(Double(metatileTileCount) / metaTotal.seconds)
+            metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(map, metatile: $0, scale: scale) })
         }
         var result: [String: Any] = [
             "tiles": tiles.count,
@@ -108,15 +102,10 @@ struct BenchCommand: AsyncParsableCommand {
         var encodeRates: [Double] = []
         var encodedBytes = 0
         for _ in 0..<max(1, repetitions) {
-            var total: Duration = .zero
             encodedBytes = 0
-            for tile in tiles {
-                let start = ContinuousClock.now
-                let bytes = try VectorTileBuilder.encodeCompressed(map, plan: plan, tile: tile)
-                total += ContinuousClock.now - start
-                encodedBytes += bytes.count
-            }
-            encodeRates.append(Double(tiles.count) / total.seconds)
+            encodeRates.append(try tilesPerSecond(tiles, tiles: tiles.count) {
+                encodedBytes += try VectorTileBuilder.encodeCompressed(map, plan: plan, tile: $0).count
+            })
         }
 
         // The source levels a render of these tiles reads, with a tile of margin for the buffer.
@@ -153,13 +142,7 @@ struct BenchCommand: AsyncParsableCommand {
                 }
             }
             renderRates.append(Double(tiles.count) / total.seconds)
-            var metaTotal: Duration = .zero
-            for block in metatiles {
-                let start = ContinuousClock.now
-                _ = try MapRenderer.render(vectorMap, metatile: block, scale: scale)
-                metaTotal += ContinuousClock.now - start
-            }
-            metaRates.append(Double(metatileTileCount) / metaTotal.seconds)
+            metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(vectorMap, metatile: $0, scale: scale) })
         }
         let differingPercent = pixels == 0 ? 0 : 100 * Double(differing) / Double(pixels)
         print(String(format: "cairn mvt: encode+gzip %.0f tiles/s (%d bytes); decode+render from MBTiles %.0f tiles/s single, %.0f tiles/s metatiles; %d source tiles (%d bytes); %.2f %% of pixels differ from the direct render",
@@ -173,6 +156,17 @@ struct BenchCommand: AsyncParsableCommand {
             "mvt_source_bytes": exported.bytes,
             "mvt_render_differing_pixels_percent": differingPercent,
         ]
+    }
+
+    /// Tiles per second of running `body` once for each item (only the time inside `body` counts).
+    func tilesPerSecond<Item>(_ items: [Item], tiles: Int, _ body: (Item) throws -> Void) rethrows -> Double {
+        var total: Duration = .zero
+        for item in items {
+            let start = ContinuousClock.now
+            try body(item)
+            total += ContinuousClock.now - start
+        }
+        return Double(tiles) / total.seconds
     }
 
     func median(_ values: [Double]) -> Double {

@@ -1,3 +1,4 @@
+import CairnAccess
 import HTTPTypes
 import Hummingbird
 
@@ -16,7 +17,7 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization] else {
             return Self.unauthorized(invalidToken: false)
         }
-        guard let presented = Self.bearerToken(in: header), Self.constantTimeEquals(presented, expected) else {
+        guard let presented = Self.bearerToken(in: header), ConstantTime.equals(presented, expected) else {
             context.logger.notice("admin request with a wrong or malformed Authorization header refused")
             return Self.unauthorized(invalidToken: true)
         }
@@ -35,19 +36,6 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         while credentials.first == 0x20 { credentials.removeFirst() }
         while credentials.last == 0x20 { credentials.removeLast() }
         return credentials
-    }
-
-    /// Equal iff same length and same bytes; every presented byte is looked at, without
-    /// stopping at the first difference or on a length mismatch.
-    static func constantTimeEquals(_ presented: ArraySlice<UInt8>, _ expected: [UInt8]) -> Bool {
-        guard !expected.isEmpty else { return false }
-        var difference = UInt(bitPattern: presented.count ^ expected.count)
-        var index = 0
-        for byte in presented {
-            difference |= UInt(byte ^ expected[index % expected.count])
-            index += 1
-        }
-        return difference == 0
     }
 
     static func unauthorized(invalidToken: Bool) -> Response {

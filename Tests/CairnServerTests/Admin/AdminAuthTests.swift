@@ -1,3 +1,4 @@
+import CairnAccess
 import CairnEngine
 import Foundation
 import HTTPTypes
@@ -74,12 +75,12 @@ struct AdminAuthTests {
     @Test func comparisonNeedsTheSameLengthAndBytes() {
         typealias Auth = AdminAuthMiddleware<BasicRequestContext>
         let expected = Array("0123456789abcdef".utf8)
-        #expect(Auth.constantTimeEquals(ArraySlice(expected), expected))
-        #expect(!Auth.constantTimeEquals(ArraySlice(expected.dropLast()), expected))
-        #expect(!Auth.constantTimeEquals(ArraySlice(expected + expected), expected))
-        #expect(!Auth.constantTimeEquals(ArraySlice(Array("0123456789abcdeF".utf8)), expected))
-        #expect(!Auth.constantTimeEquals([], expected))
-        #expect(!Auth.constantTimeEquals([], []))
+        #expect(ConstantTime.equals(ArraySlice(expected), expected))
+        #expect(!ConstantTime.equals(ArraySlice(expected.dropLast()), expected))
+        #expect(!ConstantTime.equals(ArraySlice(expected + expected), expected))
+        #expect(!ConstantTime.equals(ArraySlice(Array("0123456789abcdeF".utf8)), expected))
+        #expect(!ConstantTime.equals([], expected))
+        #expect(!ConstantTime.equals([], []))
         #expect(Auth.bearerToken(in: "Bearer  abc ") == ArraySlice(Array("abc".utf8)))
         #expect(Auth.bearerToken(in: "Bearerabc") == nil)
     }
