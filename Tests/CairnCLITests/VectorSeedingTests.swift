@@ -184,4 +184,45 @@ struct VectorSeedingTests {
         #expect(bad.status != 0)
         #expect(bad.output.contains("expected png, pbf or png,pbf"), "\(bad.output)")
     }
+
+    @Test func bothFormatsRetryingFailuresAndATimeLimit() throws {
+        let port = 1
+        let (folder, config) = try Self.configuration(port: port)
+        let common = ["--config", config, "--map", "hai-phong", "--zoom", "12-13", "--bbox", Seeding.bbox]
+
+        let dryRun = try CLI.cairn(["seed"] + common + ["--format", "png,pbf", "--dry-run"])
+        #expect(dryRun.status == 0, "\(dryRun.output)")
+        #expect(dryRun.output.contains("png:\nzoom  tiles  metatiles"), "\(dryRun.output)")
+        #expect(dryRun.output.contains("pbf:\nzoom  tiles    batches"), "\(dryRun.output)")
+
+        let both = try CLI.cairn(["seed"] + common + ["--format", "png,pbf", "--progress", "json"])
+        #expect(both.status == 0, "\(both.output)")
+        let summaries = both.output.split(separator: "\n").filter { $0.contains("\"summary\"") }
+        #expect(summaries.count == 2)
+        #expect(summaries.first?.contains("\"format\":\"png\"") == true && summaries.last?.contains("\"format\":\"pbf\"") == true)
+        #expect(try Seeding.sqlite(folder + "/cache/hai-phong.pbf.mbtiles", "SELECT count(*) FROM map") == "13")
+        #expect(Int(try Seeding.sqlite(folder + "/cache/hai-phong.mbtiles", "SELECT count(*) FROM map")) ?? 0 >= 13)
+
+        // Into a file of its own (--mbtiles), then retrying two recorded failures.
+        let mbtiles = CLI.temporary("vector.mbtiles")
+        let own = ["seed", "--style", CLI.miniStyle, "--zoom", "12-14", "--bbox", Seeding.bbox, "--format", "pbf",
+                   "--mbtiles", mbtiles, "--progress", "json"]
+        #expect(try CLI.cairn(own).status == 0)
+        #expect(try Seeding.sqlite(mbtiles, "SELECT value FROM metadata WHERE name = 'format'") == "pbf")
+        _ = try Seeding.sqlite(mbtiles, """
+            DELETE FROM map WHERE zoom_level = 14 AND tile_column IN (13045, 13046) AND tile_row = 9162;
+            INSERT INTO cairn_failures (zoom_level, tile_column, tile_row, reason, failed_at) VALUES
+              (14, 13045, 9162, 'source error', 0), (14, 13046, 9162, 'source error', 0);
+            """)
+        let retry = try CLI.cairn(own + ["--retry-failed"])
+        #expect(retry.status == 0, "\(retry.output)")
+        #expect(try Self.summary(retry.output)["rendered"] as? Int == 2)
+        #expect(try Seeding.sqlite(mbtiles, "SELECT count(*) FROM cairn_failures") == "0")
+
+        // A time limit stops the run with exit status 3.
+        let limited = try CLI.cairn(["seed"] + common.map { $0 == "12-13" ? "10-17" : $0 }
+                                    + ["--format", "pbf", "--workers", "1", "--max-duration", "0.3s", "--progress", "json"])
+        #expect(limited.status == 3, "\(limited.output)")
+        #expect(try Self.summary(limited.output)["stopped_early"] as? Bool == true)
+    }
 }
