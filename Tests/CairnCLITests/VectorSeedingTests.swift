@@ -183,6 +183,9 @@ struct VectorSeedingTests {
         let bad = try CLI.cairn(["seed", "--config", config, "--zoom", "5-6", "--format", "jpeg"])
         #expect(bad.status != 0)
         #expect(bad.output.contains("expected png, pbf or png,pbf"), "\(bad.output)")
+        let scaled = try CLI.cairn(["seed", "--config", config, "--zoom", "5-6", "--format", "pbf", "--scale", "2"])
+        #expect(scaled.status != 0)
+        #expect(scaled.output.contains("vector tiles (pbf) have no scale"), "\(scaled.output)")
     }
 
     @Test func bothFormatsRetryingFailuresAndATimeLimit() throws {
