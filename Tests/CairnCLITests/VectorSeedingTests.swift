@@ -183,6 +183,18 @@ struct VectorSeedingTests {
         let bad = try CLI.cairn(["seed", "--config", config, "--zoom", "5-6", "--format", "jpeg"])
         #expect(bad.status != 0)
         #expect(bad.output.contains("expected png, pbf or png,pbf"), "\(bad.output)")
+
+        // A map whose default grid is VN-2000 but which is also offered in Web Mercator: its vector
+        // tiles are seeded and expired in Web Mercator.
+        try "cache: {directory: cache}\nmaps:\n  - name: hai-phong\n    style: \(Self.demoStyle)\n    grids: [VN2000HaiPhong, WebMercatorQuad]\n"
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        let area = ["--config", config, "--zoom", "12-13", "--bbox", Seeding.bbox]
+        let seeded = try CLI.cairn(["seed"] + area + ["--format", "pbf"])
+        #expect(seeded.status == 0, "\(seeded.output)")
+        #expect(seeded.output.contains("seeded 13 vector tiles: 13 encoded"), "\(seeded.output)")
+        let expired = try CLI.cairn(["expire"] + area + ["--format", "pbf"])
+        #expect(expired.output.contains("marked stale 13 cached tiles"), "\(expired.output)")
+
         let scaled = try CLI.cairn(["seed", "--config", config, "--zoom", "5-6", "--format", "pbf", "--scale", "2"])
         #expect(scaled.status != 0)
         #expect(scaled.output.contains("vector tiles (pbf) have no scale"), "\(scaled.output)")
