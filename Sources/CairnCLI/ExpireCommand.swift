@@ -10,8 +10,10 @@ struct ExpireCommand: AsyncParsableCommand {
         abstract: "Mark (or delete) cached tiles whose data changed.",
         discussion: """
         Tiles can be given as an area (--bbox, --area) or as z/x/y lines (--tiles FILE, or - for standard input, \
-        the format osm2pgsql and mod_tile write). Each is applied at every zoom of --zoom and in every scale. \
-        Marked tiles are re-rendered on their next request and by `cairn seed --stale-only`.
+        the format osm2pgsql and mod_tile write). Each is applied at every zoom of --zoom, in every scale and \
+        to the map's vector tiles (NAME.pbf.mbtiles, when it exists; vector tiles have no scale, so --scale \
+        does not narrow them). Marked tiles are re-rendered on their next request and by \
+        `cairn seed --stale-only` (with --format pbf for vector tiles).
         """
     )
 
@@ -27,12 +29,24 @@ struct ExpireCommand: AsyncParsableCommand {
     @Flag(help: "Delete the tiles instead of marking them stale.")
     var delete = false
 
-    @Option(help: "Only this scale (1 or 2); default: every scale of the map.")
+    @Option(help: "Only this scale (1 or 2) of the PNG tiles; default: every scale of the map.")
     var scale: Int?
+
+    @Option(help: "png, pbf (vector tiles) or png,pbf (the default).")
+    var format: String = "png,pbf"
 
     func validate() throws {
         if tiles == nil && area.bbox == nil && area.area == nil {
             throw ValidationError("give the tiles to expire: --bbox, --area or --tiles")
+        }
+        _ = try formats()
+    }
+
+    func formats() throws -> [TileFormat] {
+        do {
+            return try TileFormat.list(parsing: format)
+        } catch let error as EngineError {
+            throw ValidationError("--" + error.message)
         }
     }
 
@@ -58,7 +72,8 @@ struct ExpireCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let engine = TileEngine(configuration: configuration, logger: logger)
         let result = try await engine.expire(map: name, ExpireRequest(zooms: zooms, area: try area.specification(), tiles: list,
-                                                                      delete: delete, scales: scale.map { [$0] }))
+                                                                      delete: delete, scales: scale.map { [$0] },
+                                                                      formats: try formats()))
         try await engine.shutdown()
         print("\(result.deleted ? "deleted" : "marked stale") \(result.tiles) cached tiles")
     }

@@ -12,7 +12,9 @@ struct SeedCommand: AsyncParsableCommand {
         Renders every metatile with tiles touching the area, skipping tiles already cached from the current \
         style and data. Safe to interrupt at any moment (even kill -9): run the same command again and it \
         renders only what is missing. Exit status 0 only when every tile of the area is in the cache; 1 when \
-        tiles failed (see --retry-failed); 3 when --max-duration stopped the run early.
+        tiles failed (see --retry-failed); 3 when --max-duration stopped the run early. \
+        --format pbf encodes the map's vector tiles (Web Mercator only) into NAME.pbf.mbtiles, the file \
+        the server answers .pbf requests from, tile by tile in batches of 16 per transaction.
         """
     )
 
@@ -24,8 +26,11 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Zoom levels, e.g. 10-16.")
     var zoom: String
 
-    @Option(help: "1 for 256 px tiles, 2 for @2x.")
+    @Option(help: "1 for 256 px tiles, 2 for @2x (PNG only).")
     var scale: Int = 1
+
+    @Option(help: "png, pbf (vector tiles), or png,pbf for both.")
+    var format: String = "png"
 
     @Option(help: "Write the tiles into this MBTiles file instead of the map's cache file.")
     var mbtiles: String?
@@ -45,7 +50,7 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "Concurrent renders (default: the number of cores).")
     var workers: Int?
 
-    @Option(help: "Tiles per metatile side (default: the map's, 8 unless configured).")
+    @Option(help: "Tiles per metatile side (default: the map's, 8 unless configured; PNG only).")
     var metatile: Int?
 
     @Option(help: "bar (on a terminal), json (one object per line on stdout), or none.")
@@ -55,6 +60,19 @@ struct SeedCommand: AsyncParsableCommand {
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale: expected 1 or 2") }
         if let workers, workers < 1 || workers > 256 { throw ValidationError("--workers: expected 1 to 256") }
         if let metatile, metatile < 1 || metatile > 16 { throw ValidationError("--metatile: expected 1 to 16") }
+        let formats = try formats()
+        if scale != 1 && !formats.contains(.png) { throw ValidationError("--scale: vector tiles (pbf) have no scale") }
+        if formats.count > 1 && mbtiles != nil {
+            throw ValidationError("--mbtiles: give one --format with it (PNG and vector tiles go in separate files)")
+        }
+    }
+
+    func formats() throws -> [TileFormat] {
+        do {
+            return try TileFormat.list(parsing: format)
+        } catch let error as EngineError {
+            throw ValidationError("--" + error.message)
+        }
     }
 
     func run() async throws {
@@ -63,35 +81,57 @@ struct SeedCommand: AsyncParsableCommand {
         if let metatile, let index = configuration.maps.firstIndex(where: { $0.name == name }) {
             configuration.maps[index].metatileSize = metatile
         }
-        let request = SeedRequest(zooms: zooms, area: try area.specification(), scale: scale, mbtilesPath: mbtiles,
-                                  staleOnly: staleOnly, retryFailed: retryFailed,
-                                  maxDuration: try maxDuration.map(parseDuration), workers: workers)
+        let formats = try formats()
+        let limit = try maxDuration.map(parseDuration)
+        func request(_ format: TileFormat, maxDuration: Duration?) throws -> SeedRequest {
+            SeedRequest(zooms: zooms, area: try area.specification(), scale: scale, mbtilesPath: mbtiles,
+                        staleOnly: staleOnly, retryFailed: retryFailed, maxDuration: maxDuration, workers: workers, format: format)
+        }
         var logger = Logger(label: "cairn")
         logger.logLevel = .warning
         let engine = TileEngine(configuration: configuration, logger: logger)
         defer { Task { try? await engine.shutdown() } }
 
         if dryRun {
-            let plan = try await engine.planSeed(map: name, request)
-            print("zoom  tiles  metatiles")
-            for level in plan.levels { print(String(format: "%4d %6d %10d", level.zoom, level.tiles, level.metatiles)) }
-            print(String(format: "all  %6d %10d", plan.totalTiles, plan.totalMetatiles))
+            for format in formats {
+                let plan: SeedPlan
+                do {
+                    plan = try await engine.planSeed(map: name, request(format, maxDuration: nil))
+                } catch let error as EngineError {
+                    throw CommandFailure(message: "\(error)")
+                }
+                if formats.count > 1 { print("\(format.rawValue):") }
+                // Vector tiles are encoded one by one and committed in batches, not rendered by metatile.
+                print(format == .pbf ? "zoom  tiles    batches" : "zoom  tiles  metatiles")
+                for level in plan.levels { print(String(format: "%4d %6d %10d", level.zoom, level.tiles, level.metatiles)) }
+                print(String(format: "all  %6d %10d", plan.totalTiles, plan.totalMetatiles))
+            }
             return
         }
 
         let style = progress ?? (isatty(STDERR_FILENO) == 1 ? .bar : .none)
-        let printer = ProgressPrinter(style: style)
-        let result: SeedProgress
-        do {
-            result = try await engine.seed(map: name, request) { printer.report($0) }
-        } catch {
-            throw CommandFailure(message: "\(error)")
+        let start = ContinuousClock.now
+        var failed = 0
+        var stoppedEarly = false
+        for format in formats {
+            // One time limit for the whole command: each format gets what the previous ones left.
+            let left = limit.map { $0 - (ContinuousClock.now - start) }
+            if let left, left <= .zero { stoppedEarly = true; break }
+            let printer = ProgressPrinter(style: style, format: format)
+            let result: SeedProgress
+            do {
+                result = try await engine.seed(map: name, request(format, maxDuration: left)) { printer.report($0) }
+            } catch {
+                throw CommandFailure(message: "\(error)")
+            }
+            printer.finish(result)
+            failed += result.failedTiles
+            if result.stoppedEarly { stoppedEarly = true; break }
         }
-        printer.finish(result)
-        if result.failedTiles > 0 {
-            throw CommandFailure(message: "\(result.failedTiles) tiles failed; run again with --retry-failed to re-render just those")
+        if failed > 0 {
+            throw CommandFailure(message: "\(failed) tiles failed; run again with --retry-failed to re-render just those")
         }
-        if result.stoppedEarly { throw ExitCode(3) }
+        if stoppedEarly { throw ExitCode(3) }
     }
 }
 
@@ -100,9 +140,13 @@ final class ProgressPrinter: @unchecked Sendable {
     // Guarded by `lock`: reports arrive from the seeding task.
     private let lock = NSLock()
     private let style: SeedCommand.ProgressStyle
+    private let format: TileFormat
     private var lastPrint = ContinuousClock.now - .seconds(1)
 
-    init(style: SeedCommand.ProgressStyle) { self.style = style }
+    init(style: SeedCommand.ProgressStyle, format: TileFormat = .png) {
+        self.style = style
+        self.format = format
+    }
 
     func report(_ p: SeedProgress) {
         lock.lock(); defer { lock.unlock() }
@@ -111,7 +155,7 @@ final class ProgressPrinter: @unchecked Sendable {
         lastPrint = now
         switch style {
         case .none: return
-        case .json: Self.writeLine(Self.json(p, event: "progress"))
+        case .json: Self.writeLine(Self.json(p, event: "progress", format: format))
         case .bar:
             let width = 30
             let fraction = p.totalTiles == 0 ? 1 : Double(p.doneTiles) / Double(p.totalTiles)
@@ -126,13 +170,15 @@ final class ProgressPrinter: @unchecked Sendable {
     func finish(_ p: SeedProgress) {
         lock.lock(); defer { lock.unlock() }
         if style == .json {
-            Self.writeLine(Self.json(p, event: "summary"))
+            Self.writeLine(Self.json(p, event: "summary", format: format))
             return
         }
         if style == .bar { FileHandle.standardError.write(Data("\n".utf8)) }
         let megabytes = Double(p.bytes) / 1_048_576
-        print(String(format: "seeded %d tiles: %d rendered, %d already cached, %d blank, %d failed, %.1f MB, %.1f s%@",
-                     p.totalTiles, p.renderedTiles, p.cachedTiles, p.blankTiles, p.failedTiles, megabytes, p.elapsedSeconds,
+        let vector = format == .pbf
+        print(String(format: "seeded %d %@tiles: %d %@, %d already cached, %d %@, %d failed, %.1f MB, %.1f s%@",
+                     p.totalTiles, vector ? "vector " : "", p.renderedTiles, vector ? "encoded" : "rendered",
+                     p.cachedTiles, p.blankTiles, vector ? "empty" : "blank", p.failedTiles, megabytes, p.elapsedSeconds,
                      p.stoppedEarly ? " (stopped early; run again to continue)" : ""))
     }
 
@@ -142,9 +188,9 @@ final class ProgressPrinter: @unchecked Sendable {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    static func json(_ p: SeedProgress, event: String) -> String {
+    static func json(_ p: SeedProgress, event: String, format: TileFormat = .png) -> String {
         var object: [String: Any] = [
-            "event": event, "total": p.totalTiles, "metatiles": p.totalMetatiles, "done": p.doneTiles,
+            "event": event, "format": format.rawValue, "total": p.totalTiles, "metatiles": p.totalMetatiles, "done": p.doneTiles,
             "rendered": p.renderedTiles, "cached": p.cachedTiles, "blank": p.blankTiles, "failed": p.failedTiles,
             "bytes": p.bytes, "seconds": (p.elapsedSeconds * 1000).rounded() / 1000,
             "tiles_per_second": p.tilesPerSecond.rounded(), "stopped_early": p.stoppedEarly,

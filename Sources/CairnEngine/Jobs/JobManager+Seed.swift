@@ -4,12 +4,14 @@ import Foundation
 extension JobManager {
     /// Checks a seed request against the map and queues it as a "seed" job.
     /// - Throws: `EngineError`: `.notFound` / `.mapUnavailable` for the map, `.badRequest` for a
-    ///   scale or zoom range the map does not offer, `.overloaded` when the queue is full.
+    ///   scale or zoom range the map does not offer or vector tiles of a map not in WebMercatorQuad,
+    ///   `.overloaded` when the queue is full.
     public func startSeed(map name: String, request: SeedRequest) async throws -> JobID {
         guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such map") }
         let map = try await engine.map(named: name)
         let configuration = map.configuration
-        guard configuration.scales.contains(request.scale) else {
+        // Vector tiles have no scale.
+        guard request.format == .pbf || configuration.scales.contains(request.scale) else {
             throw EngineError(.badRequest, "scale: the map \(name) offers \(configuration.scales.map(String.init).joined(separator: ", ")), not \(request.scale)")
         }
         guard request.zooms.lowerBound >= configuration.minZoom, request.zooms.upperBound <= configuration.maxZoom else {

@@ -2,7 +2,7 @@ import CairnCache
 import CairnCore
 import Foundation
 
-/// What to expire: an area and/or a list of tiles, at some zoom levels, in some scales.
+/// What to expire: an area and/or a list of tiles, at some zoom levels, in some scales and formats.
 public struct ExpireRequest: Sendable {
     public var zooms: ClosedRange<Int>
     public var area: AreaSpecification?
@@ -11,15 +11,19 @@ public struct ExpireRequest: Sendable {
     public var tiles: [TileCoordinate]
     /// Delete the tiles instead of marking them stale.
     public var delete: Bool
-    /// nil: every scale the map offers.
+    /// PNG scales; nil: every scale the map offers. Vector tiles have no scale: this never narrows them.
     public var scales: [Int]?
+    /// nil: PNG and vector tiles.
+    public var formats: [TileFormat]?
 
-    public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, tiles: [TileCoordinate] = [], delete: Bool = false, scales: [Int]? = nil) {
+    public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, tiles: [TileCoordinate] = [], delete: Bool = false,
+                scales: [Int]? = nil, formats: [TileFormat]? = nil) {
         self.zooms = zooms
         self.area = area
         self.tiles = tiles
         self.delete = delete
         self.scales = scales
+        self.formats = formats
     }
 }
 
@@ -48,20 +52,33 @@ public func parseTileList(_ text: String, source: String = "stdin") throws -> [T
 }
 
 extension TileEngine {
-    /// Marks (or deletes) every cached tile the request touches, across its zooms and scales.
-    /// A marked tile is re-rendered on its next request (or served while re-rendering, with
-    /// `serve_stale`), and `cairn seed --stale-only` re-renders all of them.
+    /// Marks (or deletes) every cached tile the request touches, across its zooms, scales and
+    /// formats. A marked tile is re-rendered on its next request (or served while re-rendering,
+    /// with `serve_stale`), and `cairn seed --stale-only` re-renders all of them. The map's vector
+    /// tile cache is covered whenever its file exists (in Web Mercator, whatever the map's default
+    /// grid); expiry never creates one.
     public func expire(map name: String, _ request: ExpireRequest) async throws -> ExpireResult {
         let map = try await self.map(named: name)
-        let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
-        var total = 0
-        var stores: [MBTilesStore] = []
-        for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
-            stores.append(try cacheFiles.store(for: map, scale: scale))
+        let formats = request.formats ?? TileFormat.allCases
+        var targets: [(store: MBTilesStore, map: LoadedMap)] = []
+        if formats.contains(.png) {
+            for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
+                targets.append((try cacheFiles.store(for: map, scale: scale), map))
+            }
         }
-        // Vector tiles (once the map has served some) expire with every scale's raster tiles.
-        if request.scales == nil, let vector = try vectorTiles.existingStore(for: map) { stores.append(vector) }
-        for store in stores {
+        if formats.contains(.pbf) {
+            let webMercator = TileGrid.webMercator.identifier
+            var vectorMap: LoadedMap?
+            if map.grid.identifier == webMercator {
+                vectorMap = map
+            } else if try await grids(for: name).contains(where: { $0.identifier == webMercator }) {
+                vectorMap = try await self.map(named: name, grid: webMercator)
+            }
+            if let vectorMap, let store = try vectorTiles.existingStore(for: vectorMap) { targets.append((store, vectorMap)) }
+        }
+        var total = 0
+        for (store, map) in targets {
+            let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
             func apply(_ z: Int, _ minX: Int, _ minY: Int, _ maxX: Int, _ maxY: Int) throws {
                 total += request.delete
                     ? try store.deleteTiles(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)

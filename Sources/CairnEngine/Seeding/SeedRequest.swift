@@ -23,11 +23,14 @@ public struct SeedRequest: Sendable {
     public var retryFailed: Bool
     /// Stop starting new metatiles after this long; the next run continues where this one stopped.
     public var maxDuration: Duration?
-    /// Concurrent metatile renders; nil = one per core.
+    /// Concurrent metatile renders (or vector tile batches); nil = one per core.
     public var workers: Int?
+    /// PNG (the default) or vector tiles; `scale` applies to PNG only.
+    public var format: TileFormat
 
     public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, scale: Int = 1, mbtilesPath: String? = nil,
-                staleOnly: Bool = false, retryFailed: Bool = false, maxDuration: Duration? = nil, workers: Int? = nil) {
+                staleOnly: Bool = false, retryFailed: Bool = false, maxDuration: Duration? = nil, workers: Int? = nil,
+                format: TileFormat = .png) {
         self.zooms = zooms
         self.area = area
         self.scale = scale
@@ -36,6 +39,7 @@ public struct SeedRequest: Sendable {
         self.retryFailed = retryFailed
         self.maxDuration = maxDuration
         self.workers = workers
+        self.format = format
     }
 
     /// Convenience for a box in degrees.
@@ -53,7 +57,8 @@ public struct SeedProgress: Sendable, Codable {
     public var renderedTiles: Int
     /// Already cached and current: not rendered again.
     public var cachedTiles: Int
-    /// One-colour tiles (open sea, empty land), stored once however often they occur.
+    /// One-colour tiles (open sea, empty land), stored once however often they occur; for vector
+    /// tiles, tiles with no features.
     public var blankTiles: Int
     public var failedTiles: Int
     public var bytes: Int
@@ -86,7 +91,8 @@ public struct SeedProgress: Sendable, Codable {
     public var failedMetatiles: Int { failedTiles }
 }
 
-/// How many tiles and metatiles each zoom level of a seed would take.
+/// How many tiles and metatiles each zoom level of a seed would take (for vector tiles, which
+/// are encoded one by one, the "metatiles" are the batches committed in one transaction each).
 public struct SeedPlan: Sendable {
     public struct Level: Sendable, Codable {
         public var zoom: Int

@@ -31,7 +31,7 @@ extension TileEngine {
 
     /// How many tiles and metatiles the request covers, zoom by zoom, before any work.
     public func planSeed(map name: String, _ request: SeedRequest) async throws -> SeedPlan {
-        let map = try await self.map(named: name)
+        let map = try await seedMap(named: name, request)
         return try plan(map, request, store: try seedStore(for: map, request))
     }
 
@@ -39,23 +39,44 @@ extension TileEngine {
     /// under the current fingerprint, one render per core, at a lower priority than interactive
     /// requests. Each metatile's tiles are committed in one transaction, so a run killed at any
     /// moment loses at most the metatiles in flight and the next run continues from there.
+    /// With `format: .pbf` it encodes the map's vector tiles instead (Web Mercator only), tile by
+    /// tile, committing them in batches of up to `vectorSeedBatchSide`² tiles.
+    /// - Throws: `EngineError(.badRequest)` for vector tiles of a map not offered in WebMercatorQuad.
     public func seed(map name: String, _ request: SeedRequest, progress: @escaping @Sendable (SeedProgress) -> Void = { _ in }) async throws -> SeedProgress {
-        let map = try await self.map(named: name)
+        let map = try await seedMap(named: name, request)
         let store = try seedStore(for: map, request)
         let plan = try plan(map, request, store: store)
+        switch request.format {
+        case .png:
+            let scale = request.scale
+            return try await runSeed(plan, request, store: store, progress: progress) { metatile, wanted in
+                await self.seed(metatile, wanted: wanted, of: map, scale: scale, store: store)
+            }
+        case .pbf:
+            let layers = vectorTiles.plan(for: map)
+            return try await runSeed(plan, request, store: store, progress: progress) { _, wanted in
+                await self.seedVectorTiles(wanted, of: map, plan: layers, store: store)
+            }
+        }
+    }
+
+    /// The planned batches, `workers` at a time, until done, cancelled or past the time limit.
+    private func runSeed(_ plan: SeedPlan, _ request: SeedRequest, store: MBTilesStore,
+                         progress: @escaping @Sendable (SeedProgress) -> Void,
+                         batch: @escaping @Sendable (Metatile, [TileCoordinate]) async -> SeedBatchOutcome) async throws -> SeedProgress {
         let start = ContinuousClock.now
         let deadline = request.maxDuration.map { start + $0 }
         var state = SeedProgress(totalTiles: plan.totalTiles, totalMetatiles: plan.totalMetatiles)
         progress(state)
         let workers = max(1, request.workers ?? ProcessInfo.processInfo.activeProcessorCount)
 
-        try await withThrowingTaskGroup(of: MetatileOutcome.self) { group in
+        try await withThrowingTaskGroup(of: SeedBatchOutcome.self) { group in
             var iterator = plan.work.makeIterator()
             func addNext() -> Bool {
                 if Task.isCancelled { return false }
                 if let deadline, ContinuousClock.now >= deadline { state.stoppedEarly = true; return false }
                 guard let (metatile, wanted) = iterator.next() else { return false }
-                group.addTask { await self.seed(metatile, wanted: wanted, of: map, scale: request.scale, store: store) }
+                group.addTask { await batch(metatile, wanted) }
                 return true
             }
             for _ in 0..<(workers * 2) where !addNext() { break }
@@ -78,12 +99,8 @@ extension TileEngine {
         return state
     }
 
-    private struct MetatileOutcome: Sendable {
-        var cached = 0, rendered = 0, blank = 0, failed = 0, bytes = 0
-    }
-
-    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of map: LoadedMap, scale: Int, store: MBTilesStore) async -> MetatileOutcome {
-        var outcome = MetatileOutcome()
+    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of map: LoadedMap, scale: Int, store: MBTilesStore) async -> SeedBatchOutcome {
+        var outcome = SeedBatchOutcome()
         let existing = (try? store.existingTiles(wanted, matching: map.fingerprint)) ?? []
         let missing = wanted.filter { !existing.contains($0) }
         outcome.cached = wanted.count - missing.count
@@ -110,6 +127,7 @@ extension TileEngine {
     static var blankTileMaximumBytes: Int { 160 }
 
     func seedStore(for map: LoadedMap, _ request: SeedRequest) throws -> MBTilesStore {
+        if request.format == .pbf { return try vectorSeedStore(for: map, path: request.mbtilesPath) }
         if let path = request.mbtilesPath {
             return try MBTilesStore(path: path, metadata: map.mbtilesMetadata(minZoom: request.zooms.lowerBound, maxZoom: request.zooms.upperBound))
         }
@@ -131,6 +149,7 @@ extension TileEngine {
         } else if zooms.lowerBound <= zooms.upperBound {
             byZoom = area.tiles(in: map.grid, zooms: zooms)
         }
+        let batchSide = request.format == .pbf ? Self.vectorSeedBatchSide : map.configuration.metatileSize
         var levels: [SeedPlan.Level] = []
         var work: [(Metatile, [TileCoordinate])] = []
         for z in byZoom.keys.sorted() {
@@ -138,7 +157,7 @@ extension TileEngine {
             var order: [TileCoordinate] = []
             var groups: [TileCoordinate: (Metatile, [TileCoordinate])] = [:]
             for tile in tiles {
-                let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
+                let metatile = Metatile(containing: tile, size: batchSide, in: map.grid)
                 if groups[metatile.origin] == nil { order.append(metatile.origin); groups[metatile.origin] = (metatile, []) }
                 groups[metatile.origin]!.1.append(tile)
             }

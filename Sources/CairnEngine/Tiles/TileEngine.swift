@@ -13,7 +13,7 @@ public final class TileEngine: Sendable {
     let logger: Logger
     let threadPool: NIOThreadPool
     /// Seeding renders on its own threads, niced, so interactive requests keep their latency.
-    private let seedPool: NIOThreadPool
+    let seedPool: NIOThreadPool
     private let registry: MapRegistry
     private let inflight = InflightRenders<[TileCoordinate: TileResult]>()
     let cacheFiles: CacheFiles

@@ -3,14 +3,14 @@ import CairnEngine
 import Foundation
 
 /// The JSON body of `POST /admin/seed`:
-/// `{"map": "hai-phong", "zooms": "10-14" | [10, 14] | 12, "bbox": [w, s, e, n], "scale": 1}`
-/// (`bbox` and `scale` optional). Every refusal names the field and what was expected, and
+/// `{"map": "hai-phong", "zooms": "10-14" | [10, 14] | 12, "bbox": [w, s, e, n], "scale": 1, "format": "png" | "pbf"}`
+/// (`bbox`, `scale` and `format` optional; `scale` is for PNG only). Every refusal names the field and what was expected, and
 /// echoes nothing the client sent.
 struct SeedJobBody {
     var map: String
     var request: SeedRequest
 
-    static let fields: Set<String> = ["map", "zooms", "bbox", "scale"]
+    static let fields: Set<String> = ["map", "zooms", "bbox", "scale", "format"]
 
     /// - Throws: `EngineError.badRequest`.
     static func parse(_ data: Data) throws -> SeedJobBody {
@@ -21,7 +21,7 @@ struct SeedJobBody {
             throw EngineError(.badRequest, "the body must be a JSON object such as {\"map\": \"name\", \"zooms\": \"10-14\"}")
         }
         guard Set(object.keys).isSubset(of: fields) else {
-            throw EngineError(.badRequest, "unknown field; the fields are map, zooms, bbox and scale")
+            throw EngineError(.badRequest, "unknown field; the fields are map, zooms, bbox, scale and format")
         }
         guard case .string(let map)? = object["map"], !map.isEmpty else {
             throw EngineError(.badRequest, "map: expected the name of a configured map, as a string")
@@ -34,7 +34,34 @@ struct SeedJobBody {
         case .number(let value)? where value == value.rounded() && value >= 1 && value <= 4: scale = Int(value)
         default: throw EngineError(.badRequest, "scale: expected 1 (256 px tiles) or 2 (@2x)")
         }
-        return SeedJobBody(map: map, request: SeedRequest(zooms: zooms, bbox: bbox, scale: scale))
+        var request = SeedRequest(zooms: zooms, bbox: bbox, scale: scale)
+        switch object["format"] {
+        case nil, .null?: break
+        case .string(let text)? where TileFormat(rawValue: text) != nil: request.format = TileFormat(rawValue: text)!
+        default: throw EngineError(.badRequest, "format: expected \"png\" or \"pbf\" (vector tiles)")
+        }
+        return SeedJobBody(map: map, request: request)
+    }
+
+    /// `"png"`, `"pbf"` or a list of them; nil when absent. - Throws: `EngineError.badRequest`.
+    static func formats(_ value: JSONValue?) throws -> [TileFormat]? {
+        let failure = EngineError(.badRequest, "format: expected \"png\", \"pbf\" or [\"png\", \"pbf\"]")
+        switch value {
+        case nil, .null?:
+            return nil
+        case .string(let text)?:
+            guard let format = TileFormat(rawValue: text) else { throw failure }
+            return [format]
+        case .array(let items)? where !items.isEmpty && items.count <= 2:
+            var formats: [TileFormat] = []
+            for item in items {
+                guard case .string(let text) = item, let format = TileFormat(rawValue: text) else { throw failure }
+                if !formats.contains(format) { formats.append(format) }
+            }
+            return formats
+        default:
+            throw failure
+        }
     }
 
     static let zoomsExpectation = #"zooms: expected "A-B", [A, B] or A with 0 <= A <= B <= 24"#
