@@ -40,7 +40,7 @@ struct VectorBrowserTests {
         /// The viewer's `data-vector` state: off, loading, loaded, unavailable.
         var vector: String?
         var errors: String?
-        /// Console errors and warnings, and uncaught exceptions.
+        /// Console errors and warnings, Content-Security-Policy violations, and uncaught exceptions.
         var console: [String]
     }
 
@@ -74,6 +74,8 @@ struct VectorBrowserTests {
         let vectorRun = try await browse(server.base + "/maps/hp/?mode=vector" + Self.view, readyWhen: Self.vectorIdle, screenshot: vector, server: server)
         let rasterRun = try await browse(server.base + "/maps/hp/" + Self.view, readyWhen: Self.rasterLoaded, screenshot: raster, server: server)
         #expect(vectorRun.ready && rasterRun.ready)
+        // Both modes run under the strict policy (no inline code): no violation, no error.
+        #expect(vectorRun.console.isEmpty && rasterRun.console.isEmpty, "\(vectorRun.console) \(rasterRun.console)")
         let agreeing = try await offPool { try server.json(Server.python, ["-c", Self.blockComparison, vector, raster])["agreeing"] as? Double }
         #expect((agreeing ?? 0) >= 0.8, "dominant colours agree in \(agreeing ?? -1) of the 32 px blocks")
         // The comparison tells views apart: the raster of another place does not agree.
@@ -156,6 +158,8 @@ def main():
             method_name = reply.get("method")
             if method_name == "Runtime.consoleAPICalled" and reply["params"].get("type") in ("error", "warning", "assert"):
                 state["console"].append(" ".join(str(a.get("value", a.get("description", ""))) for a in reply["params"].get("args", [])))
+            elif method_name == "Log.entryAdded" and "Content Security Policy" in reply["params"].get("entry", {}).get("text", ""):
+                state["console"].append("CSP: " + reply["params"]["entry"]["text"])
             elif method_name == "Runtime.exceptionThrown":
                 details = reply["params"].get("exceptionDetails", {})
                 state["exceptions"].append(details.get("exception", {}).get("description", details.get("text", "")))
@@ -163,6 +167,7 @@ def main():
         target = send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         send("Runtime.enable", session=session)
+        send("Log.enable", session=session)
         send("Page.enable", session=session)
         send("Emulation.setDeviceMetricsOverride", {"width": 512, "height": 512, "deviceScaleFactor": 1, "mobile": False}, session=session)
         send("Page.navigate", {"url": url}, session=session)
