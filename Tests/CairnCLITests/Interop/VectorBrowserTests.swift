@@ -64,6 +64,38 @@ struct VectorBrowserTests {
         #expect((Int(cached.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
     }
 
+    /// An internal map's viewer opened with an API key: raster tiles and MapLibre's style, TileJSON and
+    /// `.pbf` requests all carry the page's tile token (the key itself never leaves the page URL).
+    @Test(.enabled(if: maplibreInstalled, "run scripts/fetch-maplibre"))
+    func internalMapWorksInBothModesWithTheTileToken() async throws {
+        let folder = CommandLineTests.temporary("interop-internal")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try (UUID().uuidString + UUID().uuidString).write(toFile: folder + "/signing.secret", atomically: true, encoding: .utf8)
+        let created = try runProgram(CommandLineTests.binary, ["keys", "create", "--keys-file", folder + "/keys.yaml", "--maps", "hp"])
+        #expect(created.status == 0, "\(created.output)")
+        let key = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try Server.freePort()
+        let lines = "  - name: hp\n    style: \(Server.fixtures.appendingPathComponent("district-fills.json").path)\n    access: internal\n"
+        let preamble = "auth:\n  keys_file: \(folder)/keys.yaml\n  signing: {secret_file: \(folder)/signing.secret}\n"
+        let process = try await startServer(folder: folder, port: port, mapLines: lines, preamble: preamble)
+        let server = Server(folder: folder, port: port, process: process)
+        defer { server.stop() }
+        #expect(curlStatus(server.base + "/maps/hp/style.json") == 404)
+        let vector = try await browse(server.base + "/maps/hp/?key=\(key)&mode=vector" + Self.view, readyWhen: Self.vectorIdle,
+                                      screenshot: folder + "/vector.png", server: server)
+        #expect(vector.ready, "MapLibre never became idle")
+        #expect(vector.vector == "loaded")
+        #expect(vector.errors == nil, "\(vector.errors ?? "")")
+        #expect(vector.console.isEmpty, "\(vector.console)")
+        let cached = try server.tool("/usr/bin/sqlite3", ["-readonly", folder + "/cache/hp.pbf.mbtiles", "SELECT count(*) FROM tiles WHERE zoom_level = 11"])
+        #expect((Int(cached.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
+        let rasterDrawn = "(function () { var t = document.querySelectorAll('#map img.tile'); return t.length > 0 && Array.prototype.every.call(t, function (i) { return i.complete && i.naturalWidth === 256; }); })()"
+        let raster = try await browse(server.base + "/maps/hp/?key=\(key)" + Self.view, readyWhen: rasterDrawn,
+                                      screenshot: folder + "/raster.png", server: server)
+        #expect(raster.ready, "raster tiles of the internal map did not load")
+        #expect(raster.console.isEmpty, "\(raster.console)")
+    }
+
     /// MapLibre's drawing of the client style against Cairn's raster of the same view: the dominant
     /// colour of each 32 px block of the map area agrees in most blocks (lines and antialiasing differ).
     @Test(.enabled(if: maplibreInstalled, "run scripts/fetch-maplibre"))
