@@ -88,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
                 logger.warning("the admin API listens on \(adminHost), not loopback: its bearer token travels unencrypted; put it behind TLS or a private network")
             }
             let jobs = JobManager(engine: engine, maxConcurrentJobs: adminJobs, logger: logger)
-            let admin = buildAdminApplication(engine: engine, jobs: jobs, host: adminHost, port: adminPort, token: adminToken, logger: logger) { port in
+            let admin = buildAdminApplication(engine: engine, jobs: jobs, host: adminHost, port: adminPort, token: adminToken,
+                                              access: access, configurationFile: config, logger: logger) { port in
                 startLogger.info("Cairn admin API at http://\(adminHost):\(port)/admin/")
             }
             let group = ServiceGroup(configuration: .init(services: [app, admin], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))

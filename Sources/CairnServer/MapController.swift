@@ -17,6 +17,7 @@ struct MapController<Context: RequestContext>: Sendable {
         router.get("/maps/:map") { request, context in try await viewer(request, context) }
         router.get("/maps/:map/tiles.json") { request, context in try await tileJSON(request, context) }
         router.get("/health") { _, _ in try await health() }
+        ViewerAssets.register(in: router)
     }
 
     func index() async throws -> Response {
@@ -41,13 +42,15 @@ struct MapController<Context: RequestContext>: Sendable {
     func viewer(_ request: Request, _ context: Context) async throws -> Response {
         let map = try await loadedMap(context)
         let center = map.center
+        let token = RequestAccess.tileToken(for: map)
         let page = ViewerPage.html(
             mapName: map.name, title: map.title,
-            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png" + RequestAccess.tileQuery(for: map),
+            tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png" + (token.map { "?token=" + $0 } ?? ""),
             center: (lon: center.longitude, lat: center.latitude), zoom: center.zoom,
             minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
             attribution: map.attribution,
-            vector: ViewerPage.VectorMode(map: map.name, unavailableReason: maplibre == nil ? "MapLibre GL JS is not installed on this server" : maplibre?.unavailableReason)
+            vector: ViewerPage.VectorMode(map: map.name, unavailableReason: maplibre == nil ? "MapLibre GL JS is not installed on this server" : maplibre?.unavailableReason),
+            tileToken: token
         )
         return Self.html(page)
     }
@@ -119,7 +122,7 @@ struct MapController<Context: RequestContext>: Sendable {
         headers[.cacheControl] = "no-cache"
         headers[.xContentTypeOptions] = "nosniff"
         headers[HTTPField.Name("Referrer-Policy")!] = "strict-origin-when-cross-origin"
-        headers[HTTPField.Name("Content-Security-Policy")!] = "default-src 'self'; img-src 'self' data: blob:; worker-src blob:; child-src blob:; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'"
+        headers[HTTPField.Name("Content-Security-Policy")!] = ViewerAssets.contentSecurityPolicy
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 

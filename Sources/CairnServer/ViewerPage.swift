@@ -1,10 +1,12 @@
 import CairnCore
-/// Self-contained HTML pages of the built-in map viewer: a landing page listing the maps and, per map, a small
-/// hand-written slippy map (no external scripts, styles or CDNs, so it works offline and under a strict CSP
-/// that allows inline code).
+/// HTML pages of the built-in map viewer: a landing page listing the maps and, per map, a small hand-written
+/// slippy map. Its script and style sheet are Cairn's own `/assets/viewer.js` and `/assets/viewer.css`
+/// (`ViewerAssets`; no CDNs, so it works offline), and the page holds no inline code: the per-map settings are a
+/// JSON data block (`<script type="application/json" id="cairn-config">`, never executed), so the
+/// Content-Security-Policy needs no `unsafe-inline`.
 ///
-/// Every interpolated string is HTML-escaped, and every value handed to JavaScript is JSON-encoded with `<`, `>`,
-/// `&`, U+2028 and U+2029 escaped, so names and titles from configuration files cannot inject markup or script.
+/// Every interpolated string is HTML-escaped, and every value in the JSON block is encoded with `<`, `>`, `&`,
+/// U+2028 and U+2029 escaped, so names and titles from configuration files cannot end the block or inject markup.
 public enum ViewerPage {
     /// The viewer page of one map.
     ///
@@ -21,6 +23,8 @@ public enum ViewerPage {
     ///   - maxZoom: highest XYZ zoom the viewer allows.
     ///   - attribution: plain text shown in the attribution box (escaped, not interpreted as HTML).
     ///   - vector: the MapLibre GL JS mode (Cairn's vector tiles drawn in the browser); nil for raster only.
+    ///   - tileToken: the tile token of an internal map's page, which vector mode appends (as `?token=`) to its
+    ///     requests for this map's style, TileJSON and tiles; nil for public maps.
     /// - Returns: a complete `text/html; charset=utf-8` document.
     public static func html(
         mapName: String,
@@ -31,7 +35,8 @@ public enum ViewerPage {
         minZoom: Int,
         maxZoom: Int,
         attribution: String,
-        vector: VectorMode? = nil
+        vector: VectorMode? = nil,
+        tileToken: String? = nil
     ) -> String {
         let low = max(0, min(minZoom, maxZoom))
         let high = min(30, max(minZoom, maxZoom))
@@ -45,6 +50,7 @@ public enum ViewerPage {
             + ",\"minZoom\":" + String(low)
             + ",\"maxZoom\":" + String(high)
             + (vector.map { ",\"vector\":" + $0.json } ?? "")
+            + (tileToken.map { ",\"token\":" + jsonString($0) } ?? "")
             + "}"
         var modes = ""
         if let vector {
@@ -61,7 +67,7 @@ public enum ViewerPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\#(escapeHTML(title)) · Cairn</title>
-            <style>\#(pageCSS)\#(mapCSS)</style>
+            <link rel="stylesheet" href="\#(ViewerAssets.url("viewer.css"))">
             </head>
             <body class="viewer">
             <header><a class="home" href="/" title="Maps">&#8962;</a><h1>\#(escapeHTML(title))</h1>\#(modes)<span id="pos" class="pos"></span></header>
@@ -71,11 +77,8 @@ public enum ViewerPage {
             <div id="gl" hidden></div>
             <div class="attribution">\#(escapeHTML(attribution)) · Cairn</div>
             </div>
-            <script>
-            var CAIRN_MAP = \#(config);
-            \#(viewerJS)
-            \#(vector == nil ? "" : vectorJS)
-            </script>
+            <script type="application/json" id="cairn-config">\#(config)</script>
+            <script src="\#(ViewerAssets.url("viewer.js"))"></script>
             </body>
             </html>
 
@@ -101,7 +104,7 @@ public enum ViewerPage {
             <meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>Cairn maps</title>
-            <style>\#(pageCSS)</style>
+            <link rel="stylesheet" href="\#(ViewerAssets.url("viewer.css"))">
             </head>
             <body class="index">
             <header><h1>Cairn maps</h1></header>
@@ -166,11 +169,14 @@ public enum ViewerPage {
         public var styleURL: String
         public var scriptURL: String
         public var cssURL: String
+        /// The path prefix of this map's resources (`/maps/{map}/`), the only URLs vector mode gives the tile token.
+        public var mapPath: String
         /// Why the mode is off (MapLibre GL JS not installed); nil when it is offered.
         public var unavailableReason: String?
 
         public init(map: String, unavailableReason: String?) {
-            styleURL = "/maps/" + percentEncodePathSegment(map) + "/style.json"
+            mapPath = "/maps/" + percentEncodePathSegment(map) + "/"
+            styleURL = mapPath + "style.json"
             scriptURL = "/assets/maplibre-gl.js"
             cssURL = "/assets/maplibre-gl.css"
             self.unavailableReason = unavailableReason
@@ -178,13 +184,14 @@ public enum ViewerPage {
 
         var json: String {
             "{\"style\":" + jsonString(styleURL) + ",\"script\":" + jsonString(scriptURL) + ",\"css\":" + jsonString(cssURL)
+                + ",\"base\":" + jsonString(mapPath)
                 + ",\"available\":" + (unavailableReason == nil ? "true" : "false") + "}"
         }
     }
 
-    // MARK: - Static assets (inline)
+    // MARK: - Static assets (served by `ViewerAssets`)
 
-    private static let pageCSS = #"""
+    static let pageCSS = #"""
         *{box-sizing:border-box}
         html,body{margin:0;height:100%;font:14px/1.4 "Noto Sans","DejaVu Sans",system-ui,sans-serif;color:#2b2722;background:#f2efe9}
         header{display:flex;align-items:center;gap:.6em;height:42px;padding:0 12px;background:#fff;border-bottom:1px solid #d8d2c8}
@@ -197,7 +204,7 @@ public enum ViewerPage {
         .maps code{color:#8a8177;margin-left:.5em}
         """#
 
-    private static let mapCSS = #"""
+    static let mapCSS = #"""
         .viewer{display:flex;flex-direction:column;overflow:hidden}
         .home{font-size:20px;text-decoration:none;color:#6a6158}
         .pos{margin-left:auto;color:#8a8177;font:12px ui-monospace,"DejaVu Sans Mono",monospace;white-space:nowrap}
@@ -224,10 +231,10 @@ public enum ViewerPage {
 
     // The slippy map: integer zoom levels, 256 CSS px tiles (512 px images on high-DPI screens), drag / wheel /
     // double-click / pinch / keyboard / buttons, and the view kept in the URL hash as #z/lat/lon.
-    private static let viewerJS = #"""
+    static let viewerJS = #"""
         (function () {
           "use strict";
-          var CFG = CAIRN_MAP, TILE = 256, MAXLAT = 85.0511287798;
+          var CFG = JSON.parse(document.getElementById("cairn-config").textContent), TILE = 256, MAXLAT = 85.0511287798;
           var map = document.getElementById("map"), pos = document.getElementById("pos");
           var zin = document.getElementById("zin"), zout = document.getElementById("zout");
           var retina = (window.devicePixelRatio || 1) > 1;
@@ -448,10 +455,11 @@ public enum ViewerPage {
     // The vector mode: MapLibre GL JS (loaded from Cairn on first use) draws the client style from Cairn's
     // vector tiles over the same view; MapLibre zoom = raster level - 1 (512 px world), so the scale matches.
     // `?mode=vector` opens in it. The state goes to data attributes on <body> for tests and scripts.
-    private static let vectorJS = #"""
+    static let vectorJS = #"""
         (function () {
           "use strict";
-          var CFG = CAIRN_MAP, V = CFG.vector, body = document.body;
+          var CFG = JSON.parse(document.getElementById("cairn-config").textContent), V = CFG.vector, body = document.body;
+          if (!V) { return; }
           var rasterBtn = document.getElementById("mode-raster"), vectorBtn = document.getElementById("mode-vector");
           var raster = document.getElementById("map"), gl = document.getElementById("gl"), note = document.getElementById("mode-note");
           var zoomBox = document.querySelector(".zoom");
@@ -477,14 +485,29 @@ public enum ViewerPage {
             rasterBtn.setAttribute("aria-pressed", vector ? "false" : "true");
             vectorBtn.setAttribute("aria-pressed", vector ? "true" : "false");
             raster.hidden = vector; zoomBox.hidden = vector; gl.hidden = !vector;
-            var url = location.pathname + (vector ? "?mode=vector" : "") + location.hash;
-            history.replaceState(null, "", url);
+            history.replaceState(null, "", pageURL(vector, location.hash));
+          }
+          // The page's own URL with ?mode=vector set or removed, other parameters (a credential) kept.
+          function pageURL(vector, hash) {
+            var q = location.search.replace(/^\?/, "").split("&").filter(function (p) { return p && p !== "mode=vector"; });
+            if (vector) { q.push("mode=vector"); }
+            return location.pathname + (q.length ? "?" + q.join("&") : "") + hash;
+          }
+          // An internal map's page has a tile token: MapLibre's requests for this map's style, TileJSON and
+          // tiles on this server carry it too (never requests elsewhere, which must not see it).
+          function withToken(url) {
+            if (!CFG.token) { return { url: url }; }
+            var u;
+            try { u = new URL(url, location.href); } catch (err) { return { url: url }; }
+            if (u.host !== location.host || u.pathname.indexOf(V.base) !== 0 || u.searchParams.has("token")) { return { url: url }; }
+            u.searchParams.set("token", CFG.token);
+            return { url: u.href };
           }
           function syncHash() {
             var c = glMap.getCenter(), zz = Math.round(glMap.getZoom() + 1);
             var hsh = "#" + zz + "/" + c.lat.toFixed(5) + "/" + c.lng.toFixed(5);
             document.getElementById("pos").textContent = "z" + hsh.slice(1).split("/").join(" ");
-            history.replaceState(null, "", location.pathname + "?mode=vector" + hsh);
+            history.replaceState(null, "", pageURL(true, hsh));
           }
           function toVector() {
             if (!V.available) { return; }
@@ -497,7 +520,7 @@ public enum ViewerPage {
                   glMap = new maplibregl.Map({
                     container: gl, style: V.style, center: [c.lon, c.lat], zoom: c.zoom - 1,
                     minZoom: Math.max(0, CFG.minZoom - 1), maxZoom: Math.max(0, CFG.maxZoom - 1),
-                    attributionControl: false, fadeDuration: 0
+                    attributionControl: false, fadeDuration: 0, transformRequest: withToken
                   });
                 } catch (err) {
                   fail(err && err.message ? err.message : err);

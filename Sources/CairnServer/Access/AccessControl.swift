@@ -1,20 +1,47 @@
 import CairnAccess
 import CairnEngine
 import Foundation
+import Synchronization
 
 /// Everything the server needs to decide who sees which map: the maps' access classes and embed
-/// origins, the credential verifier, and the audit log. Built once at start-up.
+/// origins, the credential verifier, and the audit log. Built at start-up; the access classes and
+/// embed origins can be replaced while serving (`updateMaps(from:)`, on `POST /admin/reload`).
 public final class AccessControl: Sendable {
     public let verifier: CredentialVerifier
     public let audit: AuditLog?
-    let maps: [String: MapConfiguration]
+    private let table: Mutex<[String: MapConfiguration]>
+
+    /// The maps by name, as last set; a map missing here is unknown (404 to everyone).
+    var maps: [String: MapConfiguration] { table.withLock { $0 } }
 
     /// - Parameters:
     ///   - verifier: without one, no credential is accepted and internal maps are invisible to everyone.
     public init(configuration: CairnConfiguration, verifier: CredentialVerifier = CredentialVerifier(), audit: AuditLog? = nil) {
         self.verifier = verifier
         self.audit = audit
-        self.maps = Dictionary(configuration.maps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.table = Mutex(Self.byName(configuration))
+    }
+
+    /// Takes the maps' `access` and `embed_origins` from a re-read configuration, so a map switched
+    /// from public to internal is refused to anonymous clients from the next request on. A map no
+    /// longer in the configuration becomes unknown (404); maps added need a restart.
+    public func updateMaps(from configuration: CairnConfiguration) {
+        let updated = Self.byName(configuration)
+        table.withLock { maps in
+            var next: [String: MapConfiguration] = [:]
+            for (name, current) in maps {
+                guard let changed = updated[name] else { continue }
+                var map = current
+                map.access = changed.access
+                map.embedOrigins = changed.embedOrigins
+                next[name] = map
+            }
+            maps = next
+        }
+    }
+
+    private static func byName(_ configuration: CairnConfiguration) -> [String: MapConfiguration] {
+        Dictionary(configuration.maps.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Loads keys file, JWT keys, signing secret and audit log as `configuration.auth` says.
@@ -45,6 +72,8 @@ struct RequestAccess: Sendable {
     var embed: EmbedGrant?
     /// Mints tile tokens for pages whose `<img>` tiles cannot send the caller's credential.
     var signer: URLSigner?
+    /// The maps' current access classes (set by `AccessMiddleware`).
+    var control: AccessControl?
 
     @TaskLocal static var current: RequestAccess?
 
@@ -61,18 +90,27 @@ struct RequestAccess: Sendable {
         return signer.tileToken(for: grant)
     }
 
+    /// The tile token for the HTML page of an internal map (whose `<img>` tiles and MapLibre
+    /// requests cannot send the caller's credential), else nil. Only `AccessMiddleware`'s path for
+    /// internal maps sets a signer, so a public map's page never gets one.
+    static func tileToken(for map: LoadedMap) -> String? {
+        current?.tileToken(for: map.name)
+    }
+
     /// `?token=…` for the tile URLs of an HTML page about an internal map, else "".
     static func tileQuery(for map: LoadedMap) -> String {
-        guard map.configuration.access == .internal, let token = current?.tileToken(for: map.name) else { return "" }
-        return "?token=" + token
+        tileToken(for: map).map { "?token=" + $0 } ?? ""
     }
 
     /// The configured maps this request may see, in configuration order. Without the access
-    /// middleware (no task-local value) only public maps are visible.
+    /// middleware (no task-local value) only public maps are visible. The access classes are the
+    /// access control's (which a reload may have changed), not the engine's start-up configuration.
     static func visibleMapNames(_ engine: TileEngine) -> [String] {
         let principal = current?.principal
-        return engine.configuration.maps.filter { map in
-            map.access == .public || (map.access == .internal && principal?.allows(map: map.name) == true)
+        let live = current?.control?.maps
+        return engine.configuration.maps.filter { configured in
+            let access = live == nil ? configured.access : live?[configured.name]?.access
+            return access == .public || (access == .internal && principal?.allows(map: configured.name) == true)
         }.map(\.name)
     }
 }

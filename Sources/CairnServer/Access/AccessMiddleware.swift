@@ -28,7 +28,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         case .listing:
             let principal: Principal?
             do { principal = try await authenticate(request) } catch { return Self.unauthorized(route.family) }
-            var response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal)) {
+            var response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal, control: control)) {
                 try await next(request, context)
             }
             decorate(&response, principal: principal, request: request, privateDocument: principal != nil)

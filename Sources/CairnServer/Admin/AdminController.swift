@@ -11,6 +11,9 @@ struct AdminController<Context: RequestContext>: Sendable {
     let engine: TileEngine
     let jobs: JobManager
     let maxBodyBytes: Int
+    /// With `configurationFile`: reload also re-reads the maps' access classes and embed origins.
+    var access: AccessControl? = nil
+    var configurationFile: String? = nil
 
     func register(in router: Router<Context>) {
         router.post("/admin/seed") { request, _ in try await startSeed(request) }
@@ -55,12 +58,29 @@ struct AdminController<Context: RequestContext>: Sendable {
                                     jobs: .init(queued: queued, running: running, maxConcurrent: jobs.maxConcurrentJobs)))
     }
 
-    /// Loads every map again now; a map that fails keeps its last good version in service.
+    /// Re-reads the maps' `access` and `embed_origins` from the configuration file (when the server
+    /// was started from one; a file that fails to load changes nothing), then loads every map again;
+    /// a map that fails keeps its last good version in service.
     func reload() async throws -> Response {
+        var configuration: String?
+        if let access, let configurationFile {
+            do {
+                access.updateMaps(from: try CairnConfiguration.load(path: configurationFile))
+                configuration = "ok"
+            } catch {
+                configuration = String(describing: error).prefix(2000).description
+            }
+        }
         let failures = await engine.reloadMaps()
         var maps: [String: String] = [:]
         for (name, status) in await engine.mapStatus() { maps[name] = failures[name] ?? (status.error == nil ? "ok" : "unavailable") }
-        return try Self.json(["maps": maps])
+        return try Self.json(ReloadResult(maps: maps, configuration: configuration))
+    }
+
+    struct ReloadResult: Encodable {
+        var maps: [String: String]
+        /// "ok" or why the configuration file could not be read; absent when the server has none.
+        var configuration: String?
     }
 
     /// Deletes cached tiles of a map (all, or a bbox and zoom range) through the expiry code.

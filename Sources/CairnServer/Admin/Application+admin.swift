@@ -9,6 +9,8 @@ import Logging
 /// - Parameters:
 ///   - token: the bearer token (see `AdminToken`); an empty token refuses every request.
 ///   - maxBodyBytes: larger request bodies are refused with 413.
+///   - access/configurationFile: given both, `POST /admin/reload` re-reads the maps' access classes
+///     and embed origins from the file into `access` (see `AccessControl.updateMaps(from:)`).
 public func buildAdminApplication(
     engine: TileEngine,
     jobs: JobManager,
@@ -16,11 +18,14 @@ public func buildAdminApplication(
     port: Int,
     token: String,
     maxBodyBytes: Int = 64 * 1024,
+    access: AccessControl? = nil,
+    configurationFile: String? = nil,
     logger: Logger = Logger(label: "cairn.admin"),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var app = Application(
-        router: buildAdminRouter(engine: engine, jobs: jobs, token: token, maxBodyBytes: maxBodyBytes),
+        router: buildAdminRouter(engine: engine, jobs: jobs, token: token, maxBodyBytes: maxBodyBytes,
+                                 access: access, configurationFile: configurationFile),
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
@@ -30,11 +35,13 @@ public func buildAdminApplication(
 }
 
 /// The admin routes alone.
-public func buildAdminRouter(engine: TileEngine, jobs: JobManager, token: String, maxBodyBytes: Int = 64 * 1024) -> Router<BasicRequestContext> {
+public func buildAdminRouter(engine: TileEngine, jobs: JobManager, token: String, maxBodyBytes: Int = 64 * 1024,
+                             access: AccessControl? = nil, configurationFile: String? = nil) -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware())
     router.add(middleware: AdminAuthMiddleware(token: token))
-    AdminController(engine: engine, jobs: jobs, maxBodyBytes: maxBodyBytes).register(in: router)
+    AdminController(engine: engine, jobs: jobs, maxBodyBytes: maxBodyBytes, access: access,
+                    configurationFile: configurationFile).register(in: router)
     return router
 }

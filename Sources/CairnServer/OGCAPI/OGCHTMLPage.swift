@@ -1,12 +1,18 @@
 /// The HTML face of an OGC API JSON document: the same members as nested lists, with every
-/// `href` that is a plain http(s) URL made a link. Everything is escaped.
+/// `href` that is a plain http(s) URL made a link. Everything is escaped; the style sheet is
+/// `/assets/ogc.css` (no inline style, for the Content-Security-Policy).
 enum OGCHTMLPage {
+    static let style = """
+        body{font:15px/1.45 system-ui,sans-serif;margin:2em;max-width:70em}ul{list-style:none;padding-left:1.2em}
+        .k{color:#555}code{background:#f3f3f3;padding:0 .2em}
+
+        """
+
     static func render(title: String, document: Any) -> String {
         var html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(escape(title))</title>
-        <style>body{font:15px/1.45 system-ui,sans-serif;margin:2em;max-width:70em}ul{list-style:none;padding-left:1.2em}
-        .k{color:#555}code{background:#f3f3f3;padding:0 .2em}</style></head>
+        <link rel="stylesheet" href="\(ViewerAssets.url("ogc.css"))"></head>
         <body><h1>\(escape(title))</h1>
 
         """

@@ -40,7 +40,7 @@ struct VectorBrowserTests {
         /// The viewer's `data-vector` state: off, loading, loaded, unavailable.
         var vector: String?
         var errors: String?
-        /// Console errors and warnings, and uncaught exceptions.
+        /// Console errors and warnings, Content-Security-Policy violations, and uncaught exceptions.
         var console: [String]
     }
 
@@ -64,6 +64,38 @@ struct VectorBrowserTests {
         #expect((Int(cached.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
     }
 
+    /// An internal map's viewer opened with an API key: raster tiles and MapLibre's style, TileJSON and
+    /// `.pbf` requests all carry the page's tile token (the key itself never leaves the page URL).
+    @Test(.enabled(if: maplibreInstalled, "run scripts/fetch-maplibre"))
+    func internalMapWorksInBothModesWithTheTileToken() async throws {
+        let folder = CommandLineTests.temporary("interop-internal")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try (UUID().uuidString + UUID().uuidString).write(toFile: folder + "/signing.secret", atomically: true, encoding: .utf8)
+        let created = try runProgram(CommandLineTests.binary, ["keys", "create", "--keys-file", folder + "/keys.yaml", "--maps", "hp"])
+        #expect(created.status == 0, "\(created.output)")
+        let key = created.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let port = try Server.freePort()
+        let lines = "  - name: hp\n    style: \(Server.fixtures.appendingPathComponent("district-fills.json").path)\n    access: internal\n"
+        let preamble = "auth:\n  keys_file: \(folder)/keys.yaml\n  signing: {secret_file: \(folder)/signing.secret}\n"
+        let process = try await startServer(folder: folder, port: port, mapLines: lines, preamble: preamble)
+        let server = Server(folder: folder, port: port, process: process)
+        defer { server.stop() }
+        #expect(curlStatus(server.base + "/maps/hp/style.json") == 404)
+        let vector = try await browse(server.base + "/maps/hp/?key=\(key)&mode=vector" + Self.view, readyWhen: Self.vectorIdle,
+                                      screenshot: folder + "/vector.png", server: server)
+        #expect(vector.ready, "MapLibre never became idle")
+        #expect(vector.vector == "loaded")
+        #expect(vector.errors == nil, "\(vector.errors ?? "")")
+        #expect(vector.console.isEmpty, "\(vector.console)")
+        let cached = try server.tool("/usr/bin/sqlite3", ["-readonly", folder + "/cache/hp.pbf.mbtiles", "SELECT count(*) FROM tiles WHERE zoom_level = 11"])
+        #expect((Int(cached.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0)
+        let rasterDrawn = "(function () { var t = document.querySelectorAll('#map img.tile'); return t.length > 0 && Array.prototype.every.call(t, function (i) { return i.complete && i.naturalWidth === 256; }); })()"
+        let raster = try await browse(server.base + "/maps/hp/?key=\(key)" + Self.view, readyWhen: rasterDrawn,
+                                      screenshot: folder + "/raster.png", server: server)
+        #expect(raster.ready, "raster tiles of the internal map did not load")
+        #expect(raster.console.isEmpty, "\(raster.console)")
+    }
+
     /// MapLibre's drawing of the client style against Cairn's raster of the same view: the dominant
     /// colour of each 32 px block of the map area agrees in most blocks (lines and antialiasing differ).
     @Test(.enabled(if: maplibreInstalled, "run scripts/fetch-maplibre"))
@@ -74,6 +106,8 @@ struct VectorBrowserTests {
         let vectorRun = try await browse(server.base + "/maps/hp/?mode=vector" + Self.view, readyWhen: Self.vectorIdle, screenshot: vector, server: server)
         let rasterRun = try await browse(server.base + "/maps/hp/" + Self.view, readyWhen: Self.rasterLoaded, screenshot: raster, server: server)
         #expect(vectorRun.ready && rasterRun.ready)
+        // Both modes run under the strict policy (no inline code): no violation, no error.
+        #expect(vectorRun.console.isEmpty && rasterRun.console.isEmpty, "\(vectorRun.console) \(rasterRun.console)")
         let agreeing = try await offPool { try server.json(Server.python, ["-c", Self.blockComparison, vector, raster])["agreeing"] as? Double }
         #expect((agreeing ?? 0) >= 0.8, "dominant colours agree in \(agreeing ?? -1) of the 32 px blocks")
         // The comparison tells views apart: the raster of another place does not agree.
@@ -156,6 +190,8 @@ def main():
             method_name = reply.get("method")
             if method_name == "Runtime.consoleAPICalled" and reply["params"].get("type") in ("error", "warning", "assert"):
                 state["console"].append(" ".join(str(a.get("value", a.get("description", ""))) for a in reply["params"].get("args", [])))
+            elif method_name == "Log.entryAdded" and "Content Security Policy" in reply["params"].get("entry", {}).get("text", ""):
+                state["console"].append("CSP: " + reply["params"]["entry"]["text"])
             elif method_name == "Runtime.exceptionThrown":
                 details = reply["params"].get("exceptionDetails", {})
                 state["exceptions"].append(details.get("exception", {}).get("description", details.get("text", "")))
@@ -163,6 +199,7 @@ def main():
         target = send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         send("Runtime.enable", session=session)
+        send("Log.enable", session=session)
         send("Page.enable", session=session)
         send("Emulation.setDeviceMetricsOverride", {"width": 512, "height": 512, "deviceScaleFactor": 1, "mobile": False}, session=session)
         send("Page.navigate", {"url": url}, session=session)
