@@ -33,9 +33,10 @@ struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext
                let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         }
         let limiter = self.limiter
-        return try await RenderAdmission.$check.withValue({
+        let admission = RenderAdmissionCheck {
             if let wait = limiter.renders.take(client, rate: rate.rendersPerSecond, burst: rate.renderBurst) { throw limiter.refusal(wait) }
-        }) {
+        }
+        return try await RenderAdmission.$check.withValue(admission) {
             try await next(request, context)
         }
     }
