@@ -42,13 +42,7 @@ struct ExpireCommand: AsyncParsableCommand {
         _ = try formats()
     }
 
-    func formats() throws -> [TileFormat] {
-        do {
-            return try TileFormat.list(parsing: format)
-        } catch let error as EngineError {
-            throw ValidationError("--" + error.message)
-        }
-    }
+    func formats() throws -> [TileFormat] { try parseFormats(format) }
 
     func run() async throws {
         let zooms = try parseZoomRange(zoom)

@@ -70,3 +70,12 @@ func parseZoomRange(_ text: String) throws -> ClosedRange<Int> {
     }
     return low...high
 }
+
+/// `--format png`, `pbf` or `png,pbf`, as seeding and expiry take it.
+func parseFormats(_ text: String) throws -> [TileFormat] {
+    do {
+        return try TileFormat.list(parsing: text)
+    } catch let error as EngineError {
+        throw ValidationError("--" + error.message)
+    }
+}

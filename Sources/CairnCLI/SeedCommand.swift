@@ -67,13 +67,7 @@ struct SeedCommand: AsyncParsableCommand {
         }
     }
 
-    func formats() throws -> [TileFormat] {
-        do {
-            return try TileFormat.list(parsing: format)
-        } catch let error as EngineError {
-            throw ValidationError("--" + error.message)
-        }
-    }
+    func formats() throws -> [TileFormat] { try parseFormats(format) }
 
     func run() async throws {
         let zooms = try parseZoomRange(zoom)
