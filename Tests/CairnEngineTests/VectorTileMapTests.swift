@@ -1,3 +1,4 @@
+import CairnVectorTile
 import CairnCore
 import CairnPNG
 import CairnRender
@@ -181,5 +182,25 @@ struct VectorTileMapTests {
         #expect(colours["water", default: 0] > 500, "\(colours)")
         #expect(colours["road", default: 0] > 500, "\(colours)")
         #expect(colours["district", default: 0] > 100, "\(colours)")
+    }
+
+    /// A map drawn from vector tiles serves them again as MVT: cut from the one source tile holding
+    /// each tile (itself up to the source's maxzoom, its z14 ancestor above), only the style's attributes.
+    @Test func servesItsVectorTileSourcesAsVectorTiles() throws {
+        let map = try MapLoader.load(MapConfiguration(name: "li", stylePath: Self.liechtensteinStyle))
+        let plan = VectorLayerPlan(map: map)
+        let z14 = try VectorTileDecoder.decode(VectorTileBuilder.encode(map, plan: plan, tile: TileCoordinate(z: 14, x: 8625, y: 5753)))
+        let roads = try #require(z14.layer(named: "transportation"))
+        #expect(roads.features.count > 20)
+        #expect(roads.features.allSatisfy { $0.properties.keys.allSatisfy { key in plan.layers.contains { $0.attributes.contains(key) } } })
+        let z16 = try VectorTileDecoder.decode(VectorTileBuilder.encode(map, plan: plan, tile: TileCoordinate(z: 16, x: 34501, y: 23013)))
+        let overzoomed = try #require(z16.layer(named: "transportation"))
+        #expect(!overzoomed.features.isEmpty && overzoomed.features.count < roads.features.count)
+        // Clipped to the z16 tile and its buffer.
+        for feature in overzoomed.features {
+            feature.geometry.forEachPoint { point in
+                #expect(point.x >= -Double(VectorTileBuilder.buffer) - 1 && point.x <= Double(VectorTileBuilder.extent + VectorTileBuilder.buffer) + 1)
+            }
+        }
     }
 }

@@ -1,4 +1,5 @@
 import CairnCore
+import CairnSources
 import CairnStyle
 import CairnVectorTile
 import CairnZlib
@@ -26,23 +27,39 @@ public enum VectorTileBuilder {
         let query = bounds.expanded(by: bounds.width * Double(buffer) / Double(extent))
         var encoder = VectorTileEncoder(bounds: bounds, extent: extent, buffer: buffer, tolerance: 1.0)
         for layer in plan.layers where layer.isCarried(atZoom: tile.z) {
-            guard let data = map.layers[layer.key] else { continue }
-            let indices = data.featureIndices(intersecting: query)
-            guard !indices.isEmpty else { continue }
-            let features = data.features
             let attributes = Set(layer.attributes)
-            guard let filters = layer.filters(atZoom: tile.z, upper: upper) else {
-                encoder.addLayer(named: layer.name, features: indices.lazy.map { features[Int($0)] }, attributes: attributes)
-                continue
-            }
+            let filters = layer.filters(atZoom: tile.z, upper: upper)
             // Only features some style layer draws at these zooms (MapLibre filters again; this only saves bytes).
-            let drawn = indices.lazy.map { features[Int($0)] }.filter { feature in
-                filters.contains { filter in
-                    zooms.contains { filter.matches(EvaluationContext(zoom: $0, feature: feature)) }
+            func add(_ features: some Sequence<Feature>) {
+                guard let filters else {
+                    encoder.addLayer(named: layer.name, features: features, attributes: attributes)
+                    return
                 }
+                encoder.addLayer(named: layer.name, features: features.lazy.filter { feature in
+                    filters.contains { filter in zooms.contains { filter.matches(EvaluationContext(zoom: $0, feature: feature)) } }
+                }, attributes: attributes)
             }
-            encoder.addLayer(named: layer.name, features: drawn, attributes: attributes)
+            if let data = map.layers[layer.key] {
+                let indices = data.featureIndices(intersecting: query)
+                guard !indices.isEmpty else { continue }
+                let features = data.features
+                add(indices.lazy.map { features[Int($0)] })
+            } else if let vectorSource = map.vectorSources[layer.source], let sourceLayer = layer.sourceLayer,
+                      let sourceTile = sourceTile(of: vectorSource, for: tile),
+                      let features = sourceTile.layers[sourceLayer], let boxes = sourceTile.featureBounds[sourceLayer] {
+                // A layer read from vector tiles is cut again from the one source tile holding this tile
+                // (itself, or its ancestor at the source's maxzoom), so no feature comes twice.
+                add(features.indices.lazy.filter { boxes[$0].intersects(query) }.map { features[$0] })
+            }
         }
         return encoder.encode()
+    }
+
+    /// The source tile MapLibre would read for `tile`: the same one, or its ancestor at the source's
+    /// maxzoom; nil below the source's minzoom or where the file has none.
+    static func sourceTile(of source: LoadedVectorSource, for tile: TileCoordinate) -> VectorSourceTile? {
+        guard let level = source.sourceZoom(forStyleZoom: Double(tile.z)) else { return nil }
+        let shift = tile.z - level
+        return source.tile(TileCoordinate(z: level, x: tile.x >> shift, y: tile.y >> shift))
     }
 }
