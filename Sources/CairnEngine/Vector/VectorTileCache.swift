@@ -16,7 +16,7 @@ final class VectorTileCache: Sendable {
     let encodeCounter = Atomic<Int>(0)
 
     /// Bumped whenever the tile encoding changes, so tiles cached by an older Cairn are re-encoded.
-    static let encodingVersion = "cairn-mvt-1"
+    static let encodingVersion = "cairn-mvt-2"
 
     init(directory: String) {
         self.directory = directory
