@@ -1,3 +1,4 @@
+import CairnCore
 import Foundation
 @testable import CairnStyle
 

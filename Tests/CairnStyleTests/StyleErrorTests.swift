@@ -1,3 +1,4 @@
+import CairnCore
 import Testing
 import Foundation
 @testable import CairnStyle

@@ -11,10 +11,13 @@ public enum TileMatrixSetDocument {
     /// - Throws: `TileMatrixSetError`, e.g. `grids/x.json: tileMatrices[3].cellSize: expected a positive number`.
     public static func parse(_ data: Data, path: String) throws -> TileGrid {
         let reader = Reader(file: path)
-        guard let value = try? JSONDecoder().decode(JSONValue.self, from: data) else {
-            throw TileMatrixSetError(.malformed, file: path, jsonPath: "", "expected a JSON document")
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse([UInt8](data))
+        } catch {
+            throw TileMatrixSetError(.malformed, file: path, jsonPath: "", "expected a JSON document: \(error.message) at \(error.location)")
         }
-        guard let root = value.object else {
+        guard root.objectMembers != nil else {
             throw TileMatrixSetError(.malformed, file: path, jsonPath: "", "expected a JSON object")
         }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
@@ -27,10 +30,10 @@ public enum TileMatrixSetDocument {
         let crs = try reader.crs(root["crs"], at: "crs")
         let axes = try reader.axisOrder(root["orderedAxes"], crs: crs)
 
-        if let variable = root["variableMatrixWidths"], !(variable.array?.isEmpty ?? variable.isNull) {
+        if let variable = root["variableMatrixWidths"], !(variable.arrayValue?.isEmpty ?? variable.isNull) {
             throw reader.error(.unsupported, "variableMatrixWidths", "variable matrix widths are not supported")
         }
-        guard let matrices = root["tileMatrices"]?.array, !matrices.isEmpty else {
+        guard let matrices = root["tileMatrices"]?.arrayValue, !matrices.isEmpty else {
             throw reader.error(.invalid, "tileMatrices", "expected a non-empty array of tile matrices")
         }
         var levels: [Level] = []
@@ -71,45 +74,45 @@ public enum TileMatrixSetDocument {
     /// A TMS 2.0 document for `grid`. Coordinates are written easting (longitude) first and
     /// `orderedAxes` says so; EPSG:4326 grids are written as OGC CRS84, which is that order.
     /// - Parameter links: OGC API link objects (`rel`, `href`, `type`, `title`) to include.
-    public static func encode(_ grid: TileGrid, links: [[String: String]] = []) -> [String: Any] {
+    public static func encode(_ grid: TileGrid, links: [JSONValue] = []) -> JSONValue {
         let crs = crsObject(grid.crs, isGeographic: grid.isGeographic)
-        var matrices: [[String: Any]] = []
+        var matrices: [JSONValue] = []
         matrices.reserveCapacity(grid.resolutions.count)
         for z in grid.resolutions.indices {
             let size = grid.matrixSize(at: z)
             matrices.append([
-                "id": String(z),
-                "scaleDenominator": grid.scaleDenominator(at: z),
-                "cellSize": grid.resolutions[z],
+                "id": JSONValue(String(z)),
+                "scaleDenominator": JSONValue(grid.scaleDenominator(at: z)),
+                "cellSize": JSONValue(grid.resolutions[z]),
                 "cornerOfOrigin": "topLeft",
-                "pointOfOrigin": [grid.origin.x, grid.origin.y],
-                "tileWidth": grid.tileSize,
-                "tileHeight": grid.tileSize,
-                "matrixWidth": size.columns,
-                "matrixHeight": size.rows,
+                "pointOfOrigin": [JSONValue(grid.origin.x), JSONValue(grid.origin.y)],
+                "tileWidth": JSONValue(grid.tileSize),
+                "tileHeight": JSONValue(grid.tileSize),
+                "matrixWidth": JSONValue(size.columns),
+                "matrixHeight": JSONValue(size.rows),
             ])
         }
-        var document: [String: Any] = [
-            "id": grid.identifier,
-            "title": grid.title,
+        var document: JSONValue = [
+            "id": JSONValue(grid.identifier),
+            "title": JSONValue(grid.title),
             "crs": crs,
             "orderedAxes": grid.isGeographic ? ["Lon", "Lat"] : ["E", "N"],
             "boundingBox": [
-                "lowerLeft": [grid.extent.minX, grid.extent.minY],
-                "upperRight": [grid.extent.maxX, grid.extent.maxY],
+                "lowerLeft": [JSONValue(grid.extent.minX), JSONValue(grid.extent.minY)],
+                "upperRight": [JSONValue(grid.extent.maxX), JSONValue(grid.extent.maxY)],
                 "crs": crs,
-            ] as [String: Any],
-            "tileMatrices": matrices,
+            ],
+            "tileMatrices": .array(matrices),
         ]
-        if let uri = grid.uri { document["uri"] = uri }
-        if let wkss = wellKnownScaleSet(grid) { document["wellKnownScaleSet"] = wkss }
-        if !links.isEmpty { document["links"] = links }
+        if let uri = grid.uri { document[member: "uri"] = JSONValue(uri) }
+        if let wkss = wellKnownScaleSet(grid) { document[member: "wellKnownScaleSet"] = JSONValue(wkss) }
+        if !links.isEmpty { document[member: "links"] = .array(links) }
         return document
     }
 
-    /// `encode(_:links:)` as JSON bytes, keys sorted, numbers exact.
-    public static func encodedData(_ grid: TileGrid, links: [[String: String]] = []) -> Data {
-        JSONText.data(encode(grid, links: links))
+    /// `encode(_:links:)` as JSON bytes, numbers exact.
+    public static func encodedData(_ grid: TileGrid, links: [JSONValue] = []) -> Data {
+        Data(encode(grid, links: links).text.utf8)
     }
 
     /// The OGC CRS URI of a grid's CRS (CRS84 for geographic EPSG:4326 grids), or nil for CRSs given as text.
@@ -124,9 +127,9 @@ public enum TileMatrixSetDocument {
     public static let crs84URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 
     /// The `crs` member for a grid: its URI, or `{"wkt": ...}` for a CRS given as text.
-    public static func crsObject(_ crs: CRSDefinition, isGeographic: Bool) -> Any {
-        if let uri = crsURI(crs, isGeographic: isGeographic) { return uri }
-        return ["wkt": crs.projInput]
+    public static func crsObject(_ crs: CRSDefinition, isGeographic: Bool) -> JSONValue {
+        if let uri = crsURI(crs, isGeographic: isGeographic) { return JSONValue(uri) }
+        return ["wkt": JSONValue(crs.projInput)]
     }
 
     static func wellKnownScaleSet(_ grid: TileGrid) -> String? {
@@ -175,12 +178,12 @@ public enum TileMatrixSetDocument {
 
         func optionalString(_ value: JSONValue?, at jsonPath: String) throws -> String? {
             guard let value, !value.isNull else { return nil }
-            guard let string = value.string, !string.isEmpty else { throw error(.invalid, jsonPath, "expected a non-empty string") }
+            guard let string = value.stringValue, !string.isEmpty else { throw error(.invalid, jsonPath, "expected a non-empty string") }
             return string
         }
 
         func number(_ value: JSONValue?, at jsonPath: String, what: String = "a positive number") throws -> Double {
-            guard let double = value?.number, double.isFinite else { throw error(.invalid, jsonPath, "expected \(what)") }
+            guard let double = value?.numberValue, double.isFinite else { throw error(.invalid, jsonPath, "expected \(what)") }
             return double
         }
 
@@ -197,7 +200,7 @@ public enum TileMatrixSetDocument {
         }
 
         func pair(_ value: JSONValue?, at jsonPath: String, axes: AxisOrder) throws -> Point {
-            guard let array = value?.array, array.count == 2 else { throw error(.invalid, jsonPath, "expected an array of two numbers") }
+            guard let array = value?.arrayValue, array.count == 2 else { throw error(.invalid, jsonPath, "expected an array of two numbers") }
             let a = try number(array[0], at: "\(jsonPath)[0]", what: "a number")
             let b = try number(array[1], at: "\(jsonPath)[1]", what: "a number")
             return axes.northingFirst ? Point(b, a) : Point(a, b)
@@ -205,20 +208,20 @@ public enum TileMatrixSetDocument {
 
         func crs(_ value: JSONValue?, at jsonPath: String) throws -> ParsedCRS {
             let expected = "expected an EPSG or OGC CRS84 URI, \"EPSG:n\", {\"uri\": ...} or {\"wkt\": ...}"
-            if let string = value?.string {
+            if let string = value?.stringValue {
                 guard let parsed = Self.crs(uri: string) else { throw error(.invalid, jsonPath, expected) }
                 return parsed
             }
-            if let object = value?.object {
+            if let object = value, object.objectMembers != nil {
                 if let uri = object["uri"] {
-                    guard let string = uri.string, let parsed = Self.crs(uri: string) else { throw error(.invalid, "\(jsonPath).uri", expected) }
+                    guard let string = uri.stringValue, let parsed = Self.crs(uri: string) else { throw error(.invalid, "\(jsonPath).uri", expected) }
                     return parsed
                 }
                 if let wkt = object["wkt"] {
-                    if let text = wkt.string, !text.isEmpty { return ParsedCRS(definition: .text(text), isCRS84: false) }
+                    if let text = wkt.stringValue, !text.isEmpty { return ParsedCRS(definition: .text(text), isCRS84: false) }
                     // PROJJSON: PROJ reads it as text.
-                    if wkt.object != nil {
-                        return ParsedCRS(definition: .text(String(decoding: JSONText.data(wkt.foundationValue), as: UTF8.self)), isCRS84: false)
+                    if wkt.objectMembers != nil {
+                        return ParsedCRS(definition: .text(wkt.text), isCRS84: false)
                     }
                     throw error(.invalid, "\(jsonPath).wkt", "expected WKT text or a PROJJSON object")
                 }
@@ -267,7 +270,7 @@ public enum TileMatrixSetDocument {
             guard let value, !value.isNull else {
                 return AxisOrder(northingFirst: knownGeographic && !crs.isCRS84, isGeographic: knownGeographic)
             }
-            guard let axes = value.array, axes.count == 2, let first = axes[0].string, let second = axes[1].string else {
+            guard let axes = value.arrayValue, axes.count == 2, let first = axes[0].stringValue, let second = axes[1].stringValue else {
                 throw error(.invalid, "orderedAxes", "expected an array of two axis abbreviations")
             }
             let northing: Set<String> = ["LAT", "LATITUDE", "N", "NORTHING", "NORTH", "Y"]
@@ -287,18 +290,19 @@ public enum TileMatrixSetDocument {
 
         func level(_ value: JSONValue, index: Int, axes: AxisOrder, crs: ParsedCRS, previous: Level?) throws -> Level {
             let at = "tileMatrices[\(index)]"
-            guard let matrix = value.object else { throw error(.invalid, at, "expected a tile matrix object") }
-            guard let id = matrix["id"]?.string else { throw error(.invalid, "\(at).id", "expected a string") }
+            guard value.objectMembers != nil else { throw error(.invalid, at, "expected a tile matrix object") }
+            let matrix = value
+            guard let id = matrix["id"]?.stringValue else { throw error(.invalid, "\(at).id", "expected a string") }
             guard id == String(index) else {
                 throw error(.unsupported, "\(at).id", "expected \"\(index)\": tile matrices must be numbered from \"0\" in order, found \"\(id)\"")
             }
             if let corner = matrix["cornerOfOrigin"], !corner.isNull {
-                guard let name = corner.string else { throw error(.invalid, "\(at).cornerOfOrigin", "expected \"topLeft\" or \"bottomLeft\"") }
+                guard let name = corner.stringValue else { throw error(.invalid, "\(at).cornerOfOrigin", "expected \"topLeft\" or \"bottomLeft\"") }
                 guard name == "topLeft" else {
                     throw error(.unsupported, "\(at).cornerOfOrigin", "only \"topLeft\" is supported, found \"\(name)\"")
                 }
             }
-            if let variable = matrix["variableMatrixWidths"], !(variable.array?.isEmpty ?? variable.isNull) {
+            if let variable = matrix["variableMatrixWidths"], !(variable.arrayValue?.isEmpty ?? variable.isNull) {
                 throw error(.unsupported, "\(at).variableMatrixWidths", "variable matrix widths are not supported")
             }
             let metersPerUnit = axes.isGeographic ? 6_378_137 * 2 * Double.pi / 360 : 1
@@ -336,7 +340,8 @@ public enum TileMatrixSetDocument {
         }
 
         func boundingBox(_ value: JSONValue, at jsonPath: String, axes: AxisOrder) throws -> BoundingBox {
-            guard let object = value.object else { throw error(.invalid, jsonPath, "expected an object with lowerLeft and upperRight") }
+            guard value.objectMembers != nil else { throw error(.invalid, jsonPath, "expected an object with lowerLeft and upperRight") }
+            let object = value
             let lower = try pair(object["lowerLeft"], at: "\(jsonPath).lowerLeft", axes: axes)
             let upper = try pair(object["upperRight"], at: "\(jsonPath).upperRight", axes: axes)
             guard lower.x < upper.x, lower.y < upper.y else {

@@ -47,8 +47,8 @@ struct LayerPainter {
                 width: line.width.evaluate(context),
                 opacity: line.opacity.evaluate(context),
                 dashArray: line.dashArray?.evaluate(context),
-                cap: line.cap.evaluate(context).renderValue,
-                join: line.join.evaluate(context).renderValue,
+                cap: line.cap.evaluate(context),
+                join: line.join.evaluate(context),
                 gapWidth: line.gapWidth.evaluate(context),
                 offset: line.offset.evaluate(context),
                 miterLimit: line.miterLimit.evaluate(context)
@@ -83,7 +83,7 @@ struct LayerPainter {
                 opacity: symbol.textOpacity.evaluate(context),
                 haloColor: symbol.textHaloColor.evaluate(context),
                 haloWidth: symbol.textHaloWidth.evaluate(context),
-                anchor: symbol.textAnchor.evaluate(context).renderValue,
+                anchor: symbol.textAnchor.evaluate(context),
                 offset: (offset.count > 0 ? offset[0] : 0, offset.count > 1 ? offset[1] : 0),
                 maxWidth: symbol.textMaxWidth.evaluate(context),
                 lineHeight: symbol.textLineHeight.evaluate(context),
@@ -91,7 +91,7 @@ struct LayerPainter {
                 allowOverlap: symbol.allowOverlap.evaluate(context),
                 padding: symbol.padding.evaluate(context),
                 letterSpacing: symbol.letterSpacing.evaluate(context),
-                justify: symbol.justify.evaluate(context).renderValue,
+                justify: symbol.justify.evaluate(context),
                 maxAngle: symbol.maxAngle.evaluate(context),
                 spacing: symbol.spacing.evaluate(context)
             )

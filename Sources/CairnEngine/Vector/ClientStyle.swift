@@ -18,43 +18,43 @@ public enum ClientStyle {
     ///   - plan: the map's vector layers.
     ///   - tileJSONURL: absolute URL of the map's vector TileJSON.
     ///   - attribution: shown by the client for the source.
-    /// - Returns: the rewritten style as a JSON object (for `JSONSerialization`).
+    /// - Returns: the rewritten style, its members in the file's order.
     /// - Throws: `EngineError(.mapUnavailable)` when the file is not a JSON object (it loaded before, so it changed since).
-    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, attribution: String) throws -> [String: Any] {
-        guard var style = (try? JSONSerialization.jsonObject(with: styleJSON)) as? [String: Any] else {
+    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, attribution: String) throws -> JSONValue {
+        guard var style = try? JSONParser.parse([UInt8](styleJSON)), style.objectMembers != nil else {
             throw EngineError(.mapUnavailable, "the map's style cannot be read now")
         }
-        var source: [String: Any] = ["type": "vector", "url": tileJSONURL]
-        if !attribution.isEmpty { source["attribution"] = attribution }
-        style["sources"] = [sourceID: source]
-        let hasGlyphs = (style["glyphs"] as? String).map { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("/") } ?? false
-        if !hasGlyphs { style["glyphs"] = nil }
-        var layers: [Any] = []
-        var omitted: [String] = []
-        for case var layer as [String: Any] in (style["layers"] as? [Any]) ?? [] {
-            let id = layer["id"] as? String ?? ""
-            if layer["type"] as? String == "background" {
+        var source: JSONValue = ["type": "vector", "url": JSONValue(tileJSONURL)]
+        if !attribution.isEmpty { source[member: "attribution"] = JSONValue(attribution) }
+        style[member: "sources"] = [sourceID: source]
+        let hasGlyphs = style["glyphs"]?.stringValue.map { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("/") } ?? false
+        if !hasGlyphs { style[member: "glyphs"] = nil }
+        var layers: [JSONValue] = []
+        var omitted: [JSONValue] = []
+        for var layer in style["layers"]?.arrayValue ?? [] where layer.objectMembers != nil {
+            let id = layer["id"]?.stringValue ?? ""
+            if layer["type"]?.stringValue == "background" {
                 layers.append(layer)
                 continue
             }
-            guard let sourceName = layer["source"] as? String,
-                  let name = plan.layerName(source: sourceName, sourceLayer: layer["source-layer"] as? String) else {
-                omitted.append(id)
+            guard let sourceName = layer["source"]?.stringValue,
+                  let name = plan.layerName(source: sourceName, sourceLayer: layer["source-layer"]?.stringValue) else {
+                omitted.append(JSONValue(id))
                 continue
             }
-            if layer["type"] as? String == "symbol" && !hasGlyphs {
-                omitted.append(id)
+            if layer["type"]?.stringValue == "symbol" && !hasGlyphs {
+                omitted.append(JSONValue(id))
                 continue
             }
-            layer["source"] = sourceID
-            layer["source-layer"] = name
+            layer[member: "source"] = JSONValue(sourceID)
+            layer[member: "source-layer"] = JSONValue(name)
             layers.append(layer)
         }
-        style["layers"] = layers
+        style[member: "layers"] = .array(layers)
         if !omitted.isEmpty {
-            var metadata = style["metadata"] as? [String: Any] ?? [:]
-            metadata["cairn:omitted-layers"] = omitted
-            style["metadata"] = metadata
+            var metadata: JSONValue = style["metadata"].flatMap { $0.objectMembers != nil ? $0 : nil } ?? [:]
+            metadata[member: "cairn:omitted-layers"] = .array(omitted)
+            style[member: "metadata"] = metadata
         }
         return style
     }

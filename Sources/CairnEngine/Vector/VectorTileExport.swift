@@ -37,18 +37,17 @@ public enum VectorTileExport {
     /// (`mbtiles://path`), keeping paint, layout, filters and zoom ranges as they are; labels stay.
     public static func styleReadingExport(of map: LoadedMap, styleJSON: Data, mbtilesPath: String) throws -> Data {
         let plan = VectorLayerPlan(map: map)
-        guard var style = try JSONSerialization.jsonObject(with: styleJSON) as? [String: Any],
-              let layers = style["layers"] as? [[String: Any]] else {
+        guard var style = try? JSONParser.parse([UInt8](styleJSON)), let layers = style["layers"]?.arrayValue else {
             throw EngineError(.invalidConfiguration, "the style is not a JSON object with layers")
         }
-        style["sources"] = ["export": ["type": "vector", "url": "mbtiles://" + mbtilesPath]]
-        style["layers"] = layers.map { layer -> [String: Any] in
-            guard let source = layer["source"] as? String else { return layer }
+        style[member: "sources"] = ["export": ["type": "vector", "url": JSONValue("mbtiles://" + mbtilesPath)]]
+        style[member: "layers"] = .array(layers.map { layer in
+            guard let source = layer["source"]?.stringValue else { return layer }
             var rewritten = layer
-            rewritten["source"] = "export"
-            rewritten["source-layer"] = plan.layerName(source: source, sourceLayer: layer["source-layer"] as? String) ?? source
+            rewritten[member: "source"] = "export"
+            rewritten[member: "source-layer"] = JSONValue(plan.layerName(source: source, sourceLayer: layer["source-layer"]?.stringValue) ?? source)
             return rewritten
-        }
-        return try JSONSerialization.data(withJSONObject: style, options: [.sortedKeys])
+        })
+        return Data(style.text.utf8)
     }
 }

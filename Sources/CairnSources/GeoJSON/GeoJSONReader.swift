@@ -51,6 +51,11 @@ public struct GeoJSONReader: LayerReader, Sendable {
         } catch {
             throw SourceError(.notFound, path: path, "cannot read file: \(error.localizedDescription)")
         }
+        return try Self.parse(data, path: path, layerName: layerName, query: query)
+    }
+
+    /// Parses GeoJSON text already in memory; `path` only names it in error messages.
+    public static func parse(_ data: Data, path: String, layerName: String, query: LayerQuery) throws -> LayerData {
         let root: Any
         do {
             root = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])

@@ -60,22 +60,27 @@ public struct MBTilesVectorMetadata: Sendable {
 
         vectorLayers = []
         if let json = rows["json"] {
-            let object: Any
+            let root: JSONValue
             do {
-                object = try JSONSerialization.jsonObject(with: Data(json.utf8))
+                root = try JSONParser.parse(Array(json.utf8))
             } catch {
-                throw SourceError(.malformed, path: path, "MBTiles metadata json is not valid JSON: \(error.localizedDescription)")
+                throw SourceError(.malformed, path: path, "MBTiles metadata json is not valid JSON: \(error.message) at \(error.location)")
             }
-            guard let root = object as? [String: Any], let layers = root["vector_layers"] as? [[String: Any]] else {
+            guard let layers = root["vector_layers"]?.arrayValue else {
                 throw SourceError(.malformed, path: path, "MBTiles metadata json has no vector_layers array")
             }
             for (index, layer) in layers.enumerated() {
-                guard let id = layer["id"] as? String else {
+                guard let id = layer["id"]?.stringValue else {
                     throw SourceError(.malformed, path: path, "MBTiles metadata json: vector_layers[\(index)] has no string id")
                 }
-                let fields = (layer["fields"] as? [String: Any] ?? [:]).mapValues { ($0 as? String) ?? "\($0)" }
-                vectorLayers.append(VectorLayer(id: id, fields: fields, minzoom: (layer["minzoom"] as? NSNumber)?.intValue,
-                                                maxzoom: (layer["maxzoom"] as? NSNumber)?.intValue))
+                var fields: [String: String] = [:]
+                for member in layer["fields"]?.objectMembers ?? [] {
+                    fields[member.key] = member.value.stringValue ?? member.value.text
+                }
+                func zoom(_ key: String) -> Int? {
+                    layer[key]?.numberValue.flatMap { $0.isFinite && abs($0) < 1e9 ? Int($0) : nil }
+                }
+                vectorLayers.append(VectorLayer(id: id, fields: fields, minzoom: zoom("minzoom"), maxzoom: zoom("maxzoom")))
             }
             // MBTiles 1.3 makes these required, but older writers put the range only in vector_layers.
             if minzoom == nil { minzoom = vectorLayers.compactMap(\.minzoom).min() }

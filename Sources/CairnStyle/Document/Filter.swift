@@ -1,3 +1,5 @@
+import CairnCore
+
 /// A layer filter, compiled from either the legacy filter syntax or an expression (decided as
 /// MapLibre's `isExpressionFilter` does). A run-time error makes the filter reject the feature.
 public struct Filter: Sendable {

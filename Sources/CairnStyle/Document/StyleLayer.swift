@@ -1,3 +1,5 @@
+import CairnCore
+
 /// One layer of the style, with its properties compiled.
 public struct StyleLayer: Sendable {
     public let id: String

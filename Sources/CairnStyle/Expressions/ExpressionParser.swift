@@ -1,3 +1,5 @@
+import CairnCore
+
 /// One `[operator, args...]` array being parsed.
 struct ExpressionCall {
     /// The operator name.

@@ -1,3 +1,5 @@
+import CairnCore
+
 /// `["match", input, label(s), output, ..., fallback]`: the output of the first label equal to
 /// the input. An input of another type than the labels gives the fallback.
 struct Match: StyleExpression {

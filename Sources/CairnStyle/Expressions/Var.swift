@@ -1,3 +1,5 @@
+import CairnCore
+
 /// `["var", name]`: the value bound by an enclosing `let`.
 struct Var: StyleExpression {
     let name: String

@@ -1,3 +1,5 @@
+import CairnCore
+
 /// One test of a legacy (pre-expression) filter: `["==", key, value]`, `["<", key, value]`,
 /// `["in", key, v...]`, `["has", key]` and their negations, where the key may be an attribute,
 /// `$type` or `$id`. Values compare strictly: a missing attribute equals nothing.

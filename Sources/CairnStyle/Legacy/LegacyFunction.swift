@@ -1,3 +1,5 @@
+import CairnCore
+
 /// Converts a legacy (pre-expression) property function into an expression tree:
 /// `{"stops": [[z, v], ...], "base": b}` zoom functions, `{"property": p, "type": ...}` data
 /// functions (categorical, interval, exponential, identity) and zoom-and-property functions.

@@ -1,3 +1,5 @@
+import CairnCore
+
 /// Compiles one property value (constant, legacy function or expression) into a `StyleProperty`.
 enum PropertyCompiler {
     static func compile<T>(_ json: JSONValue, at path: String, kind: PropertyKind<T>) throws -> StyleProperty<T> {

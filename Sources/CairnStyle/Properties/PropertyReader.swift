@@ -1,3 +1,5 @@
+import CairnCore
+
 /// Reads the properties of one `paint` or `layout` object, remembering which keys were used
 /// (the rest become warnings) and which feature attributes the properties read.
 final class PropertyReader {

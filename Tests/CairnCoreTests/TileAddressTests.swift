@@ -1,6 +1,5 @@
 import CairnCore
 import Testing
-@testable import CairnEngine
 
 struct TileAddressTests {
     @Test(arguments: [

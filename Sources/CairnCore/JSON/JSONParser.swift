@@ -1,15 +1,15 @@
 /// A strict RFC 8259 parser over UTF-8 bytes. Written by hand (rather than with
 /// JSONSerialization) so that booleans stay distinct from numbers, object keys keep
 /// their order, and malformed input is reported with a line, column and byte offset.
-struct JSONParser {
+public struct JSONParser {
     /// Where and why the text is not JSON.
-    struct SyntaxError: Error {
-        var offset: Int
-        var line: Int
-        var column: Int
-        var message: String
+    public struct SyntaxError: Error, Sendable {
+        public var offset: Int
+        public var line: Int
+        public var column: Int
+        public var message: String
 
-        var location: String { "line \(line), column \(column) (byte \(offset))" }
+        public var location: String { "line \(line), column \(column) (byte \(offset))" }
     }
 
     private let bytes: [UInt8]
@@ -21,7 +21,7 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(SyntaxError) -> JSONValue {
         var parser = JSONParser(bytes: bytes)
         // A UTF-8 byte order mark is tolerated, as browsers do.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
@@ -166,7 +166,8 @@ struct JSONParser {
             while isDigit(current) { index += 1 }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard let value = Double(text) else { throw error("invalid number \(text)", at: start) }
+        // Double() reads 1e999 as infinity, which no JSON text can spell back.
+        guard let value = Double(text), value.isFinite else { throw error("number out of range: \(text)", at: start) }
         return value
     }
 

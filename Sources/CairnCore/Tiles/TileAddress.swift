@@ -1,5 +1,3 @@
-import CairnCore
-
 /// A tile URL's `{z}/{x}/{y}[@2x].png` parts, checked strictly: ASCII digits only, no sign,
 /// no leading zeros (one spelling per tile, so cache keys cannot be multiplied), bounded length.
 public struct TileAddress: Sendable, Hashable {
