@@ -68,28 +68,27 @@ struct BenchCommand: AsyncParsableCommand {
             singleRates.append(Double(tiles.count) / total.seconds)
             metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(map, metatile: $0, scale: scale) })
         }
-        var result: [String: Any] = [
-            "tiles": tiles.count,
-            "distinct_tiles": tileSet.count,
-            "metatiles": metatiles.count,
-            "metatile_tiles": metatileTileCount,
-            "tiles_per_second": median(singleRates),
-            "metatile_tiles_per_second": median(metaRates),
-            "ms_per_tile_median": median(perTile),
-            "bytes": bytes,
-            "repeat": repetitions,
-            "scale": scale,
+        var result: JSONValue = [
+            "tiles": JSONValue(tiles.count),
+            "distinct_tiles": JSONValue(tileSet.count),
+            "metatiles": JSONValue(metatiles.count),
+            "metatile_tiles": JSONValue(metatileTileCount),
+            "tiles_per_second": JSONValue(median(singleRates)),
+            "metatile_tiles_per_second": JSONValue(median(metaRates)),
+            "ms_per_tile_median": JSONValue(median(perTile)),
+            "bytes": JSONValue(bytes),
+            "repeat": JSONValue(repetitions),
+            "scale": JSONValue(scale),
         ]
         print(String(format: "cairn: %d tiles, %.0f tiles/s single, %.0f tiles/s with %dx%d metatiles (%d tiles), %.2f ms/tile median, %d bytes",
                      tiles.count, median(singleRates), median(metaRates), metatile, metatile, metatileTileCount, median(perTile), bytes))
         if mvt {
             let figures = try measureVectorTiles(map: map, tiles: tiles, metatiles: metatiles, metatileTileCount: metatileTileCount,
                                                  area: area, zoomRange: zoomRange)
-            result.merge(figures) { _, new in new }
+            for member in figures.objectMembers ?? [] { result[member: member.key] = member.value }
         }
         if let json {
-            let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys, .prettyPrinted])
-            try data.write(to: URL(fileURLWithPath: json))
+            try Data((result.text + "\n").utf8).write(to: URL(fileURLWithPath: json))
         }
     }
 
@@ -97,7 +96,7 @@ struct BenchCommand: AsyncParsableCommand {
     /// Cairn's own MVT of the data (levels z − 1, as MapLibre reads them), with the share of
     /// pixels that differ from the direct render.
     func measureVectorTiles(map: LoadedMap, tiles: [TileCoordinate], metatiles: [Metatile], metatileTileCount: Int,
-                            area: BoundingBox, zoomRange: ClosedRange<Int>) throws -> [String: Any] {
+                            area: BoundingBox, zoomRange: ClosedRange<Int>) throws -> JSONValue {
         let plan = VectorLayerPlan(map: map)
         var encodeRates: [Double] = []
         var encodedBytes = 0
@@ -148,13 +147,13 @@ struct BenchCommand: AsyncParsableCommand {
         print(String(format: "cairn mvt: encode+gzip %.0f tiles/s (%d bytes); decode+render from MBTiles %.0f tiles/s single, %.0f tiles/s metatiles; %d source tiles (%d bytes); %.2f %% of pixels differ from the direct render",
                      median(encodeRates), encodedBytes, median(renderRates), median(metaRates), exported.tiles, exported.bytes, differingPercent))
         return [
-            "mvt_encode_tiles_per_second": median(encodeRates),
-            "mvt_encode_bytes": encodedBytes,
-            "mvt_render_tiles_per_second": median(renderRates),
-            "mvt_render_metatile_tiles_per_second": median(metaRates),
-            "mvt_source_tiles": exported.tiles,
-            "mvt_source_bytes": exported.bytes,
-            "mvt_render_differing_pixels_percent": differingPercent,
+            "mvt_encode_tiles_per_second": JSONValue(median(encodeRates)),
+            "mvt_encode_bytes": JSONValue(encodedBytes),
+            "mvt_render_tiles_per_second": JSONValue(median(renderRates)),
+            "mvt_render_metatile_tiles_per_second": JSONValue(median(metaRates)),
+            "mvt_source_tiles": JSONValue(exported.tiles),
+            "mvt_source_bytes": JSONValue(exported.bytes),
+            "mvt_render_differing_pixels_percent": JSONValue(differingPercent),
         ]
     }
 

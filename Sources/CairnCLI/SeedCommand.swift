@@ -183,15 +183,15 @@ final class ProgressPrinter: @unchecked Sendable {
     }
 
     static func json(_ p: SeedProgress, event: String, format: TileFormat = .png) -> String {
-        var object: [String: Any] = [
-            "event": event, "format": format.rawValue, "total": p.totalTiles, "metatiles": p.totalMetatiles, "done": p.doneTiles,
-            "rendered": p.renderedTiles, "cached": p.cachedTiles, "blank": p.blankTiles, "failed": p.failedTiles,
-            "bytes": p.bytes, "seconds": (p.elapsedSeconds * 1000).rounded() / 1000,
-            "tiles_per_second": p.tilesPerSecond.rounded(), "stopped_early": p.stoppedEarly,
+        var object: JSONValue = [
+            "event": JSONValue(event), "format": JSONValue(format.rawValue), "total": JSONValue(p.totalTiles),
+            "metatiles": JSONValue(p.totalMetatiles), "done": JSONValue(p.doneTiles), "rendered": JSONValue(p.renderedTiles),
+            "cached": JSONValue(p.cachedTiles), "blank": JSONValue(p.blankTiles), "failed": JSONValue(p.failedTiles),
+            "bytes": JSONValue(p.bytes), "seconds": JSONValue((p.elapsedSeconds * 1000).rounded() / 1000),
+            "tiles_per_second": JSONValue(p.tilesPerSecond.rounded()), "stopped_early": JSONValue(p.stoppedEarly),
         ]
-        if let eta = p.etaSeconds { object["eta_seconds"] = eta.rounded() }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+        if let eta = p.etaSeconds { object[member: "eta_seconds"] = JSONValue(eta.rounded()) }
+        return object.text
     }
 
     static func clock(_ seconds: Double) -> String {

@@ -17,13 +17,10 @@ struct PurgeBody {
 
     /// - Throws: `EngineError.badRequest`.
     static func parse(_ data: Data) throws -> PurgeBody {
-        let object: [String: JSONValue]
-        do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-        } catch {
+        guard let object = try? JSONParser.parse([UInt8](data)), let members = object.objectMembers else {
             throw EngineError(.badRequest, "the body must be a JSON object such as {\"map\": \"name\", \"zooms\": \"10-14\", \"bbox\": [w, s, e, n]}")
         }
-        guard Set(object.keys).isSubset(of: fields) else {
+        guard Set(members.map(\.key)).isSubset(of: fields) else {
             throw EngineError(.badRequest, "unknown field; the fields are map, zooms, bbox, scale and format")
         }
         guard case .string(let map)? = object["map"], MapConfiguration.isValidName(map) else {
@@ -54,19 +51,5 @@ struct PurgeBody {
         var tiles: [TileCoordinate] = []
         for x in 0..<top.columns { for y in 0..<top.rows { tiles.append(TileCoordinate(z: 0, x: x, y: y)) } }
         return ExpireRequest(zooms: zooms, tiles: tiles, delete: true, scales: scales, formats: formats)
-    }
-}
-
-extension JSONValue: Equatable {
-    static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): return true
-        case (.bool(let a), .bool(let b)): return a == b
-        case (.number(let a), .number(let b)): return a == b
-        case (.string(let a), .string(let b)): return a == b
-        case (.array(let a), .array(let b)): return a == b
-        case (.object(let a), .object(let b)): return a == b
-        default: return false
-        }
     }
 }

@@ -14,13 +14,10 @@ struct SeedJobBody {
 
     /// - Throws: `EngineError.badRequest`.
     static func parse(_ data: Data) throws -> SeedJobBody {
-        let object: [String: JSONValue]
-        do {
-            object = try JSONDecoder().decode([String: JSONValue].self, from: data)
-        } catch {
+        guard let object = try? JSONParser.parse([UInt8](data)), let members = object.objectMembers else {
             throw EngineError(.badRequest, "the body must be a JSON object such as {\"map\": \"name\", \"zooms\": \"10-14\"}")
         }
-        guard Set(object.keys).isSubset(of: fields) else {
+        guard Set(members.map(\.key)).isSubset(of: fields) else {
             throw EngineError(.badRequest, "unknown field; the fields are map, zooms, bbox, scale and format")
         }
         guard case .string(let map)? = object["map"], !map.isEmpty else {
@@ -112,28 +109,6 @@ struct SeedJobBody {
             return BoundingBox(minX: w, minY: s, maxX: e, maxY: n)
         default:
             throw failure
-        }
-    }
-}
-
-/// Any JSON value, so each field can be checked with its own message.
-enum JSONValue: Decodable {
-    case null, bool(Bool), number(Double), string(String), array([JSONValue]), object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
         }
     }
 }
