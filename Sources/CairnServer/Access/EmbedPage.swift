@@ -20,14 +20,14 @@ enum EmbedPage {
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <meta name="referrer" content="strict-origin-when-cross-origin">
             <title>\(HTMLText.escape(title))</title>
-            <link rel="stylesheet" href="/assets/embed.css">
+            <link rel="stylesheet" href="\(ViewerAssets.url("embed.css"))">
             </head>
             <body>
             <div id="map" tabindex="0" aria-label="\(HTMLText.escape(title))"></div>
             <div class="zoom"><button id="zin" type="button" aria-label="Zoom in">+</button><button id="zout" type="button" aria-label="Zoom out">&#8722;</button></div>
             <div class="attribution">\(HTMLText.escape(attribution))</div>
             <script type="application/json" id="cairn-embed">\(settings)</script>
-            <script src="/assets/embed.js"></script>
+            <script src="\(ViewerAssets.url("embed.js"))"></script>
             </body>
             </html>
 
