@@ -80,6 +80,8 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
+            // The built-in pages' scripts and style sheets, served by `ViewerAssets`.
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         // The only module that imports ArgumentParser.

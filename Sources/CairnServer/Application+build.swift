@@ -39,27 +39,34 @@ public func buildApplication(
 public func buildRouter(
     engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil
 ) -> Router<CairnRequestContext> {
-    let router = Router(context: CairnRequestContext.self)
+    buildGuardedRouter(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre, access: access).router
+}
+
+/// The routes with the access class each was registered with.
+func buildGuardedRouter(
+    engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil
+) -> GuardedRouter {
+    let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let limits = engine.configuration.limits
     router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware(limits: limits))
     let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
     router.add(middleware: AddressRateLimitMiddleware(limiter: limiter))
+    router.add(middleware: PreflightMiddleware())
     let accessControl = access ?? AccessControl(configuration: engine.configuration)
-    router.add(middleware: AccessMiddleware(control: accessControl))
-    // After authentication, so verified keys and tokens get their own buckets (anonymous: per address).
-    router.add(middleware: RateLimitMiddleware(limiter: limiter) { _, _ in
-        RequestAccess.current?.principal.map { "\($0.kind.rawValue):\($0.id)" }
-    })
-    EmbedController(engine: engine, control: accessControl).register(in: router)
+    // Each route's access class, then (so verified keys and tokens get their own buckets) its rate limit.
+    let routes = GuardedRouter(router: router, accessGuard: AccessGuard(control: accessControl),
+                               rateLimit: RateLimitMiddleware(limiter: limiter))
+    EmbedController(engine: engine, control: accessControl).register(in: routes)
     let maplibre = maplibre ?? MapLibreAssets()
-    MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: router)
-    TileController(engine: engine).register(in: router)
-    GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
-    WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: router)
-    OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: router)
-    VectorTileController(engine: engine, fallbackHost: fallbackHost).register(in: router)
-    AssetController(assets: maplibre).register(in: router)
-    return router
+    MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: routes)
+    TileController(engine: engine).register(in: routes)
+    GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
+    WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
+    OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
+    VectorTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
+    AssetController(assets: maplibre).register(in: routes)
+    MethodNotAllowed.register(in: router, answersPreflights: true)
+    return routes
 }

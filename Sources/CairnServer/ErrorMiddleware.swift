@@ -3,29 +3,22 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The one place where errors become HTTP responses. Bodies are short JSON with no paths,
-/// stack traces or request text echoed back; error responses are never stored by caches.
+/// The one place where errors become HTTP responses (WMTS routes, which answer in OWS exception
+/// reports, excepted). Bodies are short JSON with no paths, stack traces or request text echoed
+/// back; error responses are never stored by caches; server failures are logged with their cause.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as EngineError {
-            return Self.response(status(for: error.code), error.message, retryAfter: error.retryAfterSeconds ?? (error.code == .overloaded ? 2 : nil))
+            ServerErrorLog.record(error, status: error.httpStatus, request: request, logger: context.logger)
+            return Self.response(error.httpStatus, error.message, retryAfter: error.retryAfter)
         } catch let error as HTTPError {
+            ServerErrorLog.record(error, status: error.status, request: request, logger: context.logger)
             return Self.response(error.status, error.body ?? error.status.reasonPhrase)
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(error)"])
+            ServerErrorLog.record(error, status: .internalServerError, request: request, logger: context.logger)
             return Self.response(.internalServerError, "internal error")
-        }
-    }
-
-    func status(for code: EngineError.Code) -> HTTPResponse.Status {
-        switch code {
-        case .badRequest: return .badRequest
-        case .notFound: return .notFound
-        case .overloaded, .mapUnavailable: return .serviceUnavailable
-        case .rateLimited: return .tooManyRequests
-        default: return .internalServerError
         }
     }
 

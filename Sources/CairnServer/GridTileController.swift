@@ -8,22 +8,24 @@ import Hummingbird
 /// `GET /maps/{map}/grids/{grid}/{z}/{x}/{y}[@2x].png` (x = column, y = row from the top),
 /// `GET /maps/{map}/grids/{grid}/tiles.json`, and `GET /tms/1.0.0/{map}/{z}/{x}/{y}[@2x].png`
 /// (rows counted from the bottom, as TMS clients expect).
-struct GridTileController<Context: RequestContext>: Sendable {
+struct GridTileController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let fallbackHost: String
 
-    func register(in router: Router<Context>) {
-        router.get("/maps/:map/grids/:grid/tiles.json") { request, context in try await tileJSON(request, context) }
-        router.get("/maps/:map/grids/:grid/:z/:x/:file") { request, context in try await gridTile(request, context) }
-        router.get("/tms/1.0.0/:map/:z/:x/:file") { request, context in try await tmsTile(request, context) }
+    func register(in routes: GuardedRouter) {
+        routes.get("/maps/:map/grids/:grid/tiles.json", access: .map(.maps)) { request, context in try await tileJSON(request, context) }
+        routes.get("/maps/:map/grids/:grid/:z/:x/:file", access: .map(.maps, tile: .gridXYZ)) { request, context in try await gridTile(request, context) }
+        routes.get("/tms/1.0.0/:map/:z/:x/:file", access: .map(.maps, tile: .tms)) { request, context in try await tmsTile(request, context) }
     }
 
     func gridTile(_ request: Request, _ context: Context) async throws -> Response {
         let (name, address) = try parse(context)
         let grid = try gridName(context)
         let map = try await engine.map(named: name, grid: grid)
-        let result = try await engine.tile(map: name, grid: grid, address.tile, scale: address.scale)
-        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
+        let result = try await engine.tile(map: name, grid: grid, address.tile, scale: address.scale, admission: context.renderAdmission)
+        return TileController.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     func tmsTile(_ request: Request, _ context: Context) async throws -> Response {
@@ -32,8 +34,8 @@ struct GridTileController<Context: RequestContext>: Sendable {
         let rows = map.grid.matrixSize(at: min(max(address.tile.z, 0), map.grid.maxZoom)).rows
         guard address.tile.y < rows else { throw EngineError(.notFound, "tile outside the grid") }
         address.tile.y = rows - 1 - address.tile.y
-        let result = try await engine.tile(map: name, address.tile, scale: address.scale)
-        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
+        let result = try await engine.tile(map: name, address.tile, scale: address.scale, admission: context.renderAdmission)
+        return TileController.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     /// TileJSON 3.0.0 for one grid. TileJSON assumes Web Mercator, so other grids add `crs`
@@ -43,12 +45,12 @@ struct GridTileController<Context: RequestContext>: Sendable {
         guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such map") }
         let grid = try gridName(context)
         let map = try await engine.map(named: name, grid: grid)
-        let base = MapController<Context>(engine: engine, fallbackHost: fallbackHost).baseURL(request)
-        var document = MapController<Context>.tileJSONDocument(map, tiles: base + "/maps/\(name)/grids/\(grid)/{z}/{x}/{y}.png")
+        let base = MapController(engine: engine, fallbackHost: fallbackHost).baseURL(request)
+        var document = MapController.tileJSONDocument(map, tiles: base + "/maps/\(name)/grids/\(grid)/{z}/{x}/{y}.png")
         document["crs"] = map.grid.crs.projInput
         document["tilematrixset"] = map.grid.identifier
         document["maxzoom"] = min(map.configuration.maxZoom, map.grid.maxZoom)
-        return MapController<Context>.json(document, cacheControl: "public, max-age=60", cors: true)
+        return MapController.json(document, cacheControl: "public, max-age=60", cors: true)
     }
 
     func parse(_ context: Context) throws -> (String, TileAddress) {

@@ -5,33 +5,35 @@ import HTTPTypes
 import Hummingbird
 
 /// The map listing, viewer pages, TileJSON and health.
-struct MapController<Context: RequestContext>: Sendable {
+struct MapController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let fallbackHost: String
     /// For the viewer's vector mode (MapLibre GL JS); nil or unavailable: raster only.
     var maplibre: MapLibreAssets? = nil
 
-    func register(in router: Router<Context>) {
-        router.get("/") { _, _ in try await index() }
-        router.get("/maps") { request, _ in try await mapList(request) }
-        router.get("/maps/:map") { request, context in try await viewer(request, context) }
-        router.get("/maps/:map/tiles.json") { request, context in try await tileJSON(request, context) }
-        router.get("/health") { _, _ in try await health() }
-        ViewerAssets.register(in: router)
+    func register(in routes: GuardedRouter) {
+        routes.get("/", access: .listing(.maps)) { _, context in try await index(context) }
+        routes.get("/maps", access: .listing(.maps)) { request, context in try await mapList(request, context) }
+        routes.get("/maps/:map", access: .map(.maps)) { request, context in try await viewer(request, context) }
+        routes.get("/maps/:map/tiles.json", access: .map(.maps)) { request, context in try await tileJSON(request, context) }
+        routes.get("/health", access: .open) { _, _ in try await health() }
+        ViewerAssets.register(in: routes)
     }
 
-    func index() async throws -> Response {
+    func index(_ context: Context) async throws -> Response {
         var maps: [(name: String, title: String)] = []
-        for name in RequestAccess.visibleMapNames(engine) {
+        for name in context.access.visibleMapNames(engine) {
             let title = (try? await engine.map(named: name).title) ?? name
             maps.append((name, title))
         }
         return Self.html(ViewerPage.index(maps: maps))
     }
 
-    func mapList(_ request: Request) async throws -> Response {
+    func mapList(_ request: Request, _ context: Context) async throws -> Response {
         var list: [[String: Any]] = []
-        for name in RequestAccess.visibleMapNames(engine) {
+        for name in context.access.visibleMapNames(engine) {
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(["name": name, "title": map.title, "tilejson": baseURL(request) + "/maps/\(name)/tiles.json",
                          "viewer": baseURL(request) + "/maps/\(name)/"])
@@ -42,7 +44,7 @@ struct MapController<Context: RequestContext>: Sendable {
     func viewer(_ request: Request, _ context: Context) async throws -> Response {
         let map = try await loadedMap(context)
         let center = map.center
-        let token = RequestAccess.tileToken(for: map)
+        let token = context.access.tileToken(for: map.name)
         let page = ViewerPage.html(
             mapName: map.name, title: map.title,
             tileURLTemplate: "/maps/\(map.name)/{z}/{x}/{y}.png" + (token.map { "?token=" + $0 } ?? ""),

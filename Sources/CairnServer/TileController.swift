@@ -5,11 +5,13 @@ import HTTPTypes
 import Hummingbird
 
 /// `GET /maps/{map}/{z}/{x}/{y}[@2x].png`
-struct TileController<Context: RequestContext>: Sendable {
+struct TileController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
 
-    func register(in router: Router<Context>) {
-        router.get("/maps/:map/:z/:x/:file") { request, context in
+    func register(in routes: GuardedRouter) {
+        routes.get("/maps/:map/:z/:x/:file", access: .map(.maps, tile: .xyz)) { request, context in
             try await tile(request, context)
         }
     }
@@ -22,7 +24,7 @@ struct TileController<Context: RequestContext>: Sendable {
             throw EngineError(.badRequest, "malformed tile address; expected /maps/{map}/{z}/{x}/{y}.png or {y}@2x.png with plain decimal numbers")
         }
         let map = try await engine.map(named: name)
-        let result = try await engine.tile(map: name, address.tile, scale: address.scale)
+        let result = try await engine.tile(map: name, address.tile, scale: address.scale, admission: context.renderAdmission)
         return Self.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

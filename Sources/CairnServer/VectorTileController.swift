@@ -9,17 +9,19 @@ import Hummingbird
 /// `GET /maps/{map}/{z}/{x}/{y}.pbf` (Mapbox Vector Tile 2.1, Web Mercator),
 /// `GET /maps/{map}/vector.json` (TileJSON 3.0.0 with `vector_layers`) and
 /// `GET /maps/{map}/style.json` (the map's style rewritten onto those tiles; see `ClientStyle`).
-struct VectorTileController<Context: RequestContext>: Sendable {
+struct VectorTileController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let fallbackHost: String
 
     static var contentType: String { "application/vnd.mapbox-vector-tile" }
 
-    func register(in router: Router<Context>) {
+    func register(in routes: GuardedRouter) {
         // More specific than the PNG route's `:file`, so `.pbf` names come here.
-        router.get("/maps/:map/:z/:x/{y}.pbf") { request, context in try await tile(request, context) }
-        router.get("/maps/:map/vector.json") { request, context in try await tileJSON(request, context) }
-        router.get("/maps/:map/style.json") { request, context in try await style(request, context) }
+        routes.get("/maps/:map/:z/:x/{y}.pbf", access: .map(.maps, tile: .xyzVector)) { request, context in try await tile(request, context) }
+        routes.get("/maps/:map/vector.json", access: .map(.maps)) { request, context in try await tileJSON(request, context) }
+        routes.get("/maps/:map/style.json", access: .map(.maps)) { request, context in try await style(request, context) }
     }
 
     func tile(_ request: Request, _ context: Context) async throws -> Response {
@@ -31,7 +33,7 @@ struct VectorTileController<Context: RequestContext>: Sendable {
             throw EngineError(.badRequest, "malformed tile address; expected /maps/{map}/{z}/{x}/{y}.pbf with plain decimal numbers")
         }
         let map = try await engine.map(named: name)
-        let result = try await engine.vectorTile(map: name, TileCoordinate(z: z, x: x, y: y))
+        let result = try await engine.vectorTile(map: name, TileCoordinate(z: z, x: x, y: y), admission: context.renderAdmission)
         return try Self.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
@@ -46,7 +48,7 @@ struct VectorTileController<Context: RequestContext>: Sendable {
         headers[.accessControlAllowOrigin] = "*"
         headers[.vary] = "Accept-Encoding"
         headers[.xCairnCache] = result.cacheHit ? "HIT" : "MISS"
-        if let ifNoneMatch = request.headers[.ifNoneMatch], TileController<Context>.matches(ifNoneMatch, etag: etag) {
+        if let ifNoneMatch = request.headers[.ifNoneMatch], TileController.matches(ifNoneMatch, etag: etag) {
             return Response(status: .notModified, headers: headers)
         }
         let body: [UInt8]
@@ -92,18 +94,18 @@ struct VectorTileController<Context: RequestContext>: Sendable {
 
     /// TileJSON 3.0.0 of the vector tiles, with `vector_layers` (id, fields with types, zooms).
     func tileJSON(_ request: Request, _ context: Context) async throws -> Response {
-        let maps = MapController<Context>(engine: engine, fallbackHost: fallbackHost)
+        let maps = MapController(engine: engine, fallbackHost: fallbackHost)
         let map = try await maps.loadedMap(context)
         let plan = try await engine.vectorLayerPlan(map: map.name)
-        var document = MapController<Context>.tileJSONDocument(map, tiles: maps.baseURL(request) + "/maps/\(map.name)/{z}/{x}/{y}.pbf")
+        var document = MapController.tileJSONDocument(map, tiles: maps.baseURL(request) + "/maps/\(map.name)/{z}/{x}/{y}.pbf")
         document["format"] = "pbf"
         document["vector_layers"] = plan.vectorLayers
-        return MapController<Context>.json(document, cacheControl: "public, max-age=60", cors: true)
+        return MapController.json(document, cacheControl: "public, max-age=60", cors: true)
     }
 
     /// The style for MapLibre GL JS.
     func style(_ request: Request, _ context: Context) async throws -> Response {
-        let maps = MapController<Context>(engine: engine, fallbackHost: fallbackHost)
+        let maps = MapController(engine: engine, fallbackHost: fallbackHost)
         let map = try await maps.loadedMap(context)
         let plan = try await engine.vectorLayerPlan(map: map.name)
         guard let bytes = FileManager.default.contents(atPath: map.configuration.stylePath) else {
@@ -112,6 +114,6 @@ struct VectorTileController<Context: RequestContext>: Sendable {
         let style = try ClientStyle.rewrite(styleJSON: bytes, plan: plan,
                                             tileJSONURL: maps.baseURL(request) + "/maps/\(map.name)/vector.json",
                                             attribution: map.attribution)
-        return MapController<Context>.json(style, cacheControl: "no-cache", cors: true)
+        return MapController.json(style, cacheControl: "no-cache", cors: true)
     }
 }

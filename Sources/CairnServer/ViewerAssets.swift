@@ -1,32 +1,43 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The built-in viewer's script and style sheets, compiled into the binary and served as
-/// `/assets/viewer.js`, `/assets/viewer.css` and `/assets/ogc.css`, so the viewer, map list and OGC API
-/// HTML pages carry no inline code or style and their Content-Security-Policy needs no `unsafe-inline`.
-/// Pages link them with `?v=` and the content hash, so a new build is never mixed with a cached old file.
+/// The built-in pages' scripts and style sheets (`Resources/`, compiled into the SwiftPM resource
+/// bundle), served as `/assets/viewer.js`, `/assets/viewer.css`, `/assets/ogc.css`, `/assets/embed.js`
+/// and `/assets/embed.css`, so the viewer, map list, embed and OGC API HTML pages carry no inline
+/// code or style and their Content-Security-Policy needs no `unsafe-inline`. Pages link them with
+/// `?v=` and the content hash, so a new build is never mixed with a cached old file.
 enum ViewerAssets {
     struct Asset: Sendable {
-        let body: String
+        let body: [UInt8]
         let contentType: String
         /// Strong validator: FNV-1a of the bytes.
         let etag: String
 
-        init(_ body: String, contentType: String) {
+        init(_ body: [UInt8], contentType: String) {
             self.body = body
             self.contentType = contentType
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in body.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+            for byte in body { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
             etag = "\"" + String(hash, radix: 16) + "\""
         }
     }
 
-    /// By file name under `/assets/`.
-    static let files: [String: Asset] = [
-        "viewer.js": Asset(ViewerPage.viewerJS + "\n" + ViewerPage.vectorJS + "\n", contentType: "text/javascript; charset=utf-8"),
-        "viewer.css": Asset(ViewerPage.pageCSS + "\n" + ViewerPage.mapCSS + "\n", contentType: "text/css; charset=utf-8"),
-        "ogc.css": Asset(OGCHTMLPage.style, contentType: "text/css; charset=utf-8"),
-    ]
+    /// By file name under `/assets/`. Read once; the server is built with them (`register`), so a
+    /// binary whose resource bundle is missing stops at start-up rather than on the first page.
+    static let files: [String: Asset] = {
+        let types = ["js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8"]
+        var files: [String: Asset] = [:]
+        for name in ["viewer.js", "viewer.css", "ogc.css", "embed.js", "embed.css"] {
+            let dot = name.lastIndex(of: ".")!
+            let stem = String(name[..<dot]), ext = String(name[name.index(after: dot)...])
+            guard let url = Bundle.module.url(forResource: stem, withExtension: ext, subdirectory: "Resources"), let data = FileManager.default.contents(atPath: url.path) else {
+                fatalError("\(name) is missing from Cairn's resource bundle (\(Bundle.module.bundlePath)); install the bundle next to the binary")
+            }
+            files[name] = Asset(Array(data), contentType: types[ext]!)
+        }
+        return files
+    }()
 
     /// The policy of every HTML page but the embed page (which has its own `frame-ancestors`): scripts,
     /// styles and connections only from this server; MapLibre GL JS's workers come from `blob:` URLs.
@@ -40,9 +51,9 @@ enum ViewerAssets {
         return "/assets/" + name + "?v=" + version
     }
 
-    static func register<Context: RequestContext>(in router: Router<Context>) {
+    static func register(in routes: GuardedRouter) {
         for name in files.keys.sorted() {
-            router.get(RouterPath("/assets/" + name)) { request, _ in response(name, request) }
+            routes.get(RouterPath("/assets/" + name), access: .open) { request, _ in response(name, request) }
         }
     }
 
@@ -52,11 +63,11 @@ enum ViewerAssets {
         headers[.eTag] = asset.etag
         headers[.cacheControl] = "public, max-age=86400"
         headers[.xContentTypeOptions] = "nosniff"
-        if let ifNoneMatch = request.headers[.ifNoneMatch], TileController<BasicRequestContext>.matches(ifNoneMatch, etag: asset.etag) {
+        if let ifNoneMatch = request.headers[.ifNoneMatch], TileController.matches(ifNoneMatch, etag: asset.etag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = asset.contentType
-        let body = ByteBuffer(string: asset.body)
+        let body = ByteBuffer(bytes: asset.body)
         headers[.contentLength] = String(body.readableBytes)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: body))
     }

@@ -342,7 +342,7 @@ struct EmbedPageTests {
                 let body = String(buffer: response.body)
                 #expect(body.contains("\"marker\":[106.68,20.86]"))
                 #expect(body.contains("\"zoom\":12"))
-                #expect(body.contains("<script src=\"/assets/embed.js\"></script>"))
+                #expect(body.contains("<script src=\"" + ViewerAssets.url("embed.js") + "\"></script>"))
             }
             try await client.execute(uri: "/assets/embed.js", method: .get) { response in
                 #expect(response.status == .ok)

@@ -80,8 +80,9 @@ public final class TileEngine: Sendable {
     }
 
     /// A tile of one of the map's grids: `tile.x` is the column and `tile.y` the row from the top.
-    public func tile(map name: String, grid: String, _ tile: TileCoordinate, scale: Int) async throws -> TileResult {
-        try await self.tile(map: name, tile, scale: scale, grid: grid)
+    public func tile(map name: String, grid: String, _ tile: TileCoordinate, scale: Int,
+                     admission: RenderAdmission = .unlimited) async throws -> TileResult {
+        try await self.tile(map: name, tile, scale: scale, grid: grid, admission: admission)
     }
 
     public func mapStatus() async -> [String: (fingerprint: String?, error: String?)] { await registry.status() }
@@ -90,7 +91,8 @@ public final class TileEngine: Sendable {
     public var renderCount: Int { renderCounter.load(ordering: .relaxed) }
 
     /// One tile. - Throws: `EngineError` (`.notFound` for unknown maps and tiles outside the map's range).
-    public func tile(map name: String, _ tile: TileCoordinate, scale: Int, grid: String? = nil) async throws -> TileResult {
+    public func tile(map name: String, _ tile: TileCoordinate, scale: Int, grid: String? = nil,
+                     admission: RenderAdmission = .unlimited) async throws -> TileResult {
         let map = try await registry.map(named: name, grid: grid)
         try Self.check(tile, scale: scale, in: map)
         let store = try cacheFiles.store(for: map, scale: scale)
@@ -106,7 +108,7 @@ public final class TileEngine: Sendable {
             }
         }
         metrics.cacheMisses.wrappingAdd(1, ordering: .relaxed)
-        let rendered = try await renderMetatile(containing: tile, of: map, scale: scale, store: store)
+        let rendered = try await renderMetatile(containing: tile, of: map, scale: scale, store: store, admission: admission)
         guard let result = rendered[tile] else { throw EngineError(.renderFailed, "tile missing from its metatile") }
         return result
     }
@@ -114,7 +116,8 @@ public final class TileEngine: Sendable {
     /// Renders (or waits for the render of) the metatile holding `tile`, and caches its tiles
     /// (all of them, or only `storing`).
     func renderMetatile(containing tile: TileCoordinate, of map: LoadedMap, scale: Int, store: MBTilesStore,
-                        storing: Set<TileCoordinate>? = nil, priority: RenderPriority = .interactive) async throws -> [TileCoordinate: TileResult] {
+                        storing: Set<TileCoordinate>? = nil, priority: RenderPriority = .interactive,
+                        admission: RenderAdmission = .unlimited) async throws -> [TileCoordinate: TileResult] {
         let metatile = Metatile(containing: tile, size: map.configuration.metatileSize, in: map.grid)
         let key = "\(map.name)@\(scale)/\(map.grid.identifier)/\(map.fingerprint)/\(metatile)/\(store.path)"
         let pool = priority == .seeding ? seedPool : threadPool
@@ -122,8 +125,8 @@ public final class TileEngine: Sendable {
         let metrics = self.metrics
         // A request that would start a render pays from its client's render budget; one that
         // joins a render already running does not.
-        if priority == .interactive, let admit = RenderAdmission.check, await !inflight.isRunning(key) {
-            try admit()
+        if priority == .interactive, await !inflight.isRunning(key) {
+            try admission.admit()
         }
         let budget = configuration.limits.renderBudget()
         return try await inflight.value(for: key) {

@@ -7,7 +7,8 @@ extension TileEngine {
     /// `NAME.pbf.mbtiles` cache or encoded once however many requests ask for it at the same time.
     /// - Throws: `EngineError` `.notFound` for unknown maps, maps not offered in Web Mercator and
     ///   tiles outside the map's zoom levels or the grid; `.overloaded` when too many encodes queue.
-    public func vectorTile(map name: String, _ tile: TileCoordinate) async throws -> TileResult {
+    /// - Parameter admission: not consulted yet: encoding a vector tile is not budgeted as a render.
+    public func vectorTile(map name: String, _ tile: TileCoordinate, admission: RenderAdmission = .unlimited) async throws -> TileResult {
         let map = try await self.map(named: name, grid: TileGrid.webMercator.identifier)
         guard tile.z >= map.configuration.minZoom, tile.z <= map.configuration.maxZoom, map.grid.contains(tile) else {
             throw EngineError(.notFound, "tile \(tile) is outside the map's zoom levels or grid")

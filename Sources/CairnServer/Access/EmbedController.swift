@@ -6,17 +6,17 @@ import HTTPTypes
 import Hummingbird
 
 /// `GET /embed/{map}`: a small page for iframes (`?center=lon,lat&zoom=z&marker=lon,lat`),
-/// with its script and style served as separate resources (`/assets/embed.js`, `.css`) so
+/// with its script and style served by `ViewerAssets` (`/assets/embed.js`, `.css`) so
 /// the page's Content-Security-Policy needs no `unsafe-inline`. For an internal map opened
 /// with a signed embed URL, the tile URLs carry a short-lived tile token derived from it.
-struct EmbedController<Context: RequestContext>: Sendable {
+struct EmbedController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let control: AccessControl
 
-    func register(in router: Router<Context>) {
-        router.get("/embed/:map") { request, context in try await page(request, context) }
-        router.get("/assets/embed.js") { _, _ in Self.asset(EmbedPage.script, type: "text/javascript; charset=utf-8") }
-        router.get("/assets/embed.css") { _, _ in Self.asset(EmbedPage.style, type: "text/css; charset=utf-8") }
+    func register(in routes: GuardedRouter) {
+        routes.get("/embed/:map", access: .embed) { request, context in try await page(request, context) }
     }
 
     func page(_ request: Request, _ context: Context) async throws -> Response {
@@ -25,8 +25,8 @@ struct EmbedController<Context: RequestContext>: Sendable {
             throw EngineError(.notFound, "no such map")
         }
         let map = try await engine.map(named: name)
-        let access = RequestAccess.current
-        let grant = access?.embed
+        let access = context.access
+        let grant = access.embed
         let query = request.uri.queryParameters
         // A signed URL fixes the view; otherwise it comes from the query, parsed as numbers only.
         let center = grant?.center ?? Self.pair(query.get("center")) ?? (map.center.longitude, map.center.latitude)
@@ -37,9 +37,9 @@ struct EmbedController<Context: RequestContext>: Sendable {
         var maxZoom = map.configuration.maxZoom
         var origins = configuration.embedOrigins
         var internalMap = false
-        if configuration.access == .internal, let principal = access?.principal {
+        if configuration.access == .internal, let principal = access.principal {
             internalMap = true
-            template += RequestAccess.tileQuery(for: map)
+            template += access.tileQuery(for: name)
             minZoom = max(minZoom, principal.minZoom ?? minZoom)
             maxZoom = min(maxZoom, principal.maxZoom ?? maxZoom)
             origins += principal.origins.filter(WebOrigin.isValid)
@@ -70,14 +70,6 @@ struct EmbedController<Context: RequestContext>: Sendable {
         guard parts.count == 2, let lon = Double(parts[0]), let lat = Double(parts[1]), lon.isFinite, lat.isFinite,
               abs(lon) <= 180, abs(lat) <= 90 else { return nil }
         return (lon, lat)
-    }
-
-    static func asset(_ text: String, type: String) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = type
-        headers[.cacheControl] = "public, max-age=3600"
-        headers[.xContentTypeOptions] = "nosniff"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }
 

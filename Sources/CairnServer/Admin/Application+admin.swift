@@ -37,11 +37,12 @@ public func buildAdminApplication(
 /// The admin routes alone.
 public func buildAdminRouter(engine: TileEngine, jobs: JobManager, token: String, maxBodyBytes: Int = 64 * 1024,
                              access: AccessControl? = nil, configurationFile: String? = nil) -> Router<BasicRequestContext> {
-    let router = Router()
+    let router = Router(options: .autoGenerateHeadEndpoints)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware())
     router.add(middleware: AdminAuthMiddleware(token: token))
     AdminController(engine: engine, jobs: jobs, maxBodyBytes: maxBodyBytes, access: access,
                     configurationFile: configurationFile).register(in: router)
+    MethodNotAllowed.register(in: router, answersPreflights: false)
     return router
 }

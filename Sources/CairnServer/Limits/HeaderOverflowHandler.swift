@@ -26,6 +26,8 @@ final class HeaderOverflowHandler: ChannelInboundHandler, RemovableChannelHandle
         fields[.cacheControl] = "no-store"
         let head = HTTPResponse(status: .requestHeaderFieldsTooLarge, headerFields: fields)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+        // Closed once the answer is written; the completion runs on the channel's event loop.
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in boundContext.value.close(promise: nil) }
     }
 }

@@ -2,27 +2,23 @@ import CairnEngine
 import HTTPTypes
 import Hummingbird
 
-/// After authentication. Per-client token buckets: every request takes from the client's request bucket, and a cache
-/// miss that starts a render also takes from its tighter render bucket (through
-/// `RenderAdmission`), so cached tiles stay cheap and renders are budgeted apart. Over either,
-/// 429 with `Retry-After`. Clients are their verified key when `identify` names one, else their
-/// address (the socket peer; `X-Forwarded-For` only from `trusted_proxies`).
-struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext>: RouterMiddleware {
-    let limiter: RateLimiter
-    /// A verified key or token identity for the request, if any (never an unverified string,
-    /// or clients could mint themselves fresh buckets).
-    let identify: @Sendable (Request, Context) -> String?
+/// After the access guard (see `GuardedRouter`). Per-client token buckets: every request takes
+/// from the client's request bucket, and a cache miss that starts a render also takes from its
+/// tighter render bucket (through the `RenderAdmission` put in the request context for the tile
+/// controllers to hand to the engine), so cached tiles stay cheap and renders are budgeted apart.
+/// Over either, 429 with `Retry-After`. Clients are their verified key or token when the guard
+/// found one, else their address (the socket peer; `X-Forwarded-For` only from `trusted_proxies`).
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = CairnRequestContext
 
-    init(limiter: RateLimiter, identify: @escaping @Sendable (Request, Context) -> String? = { _, _ in nil }) {
-        self.limiter = limiter
-        self.identify = identify
-    }
+    let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let client: String
         let rate: LimitsConfiguration.Rate
-        if let key = identify(request, context) {
-            client = "key " + key
+        // Only a verified identity, or clients could mint themselves fresh buckets.
+        if let principal = context.access.principal {
+            client = "key " + "\(principal.kind.rawValue):\(principal.id)"
             rate = limiter.limits.perKey
             if let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         } else {
@@ -33,12 +29,11 @@ struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext
                let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         }
         let limiter = self.limiter
-        let admission = RenderAdmissionCheck {
+        var context = context
+        context.renderAdmission = RenderAdmission {
             if let wait = limiter.renders.take(client, rate: rate.rendersPerSecond, burst: rate.renderBurst) { throw limiter.refusal(wait) }
         }
-        return try await RenderAdmission.$check.withValue(admission) {
-            try await next(request, context)
-        }
+        return try await next(request, context)
     }
 }
 

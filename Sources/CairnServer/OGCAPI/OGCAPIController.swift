@@ -7,7 +7,9 @@ import Hummingbird
 /// OGC API - Tiles Part 1 (map tilesets) under `/ogcapi`, with OGC API - Common landing page,
 /// conformance and collections, and the TMS 2.0 tile matrix set documents. Every document is
 /// JSON by default and HTML for `?f=html` or browsers.
-struct OGCAPIController<Context: RequestContext>: Sendable {
+struct OGCAPIController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let fallbackHost: String
 
@@ -28,17 +30,17 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         ]
     }
 
-    func register(in router: Router<Context>) {
+    func register(in routes: GuardedRouter) {
         let p = Self.prefix
-        router.get(RouterPath(p)) { request, _ in try await landingPage(request) }
-        router.get(RouterPath(p + "/conformance")) { request, _ in try conformance(request) }
-        router.get(RouterPath(p + "/tileMatrixSets")) { request, _ in try tileMatrixSets(request) }
-        router.get(RouterPath(p + "/tileMatrixSets/:tms")) { request, context in try tileMatrixSet(request, context) }
-        router.get(RouterPath(p + "/collections")) { request, _ in try await collections(request) }
-        router.get(RouterPath(p + "/collections/:map")) { request, context in try await collection(request, context) }
-        router.get(RouterPath(p + "/collections/:map/map/tiles")) { request, context in try await tilesets(request, context) }
-        router.get(RouterPath(p + "/collections/:map/map/tiles/:tms")) { request, context in try await tileset(request, context) }
-        router.get(RouterPath(p + "/collections/:map/map/tiles/:tms/:tileMatrix/:tileRow/:tileCol")) { request, context in
+        routes.get(RouterPath(p), access: .open) { request, _ in try await landingPage(request) }
+        routes.get(RouterPath(p + "/conformance"), access: .open) { request, _ in try conformance(request) }
+        routes.get(RouterPath(p + "/tileMatrixSets"), access: .open) { request, _ in try tileMatrixSets(request) }
+        routes.get(RouterPath(p + "/tileMatrixSets/:tms"), access: .open) { request, context in try tileMatrixSet(request, context) }
+        routes.get(RouterPath(p + "/collections"), access: .listing(.ogc)) { request, context in try await collections(request, context) }
+        routes.get(RouterPath(p + "/collections/:map"), access: .map(.ogc)) { request, context in try await collection(request, context) }
+        routes.get(RouterPath(p + "/collections/:map/map/tiles"), access: .map(.ogc)) { request, context in try await tilesets(request, context) }
+        routes.get(RouterPath(p + "/collections/:map/map/tiles/:tms"), access: .map(.ogc)) { request, context in try await tileset(request, context) }
+        routes.get(RouterPath(p + "/collections/:map/map/tiles/:tms/:tileMatrix/:tileRow/:tileCol"), access: .map(.ogc, tile: .ogc)) { request, context in
             try await tile(request, context)
         }
     }
@@ -100,11 +102,11 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         return respond(TileMatrixSetDocument.encode(grid, links: links), title: grid.title, format: format)
     }
 
-    func collections(_ request: Request) async throws -> Response {
+    func collections(_ request: Request, _ context: Context) async throws -> Response {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
         var list: [[String: Any]] = []
-        for name in RequestAccess.visibleMapNames(engine) {
+        for name in context.access.visibleMapNames(engine) {
             // A map that cannot load right now is left out of the list; its own URL says why.
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(collectionDocument(map, base: base, format: nil))
@@ -196,8 +198,8 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         let grid = try await mapGrid(map, context.parameters.get("tms") ?? "")
         let coordinate = TileCoordinate(z: z, x: column, y: row)
         guard grid.contains(coordinate) else { throw EngineError(.notFound, "the tile is outside the tile matrix set") }
-        let result = try await engine.tile(map: map.name, grid: grid.identifier, coordinate, scale: 1)
-        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
+        let result = try await engine.tile(map: map.name, grid: grid.identifier, coordinate, scale: 1, admission: context.renderAdmission)
+        return TileController.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     // MARK: Helpers
@@ -247,13 +249,13 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
             headers[.cacheControl] = "no-cache"
             headers[.accessControlAllowOrigin] = "*"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.data(document))))
-        case .html: return MapController<Context>.html(OGCHTMLPage.render(title: title, document: document))
+        case .html: return MapController.html(OGCHTMLPage.render(title: title, document: document))
         }
     }
 
     /// The OGC API base, e.g. `http://host:port/ogcapi`, from the same guarded Host as TileJSON.
     func baseURL(_ request: Request) -> String {
-        MapController<Context>(engine: engine, fallbackHost: fallbackHost).baseURL(request) + Self.prefix
+        MapController(engine: engine, fallbackHost: fallbackHost).baseURL(request) + Self.prefix
     }
 
     func loadedMap(_ context: Context) async throws -> LoadedMap {

@@ -9,29 +9,31 @@ import Hummingbird
 /// - `GET /wmts/1.0.0/WMTSCapabilities.xml` (RESTful capabilities)
 /// - `GET /wmts/{layer}/{style}/{tileMatrixSet}/{tileMatrix}/{row}/{col}.png` (RESTful tiles)
 /// Every failure is an OWS 1.1 ExceptionReport.
-struct WMTSController<Context: RequestContext>: Sendable {
+struct WMTSController: Sendable {
+    typealias Context = CairnRequestContext
+
     let engine: TileEngine
     let fallbackHost: String
 
-    func register(in router: Router<Context>) {
-        router.get("/wmts") { request, context in
-            await answer(context) { try await keyValueRequest(request) }
+    func register(in routes: GuardedRouter) {
+        routes.get("/wmts", access: .wmtsKeyValue) { request, context in
+            await answer(request, context) { try await keyValueRequest(request, context) }
         }
-        router.get("/wmts/1.0.0/WMTSCapabilities.xml") { request, context in
-            await answer(context) { try await capabilities(request) }
+        routes.get("/wmts/1.0.0/WMTSCapabilities.xml", access: .listing(.wmts)) { request, context in
+            await answer(request, context) { try await capabilities(request, context) }
         }
-        router.get("/wmts/:layer/:style/:tms/:matrix/:row/:file") { request, context in
-            await answer(context) {
+        routes.get("/wmts/:map/:style/:tms/:matrix/:row/:file", access: .map(.wmts, tile: .wmts)) { request, context in
+            await answer(request, context) {
                 let parameters = context.parameters
                 let file = parameters.get("file") ?? ""
                 guard file.hasSuffix(".png") else {
                     throw WMTSException.invalid("Format", "only image/png tiles ({TileCol}.png) are offered")
                 }
-                let tile = TileRequest(layer: parameters.get("layer") ?? "", style: parameters.get("style") ?? "",
+                let tile = TileRequest(layer: parameters.get("map") ?? "", style: parameters.get("style") ?? "",
                                        tileMatrixSet: parameters.get("tms") ?? "", tileMatrix: parameters.get("matrix") ?? "",
                                        row: parameters.get("row") ?? "", column: String(file.dropLast(4)),
                                        format: WMTSCapabilitiesDocument.format)
-                return try await self.tile(tile, request)
+                return try await self.tile(tile, request, context)
             }
         }
     }
@@ -42,25 +44,26 @@ struct WMTSController<Context: RequestContext>: Sendable {
     }
 
     /// Turns every failure into an ExceptionReport instead of the JSON the rest of the server answers with.
-    func answer(_ context: Context, _ body: () async throws -> Response) async -> Response {
+    /// Server failures are logged here, as `ErrorMiddleware` never sees them.
+    func answer(_ request: Request, _ context: Context, _ body: () async throws -> Response) async -> Response {
         do {
             return try await body()
         } catch let error as WMTSException {
             return error.response
         } catch let error as EngineError {
-            let status = ErrorMiddleware<Context>().status(for: error.code)
             if error.code == .notFound {
                 return WMTSException.outOfRange("TileMatrix").response
             }
-            return WMTSException(.noApplicableCode, locator: nil, error.message, status: status,
-                                 retryAfter: error.retryAfterSeconds ?? (error.code == .overloaded ? 2 : nil)).response
+            ServerErrorLog.record(error, status: error.httpStatus, request: request, logger: context.logger)
+            return WMTSException(.noApplicableCode, locator: nil, error.message, status: error.httpStatus,
+                                 retryAfter: error.retryAfter).response
         } catch {
-            context.logger.error("unhandled WMTS error", metadata: ["error": "\(error)"])
+            ServerErrorLog.record(error, status: .internalServerError, request: request, logger: context.logger)
             return WMTSException(.noApplicableCode, locator: nil, "internal error").response
         }
     }
 
-    func keyValueRequest(_ request: Request) async throws -> Response {
+    func keyValueRequest(_ request: Request, _ context: Context) async throws -> Response {
         let query = Query(request)
         guard let service = query["Service"] else { throw WMTSException.missing("Service") }
         guard service == "WMTS" else { throw WMTSException.invalid("Service", "expected WMTS") }
@@ -71,7 +74,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
                !accepted.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == "1.0.0" }) {
                 throw WMTSException(.versionNegotiationFailed, locator: "AcceptVersions", "only version 1.0.0 is offered")
             }
-            return try await capabilities(request)
+            return try await capabilities(request, context)
         case "GetTile":
             guard let version = query["Version"] else { throw WMTSException.missing("Version") }
             guard version == "1.0.0" else { throw WMTSException.invalid("Version", "expected 1.0.0") }
@@ -79,15 +82,15 @@ struct WMTSController<Context: RequestContext>: Sendable {
                                    tileMatrixSet: try query.required("TileMatrixSet"), tileMatrix: try query.required("TileMatrix"),
                                    row: try query.required("TileRow"), column: try query.required("TileCol"),
                                    format: try query.required("Format"))
-            return try await self.tile(tile, request)
+            return try await self.tile(tile, request, context)
         default:
             throw WMTSException(.operationNotSupported, locator: "Request", "supported operations are GetCapabilities and GetTile")
         }
     }
 
-    func capabilities(_ request: Request) async throws -> Response {
+    func capabilities(_ request: Request, _ context: Context) async throws -> Response {
         var layers: [WMTSCapabilitiesDocument.Layer] = []
-        for name in RequestAccess.visibleMapNames(engine) {
+        for name in context.access.visibleMapNames(engine) {
             // A map that fails to load is left out, as in the map list, rather than failing the whole document.
             guard let map = try? await engine.map(named: name), let grids = try? await engine.grids(for: name) else { continue }
             var offers: [WMTSGridOffer] = []
@@ -98,7 +101,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
             }
             layers.append(.init(name: name, title: map.title, bounds: map.geographicBounds, offers: offers))
         }
-        let baseURL = MapController<Context>(engine: engine, fallbackHost: fallbackHost).baseURL(request)
+        let baseURL = MapController(engine: engine, fallbackHost: fallbackHost).baseURL(request)
         let document = WMTSCapabilitiesDocument(baseURL: baseURL, layers: layers, service: engine.configuration.service).render()
         var headers = HTTPFields()
         headers[.contentType] = "application/xml; charset=utf-8"
@@ -108,7 +111,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document)))
     }
 
-    func tile(_ tile: TileRequest, _ request: Request) async throws -> Response {
+    func tile(_ tile: TileRequest, _ request: Request, _ context: Context) async throws -> Response {
         guard MapConfiguration.isValidName(tile.layer), engine.mapNames.contains(tile.layer) else {
             throw WMTSException.invalid("Layer", "no such layer")
         }
@@ -127,8 +130,9 @@ struct WMTSController<Context: RequestContext>: Sendable {
         guard row >= 0, row < size.rows else { throw WMTSException.outOfRange("TileRow") }
         guard let column = Self.integer(tile.column) else { throw WMTSException.invalid("TileCol", "expected a whole number") }
         guard column >= 0, column < size.columns else { throw WMTSException.outOfRange("TileCol") }
-        let result = try await engine.tile(map: tile.layer, grid: grid.identifier, TileCoordinate(z: z, x: column, y: row), scale: 1)
-        return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
+        let result = try await engine.tile(map: tile.layer, grid: grid.identifier, TileCoordinate(z: z, x: column, y: row), scale: 1,
+                                          admission: context.renderAdmission)
+        return TileController.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
     /// A plain decimal integer, optionally negative, of at most 9 digits, written the one way

@@ -5,58 +5,78 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 
-/// The one authorization step for every map-facing route. It runs before any controller, so
-/// a refused request never reads the cache or starts a render (and the render coalescing key
-/// stays the tile's identity alone). Unknown and forbidden maps get the very same response.
-/// Responses about internal maps become `private` with `max-age` capped by the credential's
-/// remaining lifetime, `Vary: Authorization, X-API-Key, Origin`, and CORS only for origins the
-/// credential allows.
-struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
+/// The one authorization step for every map-facing route, applying the access class the route
+/// was registered with (`GuardedRouter`) to its resolved parameters. It runs before rate limiting
+/// and the controller, so a refused request never reads the cache or starts a render (and the
+/// render coalescing key stays the tile's identity alone). Unknown and forbidden maps get the very
+/// same response. Responses about internal maps become `private` with `max-age` capped by the
+/// credential's remaining lifetime, `Vary: Authorization, X-API-Key, Origin`, and CORS only for
+/// origins the credential allows.
+struct AccessGuard: Sendable {
+    typealias Context = CairnRequestContext
+    typealias Next = @Sendable (Request, Context) async throws -> Response
+
     let control: AccessControl
 
     static var varyCredentials: String { "Authorization, X-API-Key, Origin" }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if Preflight.isPreflight(request) { return Preflight.response(request) }
+    func handle(_ request: Request, context: Context, access: RouteAccess, next: Next) async throws -> Response {
         let started = ContinuousClock.now
-        let route = AccessRoute.classify(path: request.uri.path) {
-            request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-        }
-        switch route.kind {
-        case .other:
+        switch access {
+        case .open:
             return try await next(request, context)
-        case .listing:
-            let principal: Principal?
-            do { principal = try await authenticate(request) } catch { return Self.unauthorized(route.family) }
-            var response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal, control: control)) {
-                try await next(request, context)
-            }
-            decorate(&response, principal: principal, request: request, privateDocument: principal != nil)
-            return response
-        case .map(let name, let tile):
+        case .listing(let family):
+            return try await listing(request, context, family: family, next)
+        case .map(let family, let tileParameters):
+            let name = context.parameters.get("map") ?? ""
             if control.access(of: name) == .public { return try await next(request, context) }
-            return try await guarded(request, context, next, route: route, map: name, tile: tile, embed: nil, started: started)
-        case .embed(let name):
-            if control.access(of: name) == .public {
-                return try await RequestAccess.$current.withValue(RequestAccess()) { try await next(request, context) }
-            }
+            return try await guarded(request, context, next, family: family, map: name, tileShaped: tileParameters != nil,
+                                     tile: tileParameters?.tile(in: context.parameters), embed: nil, started: started)
+        case .embed:
+            let name = context.parameters.get("map") ?? ""
+            if control.access(of: name) == .public { return try await next(request, context) }
             var grant: EmbedGrant?
             if request.uri.queryParameters.get("sig") != nil {
                 guard control.access(of: name) == .internal, let signer = control.verifier.signer,
                       let verified = try? signer.verifyEmbed(map: name, rawQuery: request.uri.query) else {
                     audit(request, map: name, principal: "invalid-signature", tile: nil, status: 404, started: started)
-                    return Self.notFound(route.family)
+                    return Self.notFound(.maps)
                 }
                 grant = verified
             }
-            return try await guarded(request, context, next, route: route, map: name, tile: nil, embed: grant, started: started)
+            return try await guarded(request, context, next, family: .maps, map: name, tileShaped: false, tile: nil,
+                                     embed: grant, started: started)
+        case .wmtsKeyValue:
+            let parameters = Dictionary(request.uri.queryParameters.map { (String($0.key).uppercased(), String($0.value)) },
+                                        uniquingKeysWith: { first, _ in first })
+            guard parameters["REQUEST"] == "GetTile" else { return try await listing(request, context, family: .wmts, next) }
+            let name = parameters["LAYER"] ?? ""
+            if control.access(of: name) == .public { return try await next(request, context) }
+            var tile: GridTile?
+            if let z = TileAddress.number(parameters["TILEMATRIX"] ?? "", maxDigits: 2),
+               let row = TileAddress.number(parameters["TILEROW"] ?? "", maxDigits: 9),
+               let column = TileAddress.number(parameters["TILECOL"] ?? "", maxDigits: 9) {
+                tile = GridTile(grid: parameters["TILEMATRIXSET"] ?? "", z: z, x: column, y: row)
+            }
+            return try await guarded(request, context, next, family: .wmts, map: name, tileShaped: true, tile: tile,
+                                     embed: nil, started: started)
         }
     }
 
+    /// A document listing maps: anyone may ask, and it shows what the (optional) credential may see.
+    func listing(_ request: Request, _ context: Context, family: RouteAccess.Family, _ next: Next) async throws -> Response {
+        let principal: Principal?
+        do { principal = try await authenticate(request) } catch { return Self.unauthorized(family) }
+        var context = context
+        context.access = RequestAccess(principal: principal, control: control)
+        var response = try await next(request, context)
+        decorate(&response, principal: principal, request: request, privateDocument: principal != nil)
+        return response
+    }
+
     /// An internal or unknown map: needs a credential that names it (and covers the tile).
-    func guarded(_ request: Request, _ context: Context, _ next: (Request, Context) async throws -> Response,
-                 route: AccessRoute, map name: String, tile: AccessRoute.GridTile?, embed: EmbedGrant?,
-                 started: ContinuousClock.Instant) async throws -> Response {
+    func guarded(_ request: Request, _ context: Context, _ next: Next, family: RouteAccess.Family, map name: String,
+                 tileShaped: Bool, tile: GridTile?, embed: EmbedGrant?, started: ContinuousClock.Instant) async throws -> Response {
         let principal: Principal
         if let embed {
             principal = embed.principal
@@ -66,26 +86,26 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
                 found = try await authenticate(request)
             } catch {
                 audit(request, map: name, principal: "invalid-credential", tile: tile, status: 401, started: started)
-                return Self.unauthorized(route.family)
+                return Self.unauthorized(family)
             }
             guard let found else {
                 audit(request, map: name, principal: "anonymous", tile: tile, status: 404, started: started)
-                return Self.notFound(route.family)
+                return Self.notFound(family)
             }
             principal = found
         }
         guard control.access(of: name) == .internal, principal.allows(map: name),
-              tileAllowed(principal, route: route, map: name, tile: tile) else {
+              tileAllowed(principal, tileShaped: tileShaped, map: name, tile: tile) else {
             audit(request, map: name, principal: principal.label, tile: tile, status: 404, started: started)
-            return Self.notFound(route.family)
+            return Self.notFound(family)
         }
+        var context = context
+        context.access = RequestAccess(principal: principal, embed: embed, signer: control.verifier.signer)
         var response: Response
         do {
-            response = try await RequestAccess.$current.withValue(RequestAccess(principal: principal, embed: embed, signer: control.verifier.signer)) {
-                try await next(request, context)
-            }
+            response = try await next(request, context)
         } catch {
-            let status = (error as? EngineError).map { ErrorMiddleware<Context>().status(for: $0.code).code } ?? 500
+            let status = (error as? EngineError).map { $0.httpStatus.code } ?? 500
             audit(request, map: name, principal: principal.label, tile: tile, status: status, started: started)
             throw error
         }
@@ -109,8 +129,8 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// Area and zoom limits: tiles outside are refused (never rendered masked). Tiles in grids
     /// other than Web Mercator and CRS84 cannot be checked, so a limited credential gets none.
-    func tileAllowed(_ principal: Principal, route: AccessRoute, map name: String, tile: AccessRoute.GridTile?) -> Bool {
-        guard principal.isScoped, route.tileShaped else { return true }
+    func tileAllowed(_ principal: Principal, tileShaped: Bool, map name: String, tile: GridTile?) -> Bool {
+        guard principal.isScoped, tileShaped else { return true }
         guard var tile else { return false }
         let grid = tile.grid ?? control.maps[name]?.grids.first ?? TileGrid.webMercator.identifier
         switch grid {
@@ -169,7 +189,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// The answer for unknown and forbidden maps alike, in each route family's own format.
-    static func notFound(_ family: AccessRoute.Family) -> Response {
+    static func notFound(_ family: RouteAccess.Family) -> Response {
         var response: Response
         switch family {
         case .maps: response = ErrorMiddleware<Context>.response(.notFound, "no such map")
@@ -181,7 +201,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    static func unauthorized(_ family: AccessRoute.Family) -> Response {
+    static func unauthorized(_ family: RouteAccess.Family) -> Response {
         var response: Response
         switch family {
         case .maps, .ogc: response = ErrorMiddleware<Context>.response(.unauthorized, "invalid or expired credential")
@@ -193,7 +213,7 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    func audit(_ request: Request, map: String, principal: String, tile: AccessRoute.GridTile?, status: Int, started: ContinuousClock.Instant) {
+    func audit(_ request: Request, map: String, principal: String, tile: GridTile?, status: Int, started: ContinuousClock.Instant) {
         guard let log = control.audit else { return }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15

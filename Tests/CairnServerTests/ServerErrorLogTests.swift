@@ -1,0 +1,94 @@
+import CairnEngine
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import Testing
+@testable import CairnServer
+
+/// Every 5xx is logged once, with its cause; the cause never reaches the client.
+struct ServerErrorLogTests {
+    /// A cache directory that cannot be created (a file is in the way): every tile is a cache failure.
+    static func brokenCacheEngine() throws -> (TileEngine, String) {
+        let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-blocker-\(UUID().uuidString)").path
+        try Data("not a folder".utf8).write(to: URL(fileURLWithPath: blocker))
+        let configuration = CairnConfiguration(
+            cacheDirectory: blocker + "/cache",
+            maps: [MapConfiguration(name: "mini", stylePath: ServerFixtures.miniStyle, title: "Mini", maxAgeSeconds: 600)]
+        )
+        var logger = Logger(label: "cairn-test")
+        logger.logLevel = .critical
+        return (TileEngine(configuration: configuration, logger: logger, renderThreads: 1), blocker)
+    }
+
+    @Test func aCacheFailureIsLoggedOnceWithItsDetailAndRedactedPath() async throws {
+        let (engine, blocker) = try Self.brokenCacheEngine()
+        let log = CapturedLog()
+        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0, logger: log.logger())
+        try await app.test(.router) { client in
+            for path in ["/maps/mini/13/6523/3610.png?key=topsecret", "/wmts/mini/default/WebMercatorQuad/13/3610/6523.png?token=topsecret"] {
+                log.clear()
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(response.status == .internalServerError, "\(path)")
+                    let body = String(buffer: response.body)
+                    #expect(!body.contains(blocker), "the detail must not reach the client: \(body)")
+                    #expect(!body.contains("mbtiles"))
+                }
+                let errors = log.entries.filter { $0.level == .error }
+                #expect(errors.count == 1, "\(path): \(log.entries)")
+                let entry = try #require(errors.first)
+                #expect(entry.metadata["status"] == "500")
+                #expect(entry.metadata["code"] == "cacheFailed")
+                #expect(entry.metadata["message"] == "cannot open the tile cache")
+                #expect(entry.metadata["detail"]?.description.contains("mini.mbtiles") == true)
+                let loggedPath = try #require(entry.metadata["path"]?.description)
+                #expect(loggedPath.contains("REDACTED"))
+                #expect(!loggedPath.contains("topsecret"))
+            }
+            // Client errors are not server failures.
+            log.clear()
+            try await client.execute(uri: "/maps/mini/99/0/0.png", method: .get) { response in
+                #expect(response.status.code < 500)
+            }
+            #expect(log.entries.filter { $0.level == .error }.isEmpty)
+        }
+        try await engine.shutdown()
+    }
+}
+
+/// Log entries kept in memory, for tests that check what the server logs.
+final class CapturedLog: Sendable {
+    struct Entry: Sendable, CustomStringConvertible {
+        var level: Logger.Level
+        var message: String
+        var metadata: Logger.Metadata
+        var description: String { "\(level) \(message) \(metadata)" }
+    }
+
+    private let stored = Mutex<[Entry]>([])
+
+    var entries: [Entry] { stored.withLock { $0 } }
+    func clear() { stored.withLock { $0.removeAll() } }
+    func append(_ entry: Entry) { stored.withLock { $0.append(entry) } }
+
+    func logger() -> Logger {
+        Logger(label: "cairn-test") { _ in CapturingLogHandler(log: self) }
+    }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let log: CapturedLog
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        log.append(.init(level: event.level, message: event.message.description,
+                         metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }))
+    }
+}
