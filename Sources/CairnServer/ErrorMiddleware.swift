@@ -1,3 +1,4 @@
+import CairnCore
 import CairnEngine
 import Foundation
 import HTTPTypes
@@ -28,8 +29,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         headers[.cacheControl] = "no-store"
         headers[.xContentTypeOptions] = "nosniff"
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        let body = (try? JSONSerialization.data(withJSONObject: ["error": message], options: [.sortedKeys])) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        let body: JSONValue = ["error": JSONValue(message)]
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.text)))
     }
 }
 

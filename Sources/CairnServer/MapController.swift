@@ -32,13 +32,14 @@ struct MapController: Sendable {
     }
 
     func mapList(_ request: Request, _ context: Context) async throws -> Response {
-        var list: [[String: Any]] = []
+        var list: [JSONValue] = []
         for name in context.access.visibleMapNames(engine) {
             guard let map = try? await engine.map(named: name) else { continue }
-            list.append(["name": name, "title": map.title, "tilejson": baseURL(request) + "/maps/\(name)/tiles.json",
-                         "viewer": baseURL(request) + "/maps/\(name)/"])
+            list.append(["name": JSONValue(name), "title": JSONValue(map.title),
+                         "tilejson": JSONValue(baseURL(request) + "/maps/\(name)/tiles.json"),
+                         "viewer": JSONValue(baseURL(request) + "/maps/\(name)/")])
         }
-        return Self.json(["maps": list], cacheControl: "no-cache")
+        return Self.json(["maps": .array(list)], cacheControl: "no-cache")
     }
 
     func viewer(_ request: Request, _ context: Context) async throws -> Response {
@@ -63,43 +64,45 @@ struct MapController: Sendable {
         let tms = request.uri.queryParameters.get("scheme") == "tms"
         let template = tms ? "/tms/1.0.0/\(map.name)/{z}/{x}/{y}.png" : "/maps/\(map.name)/{z}/{x}/{y}.png"
         var document = Self.tileJSONDocument(map, tiles: baseURL(request) + template)
-        if tms { document["scheme"] = "tms" }
+        if tms { document[member: "scheme"] = "tms" }
         return Self.json(document, cacheControl: "public, max-age=60", cors: true)
     }
 
-    static func tileJSONDocument(_ map: LoadedMap, tiles: String) -> [String: Any] {
+    static func tileJSONDocument(_ map: LoadedMap, tiles: String) -> JSONValue {
         let b = map.geographicBounds
         let center = map.center
-        var document: [String: Any] = [
+        func micro(_ value: Double) -> JSONValue { JSONValue((value * 1e6).rounded() / 1e6) }
+        var document: JSONValue = [
             "tilejson": "3.0.0",
-            "name": map.title,
+            "name": JSONValue(map.title),
             "scheme": "xyz",
-            "tiles": [tiles],
-            "minzoom": map.configuration.minZoom,
-            "maxzoom": map.configuration.maxZoom,
-            "bounds": [b.minX, b.minY, b.maxX, b.maxY].map { ($0 * 1e6).rounded() / 1e6 },
-            "center": [(center.longitude * 1e6).rounded() / 1e6, (center.latitude * 1e6).rounded() / 1e6, Double(center.zoom)],
-            "attribution": map.attribution,
+            "tiles": [JSONValue(tiles)],
+            "minzoom": JSONValue(map.configuration.minZoom),
+            "maxzoom": JSONValue(map.configuration.maxZoom),
+            "bounds": [micro(b.minX), micro(b.minY), micro(b.maxX), micro(b.maxY)],
+            "center": [micro(center.longitude), micro(center.latitude), JSONValue(center.zoom)],
+            "attribution": JSONValue(map.attribution),
             "version": "1.0.0",
             "format": "png",
         ]
-        if let description = map.configuration.title { document["description"] = description }
+        if let description = map.configuration.title { document[member: "description"] = JSONValue(description) }
         return document
     }
 
     func health() async throws -> Response {
         let status = await engine.mapStatus()
-        var maps: [String: Any] = [:]
+        var maps: [String: JSONValue] = [:]
         var healthy = true
         for (name, entry) in status {
             if let error = entry.error {
-                maps[name] = ["status": entry.fingerprint == nil ? "unavailable" : "degraded", "error": error.prefix(500).description]
+                maps[name] = ["status": entry.fingerprint == nil ? "unavailable" : "degraded", "error": JSONValue(error.prefix(500).description)]
                 healthy = false
             } else {
-                maps[name] = ["status": entry.fingerprint == nil ? "not loaded" : "ok", "fingerprint": entry.fingerprint ?? ""]
+                maps[name] = ["status": entry.fingerprint == nil ? "not loaded" : "ok", "fingerprint": JSONValue(entry.fingerprint ?? "")]
             }
         }
-        return Self.json(["status": healthy ? "ok" : "degraded", "maps": maps, "renders": engine.renderCount], cacheControl: "no-store")
+        return Self.json(["status": healthy ? "ok" : "degraded", "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)],
+                         cacheControl: "no-store")
     }
 
     func loadedMap(_ context: Context) async throws -> LoadedMap {
@@ -128,12 +131,11 @@ struct MapController: Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page)))
     }
 
-    static func json(_ object: Any, cacheControl: String, cors: Bool = false) -> Response {
+    static func json(_ document: JSONValue, cacheControl: String, cors: Bool = false) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         headers[.cacheControl] = cacheControl
         if cors { headers[.accessControlAllowOrigin] = "*" }
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.text)))
     }
 }

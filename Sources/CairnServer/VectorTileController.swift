@@ -98,8 +98,8 @@ struct VectorTileController: Sendable {
         let map = try await maps.loadedMap(context)
         let plan = try await engine.vectorLayerPlan(map: map.name)
         var document = MapController.tileJSONDocument(map, tiles: maps.baseURL(request) + "/maps/\(map.name)/{z}/{x}/{y}.pbf")
-        document["format"] = "pbf"
-        document["vector_layers"] = plan.vectorLayers
+        document[member: "format"] = "pbf"
+        document[member: "vector_layers"] = plan.vectorLayers
         return MapController.json(document, cacheControl: "public, max-age=60", cors: true)
     }
 

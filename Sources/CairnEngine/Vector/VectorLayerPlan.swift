@@ -118,9 +118,10 @@ public struct VectorLayerPlan: Sendable {
     }
 
     /// The MBTiles / TileJSON `vector_layers` entries.
-    public var vectorLayers: [[String: Any]] {
-        layers.filter { $0.minZoom <= $0.maxZoom }.map { layer in
-            ["id": layer.name, "fields": layer.fields, "minzoom": layer.minZoom, "maxzoom": layer.maxZoom] as [String: Any]
-        }
+    public var vectorLayers: JSONValue {
+        .array(layers.filter { $0.minZoom <= $0.maxZoom }.map { layer in
+            ["id": JSONValue(layer.name), "fields": JSONValue(sorting: layer.fields.mapValues(JSONValue.string)),
+             "minzoom": JSONValue(layer.minZoom), "maxzoom": JSONValue(layer.maxZoom)]
+        })
     }
 }

@@ -85,9 +85,8 @@ final class VectorTileCache: Sendable {
         metadata.format = "pbf"
         metadata.type = "overlay"
         metadata.extra["cairn:fingerprint"] = fingerprint(of: map)
-        let json = (try? JSONSerialization.data(withJSONObject: ["vector_layers": plan.vectorLayers], options: [.sortedKeys]))
-            .map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        metadata.extra["json"] = json
+        let json: JSONValue = ["vector_layers": plan.vectorLayers]
+        metadata.extra["json"] = json.text
         return metadata
     }
 }

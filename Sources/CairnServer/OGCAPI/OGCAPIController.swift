@@ -50,15 +50,15 @@ struct OGCAPIController: Sendable {
     func landingPage(_ request: Request) async throws -> Response {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
-        let document: [String: Any] = [
-            "title": engine.configuration.service.title,
-            "description": engine.configuration.service.abstract ?? "Map tiles rendered by Cairn, offered through OGC API - Tiles.",
-            "links": selfLinks(base, "", format: format, title: "This document") + [
+        let document: JSONValue = [
+            "title": JSONValue(engine.configuration.service.title),
+            "description": JSONValue(engine.configuration.service.abstract ?? "Map tiles rendered by Cairn, offered through OGC API - Tiles."),
+            "links": .array(selfLinks(base, "", format: format, title: "This document") + [
                 link(base + "/conformance", rel: OGCRel.conformance, title: "Conformance classes"),
                 link(base + "/conformance", rel: OGCRel.ogcConformance, title: "Conformance classes"),
                 link(base + "/tileMatrixSets", rel: OGCRel.tilingSchemes, title: "Tile matrix sets"),
                 link(base + "/collections", rel: OGCRel.data, title: "Collections"),
-            ],
+            ]),
         ]
         return respond(document, title: "Cairn OGC API", format: format)
     }
@@ -66,9 +66,9 @@ struct OGCAPIController: Sendable {
     func conformance(_ request: Request) throws -> Response {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
-        let document: [String: Any] = [
-            "conformsTo": Self.conformanceClasses,
-            "links": selfLinks(base, "/conformance", format: format, title: "Conformance classes"),
+        let document: JSONValue = [
+            "conformsTo": .array(Self.conformanceClasses.map(JSONValue.string)),
+            "links": .array(selfLinks(base, "/conformance", format: format, title: "Conformance classes")),
         ]
         return respond(document, title: "Conformance", format: format)
     }
@@ -76,19 +76,19 @@ struct OGCAPIController: Sendable {
     func tileMatrixSets(_ request: Request) throws -> Response {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
-        let sets: [[String: Any]] = engine.knownGrids.map { grid in
-            var entry: [String: Any] = [
-                "id": grid.identifier,
-                "title": grid.title,
+        let sets: [JSONValue] = engine.knownGrids.map { grid in
+            var entry: JSONValue = [
+                "id": JSONValue(grid.identifier),
+                "title": JSONValue(grid.title),
                 "crs": TileMatrixSetDocument.crsObject(grid.crs, isGeographic: grid.isGeographic),
                 "links": [link(base + "/tileMatrixSets/" + grid.identifier, rel: "self", title: grid.title)],
             ]
-            if let uri = grid.uri { entry["uri"] = uri }
+            if let uri = grid.uri { entry[member: "uri"] = JSONValue(uri) }
             return entry
         }
-        let document: [String: Any] = [
-            "tileMatrixSets": sets,
-            "links": selfLinks(base, "/tileMatrixSets", format: format, title: "Tile matrix sets"),
+        let document: JSONValue = [
+            "tileMatrixSets": .array(sets),
+            "links": .array(selfLinks(base, "/tileMatrixSets", format: format, title: "Tile matrix sets")),
         ]
         return respond(document, title: "Tile matrix sets", format: format)
     }
@@ -98,22 +98,21 @@ struct OGCAPIController: Sendable {
         let grid = try knownGrid(context.parameters.get("tms") ?? "")
         let base = baseURL(request)
         let links = selfLinks(base, "/tileMatrixSets/" + grid.identifier, format: format, title: grid.title)
-            .map { $0.compactMapValues { $0 as? String } }
         return respond(TileMatrixSetDocument.encode(grid, links: links), title: grid.title, format: format)
     }
 
     func collections(_ request: Request, _ context: Context) async throws -> Response {
         let format = try OGCResponseFormat(request)
         let base = baseURL(request)
-        var list: [[String: Any]] = []
+        var list: [JSONValue] = []
         for name in context.access.visibleMapNames(engine) {
             // A map that cannot load right now is left out of the list; its own URL says why.
             guard let map = try? await engine.map(named: name) else { continue }
             list.append(collectionDocument(map, base: base, format: nil))
         }
-        let document: [String: Any] = [
-            "collections": list,
-            "links": selfLinks(base, "/collections", format: format, title: "Collections"),
+        let document: JSONValue = [
+            "collections": .array(list),
+            "links": .array(selfLinks(base, "/collections", format: format, title: "Collections")),
         ]
         return respond(document, title: "Collections", format: format)
     }
@@ -130,9 +129,9 @@ struct OGCAPIController: Sendable {
         let base = baseURL(request)
         let path = "/collections/\(map.name)/map/tiles"
         let grids = try await engine.grids(for: map.name)
-        let list: [[String: Any]] = grids.map { grid in
-            var entry: [String: Any] = [
-                "title": "\(map.title) (\(grid.title))",
+        let list: [JSONValue] = grids.map { grid in
+            var entry: JSONValue = [
+                "title": JSONValue("\(map.title) (\(grid.title))"),
                 "dataType": "map",
                 "crs": TileMatrixSetDocument.crsObject(grid.crs, isGeographic: grid.isGeographic),
                 "links": [
@@ -140,13 +139,13 @@ struct OGCAPIController: Sendable {
                     link(base + "/tileMatrixSets/" + grid.identifier, rel: OGCRel.tilingScheme, title: grid.title),
                 ],
             ]
-            if let uri = grid.uri { entry["tileMatrixSetURI"] = uri }
+            if let uri = grid.uri { entry[member: "tileMatrixSetURI"] = JSONValue(uri) }
             return entry
         }
-        let document: [String: Any] = [
-            "tilesets": list,
-            "links": selfLinks(base, path, format: format, title: "Map tilesets of \(map.title)")
-                + [link(base + "/collections/" + map.name, rel: OGCRel.geodata, title: map.title)],
+        let document: JSONValue = [
+            "tilesets": .array(list),
+            "links": .array(selfLinks(base, path, format: format, title: "Map tilesets of \(map.title)")
+                + [link(base + "/collections/" + map.name, rel: OGCRel.geodata, title: map.title)]),
         ]
         return respond(document, title: "Map tilesets of \(map.title)", format: format)
     }
@@ -157,32 +156,32 @@ struct OGCAPIController: Sendable {
         let grid = try await mapGrid(map, context.parameters.get("tms") ?? "")
         let base = baseURL(request)
         let path = "/collections/\(map.name)/map/tiles/\(grid.identifier)"
-        var limits: [[String: Any]] = []
+        var limits: [JSONValue] = []
         let lowest = max(map.configuration.minZoom, 0)
         let highest = min(map.configuration.maxZoom, grid.maxZoom)
         if lowest <= highest {
             for z in lowest...highest {
                 let size = grid.matrixSize(at: z)
-                limits.append(["tileMatrix": String(z), "minTileRow": 0, "maxTileRow": size.rows - 1,
-                               "minTileCol": 0, "maxTileCol": size.columns - 1])
+                limits.append(["tileMatrix": JSONValue(String(z)), "minTileRow": 0, "maxTileRow": JSONValue(size.rows - 1),
+                               "minTileCol": 0, "maxTileCol": JSONValue(size.columns - 1)])
             }
         }
         var itemLink = link(base + path + "/{tileMatrix}/{tileRow}/{tileCol}", rel: "item", type: "image/png",
                             title: "\(map.title) tiles in \(grid.title)")
-        itemLink["templated"] = true
-        var document: [String: Any] = [
-            "title": "\(map.title) (\(grid.title))",
+        itemLink[member: "templated"] = true
+        var document: JSONValue = [
+            "title": JSONValue("\(map.title) (\(grid.title))"),
             "dataType": "map",
             "crs": TileMatrixSetDocument.crsObject(grid.crs, isGeographic: grid.isGeographic),
-            "tileMatrixSetLimits": limits,
-            "links": selfLinks(base, path, format: format, title: "\(map.title) in \(grid.title)") + [
+            "tileMatrixSetLimits": .array(limits),
+            "links": .array(selfLinks(base, path, format: format, title: "\(map.title) in \(grid.title)") + [
                 link(base + "/tileMatrixSets/" + grid.identifier, rel: OGCRel.tilingScheme, title: grid.title),
                 link(base + "/collections/" + map.name, rel: OGCRel.geodata, title: map.title),
                 itemLink,
-            ],
+            ]),
         ]
-        if let uri = grid.uri { document["tileMatrixSetURI"] = uri }
-        if !map.attribution.isEmpty { document["attribution"] = map.attribution }
+        if let uri = grid.uri { document[member: "tileMatrixSetURI"] = JSONValue(uri) }
+        if !map.attribution.isEmpty { document[member: "attribution"] = JSONValue(map.attribution) }
         return respond(document, title: "\(map.title) in \(grid.title)", format: format)
     }
 
@@ -204,51 +203,51 @@ struct OGCAPIController: Sendable {
 
     // MARK: Helpers
 
-    func collectionDocument(_ map: LoadedMap, base: String, format: OGCResponseFormat?) -> [String: Any] {
+    func collectionDocument(_ map: LoadedMap, base: String, format: OGCResponseFormat?) -> JSONValue {
         let b = map.geographicBounds
-        let rounded = [b.minX, b.minY, b.maxX, b.maxY].map { ($0 * 1e6).rounded() / 1e6 }
+        let rounded = JSONValue.array([b.minX, b.minY, b.maxX, b.maxY].map { JSONValue(($0 * 1e6).rounded() / 1e6) })
         let path = "/collections/" + map.name
-        var links: [[String: Any]]
+        var links: [JSONValue]
         if let format {
             links = selfLinks(base, path, format: format, title: map.title)
         } else {
             links = [link(base + path, rel: "self", title: map.title)]
         }
         links.append(link(base + path + "/map/tiles", rel: OGCRel.tilesetsMap, title: "Map tilesets of \(map.title)"))
-        var document: [String: Any] = [
-            "id": map.name,
-            "title": map.title,
+        var document: JSONValue = [
+            "id": JSONValue(map.name),
+            "title": JSONValue(map.title),
             "itemType": "map",
-            "extent": ["spatial": ["bbox": [rounded], "crs": TileMatrixSetDocument.crs84URI] as [String: Any]],
-            "crs": [TileMatrixSetDocument.crs84URI],
-            "links": links,
+            "extent": ["spatial": ["bbox": [rounded], "crs": JSONValue(TileMatrixSetDocument.crs84URI)]],
+            "crs": [JSONValue(TileMatrixSetDocument.crs84URI)],
+            "links": .array(links),
         ]
-        if let description = map.configuration.title { document["description"] = description }
-        if !map.attribution.isEmpty { document["attribution"] = map.attribution }
+        if let description = map.configuration.title { document[member: "description"] = JSONValue(description) }
+        if !map.attribution.isEmpty { document[member: "attribution"] = JSONValue(map.attribution) }
         return document
     }
 
     /// `self` in the format served and `alternate` in the other one.
-    func selfLinks(_ base: String, _ path: String, format: OGCResponseFormat, title: String) -> [[String: Any]] {
+    func selfLinks(_ base: String, _ path: String, format: OGCResponseFormat, title: String) -> [JSONValue] {
         let json = link(base + path + "?f=json", rel: format == .json ? "self" : "alternate", type: "application/json", title: title + " as JSON")
         let html = link(base + path + "?f=html", rel: format == .html ? "self" : "alternate", type: "text/html", title: title + " as HTML")
         return format == .json ? [json, html] : [html, json]
     }
 
-    func link(_ href: String, rel: String, type: String = "application/json", title: String? = nil) -> [String: Any] {
-        var link: [String: Any] = ["href": href, "rel": rel, "type": type]
-        if let title { link["title"] = title }
+    func link(_ href: String, rel: String, type: String = "application/json", title: String? = nil) -> JSONValue {
+        var link: JSONValue = ["href": JSONValue(href), "rel": JSONValue(rel), "type": JSONValue(type)]
+        if let title { link[member: "title"] = JSONValue(title) }
         return link
     }
 
-    func respond(_ document: [String: Any], title: String, format: OGCResponseFormat) -> Response {
+    func respond(_ document: JSONValue, title: String, format: OGCResponseFormat) -> Response {
         switch format {
         case .json:
             var headers = HTTPFields()
             headers[.contentType] = "application/json; charset=utf-8"
             headers[.cacheControl] = "no-cache"
             headers[.accessControlAllowOrigin] = "*"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: JSONText.data(document))))
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: document.text)))
         case .html: return MapController.html(OGCHTMLPage.render(title: title, document: document))
         }
     }

@@ -1,8 +1,10 @@
+import CairnCore
+
 /// The HTML face of an OGC API JSON document: the same members as nested lists, with every
 /// `href` that is a plain http(s) URL made a link. Everything is escaped; the style sheet is
 /// `/assets/ogc.css` (no inline style, for the Content-Security-Policy).
 enum OGCHTMLPage {
-    static func render(title: String, document: Any) -> String {
+    static func render(title: String, document: JSONValue) -> String {
         var html = """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><title>\(HTMLText.escape(title))</title>
@@ -15,40 +17,39 @@ enum OGCHTMLPage {
         return html
     }
 
-    static func list(_ value: Any) -> String {
+    static func list(_ value: JSONValue) -> String {
         switch value {
-        case let object as [String: Any]:
-            if let href = object["href"] as? String { return link(object, href: href) }
+        case .object(let members):
+            if let href = value["href"]?.stringValue { return link(value, href: href) }
             var out = "<ul>"
-            for key in object.keys.sorted() {
-                out += "<li><span class=\"k\">\(HTMLText.escape(key)):</span> \(list(object[key]!))</li>"
+            for member in members {
+                out += "<li><span class=\"k\">\(HTMLText.escape(member.key)):</span> \(list(member.value))</li>"
             }
             return out + "</ul>"
-        case let array as [Any]:
-            if array.allSatisfy({ !($0 is [String: Any]) && !($0 is [Any]) }) {
-                return array.map(scalar).joined(separator: ", ")
+        case .array(let items):
+            if items.allSatisfy({ $0.objectMembers == nil && $0.arrayValue == nil }) {
+                return items.map(scalar).joined(separator: ", ")
             }
-            return "<ul>" + array.map { "<li>\(list($0))</li>" }.joined() + "</ul>"
+            return "<ul>" + items.map { "<li>\(list($0))</li>" }.joined() + "</ul>"
         default:
             return scalar(value)
         }
     }
 
-    static func link(_ object: [String: Any], href: String) -> String {
-        let label = (object["title"] as? String) ?? href
-        let rel = (object["rel"] as? String).map { " <span class=\"k\">(\(HTMLText.escape($0))\((object["type"] as? String).map { ", " + HTMLText.escape($0) } ?? ""))</span>" } ?? ""
-        let templated = (object["templated"] as? Bool) ?? false
+    static func link(_ object: JSONValue, href: String) -> String {
+        let label = object["title"]?.stringValue ?? href
+        let rel = object["rel"]?.stringValue.map { " <span class=\"k\">(\(HTMLText.escape($0))\(object["type"]?.stringValue.map { ", " + HTMLText.escape($0) } ?? ""))</span>" } ?? ""
+        let templated = object["templated"]?.boolValue ?? false
         guard !templated, href.hasPrefix("http://") || href.hasPrefix("https://") else {
             return "<code>\(HTMLText.escape(href))</code>\(rel)"
         }
         return "<a href=\"\(HTMLText.escape(href))\">\(HTMLText.escape(label))</a>\(rel)"
     }
 
-    static func scalar(_ value: Any) -> String {
+    static func scalar(_ value: JSONValue) -> String {
         switch value {
-        case let string as String: return HTMLText.escape(string)
-        case let bool as Bool: return bool ? "true" : "false"
-        default: return HTMLText.escape(String(describing: value))
+        case .string(let string): return HTMLText.escape(string)
+        default: return HTMLText.escape(value.text)
         }
     }
 }
