@@ -22,7 +22,7 @@ struct GridTileController<Context: RequestContext>: Sendable {
         let (name, address) = try parse(context)
         let grid = try gridName(context)
         let map = try await engine.map(named: name, grid: grid)
-        let result = try await engine.tile(map: name, grid: grid, address.tile, scale: address.scale)
+        let result = try await engine.tile(map: name, grid: grid, address.tile, scale: address.scale, admission: RequestRenderAdmission.forCurrentRequest)
         return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 
@@ -32,7 +32,7 @@ struct GridTileController<Context: RequestContext>: Sendable {
         let rows = map.grid.matrixSize(at: min(max(address.tile.z, 0), map.grid.maxZoom)).rows
         guard address.tile.y < rows else { throw EngineError(.notFound, "tile outside the grid") }
         address.tile.y = rows - 1 - address.tile.y
-        let result = try await engine.tile(map: name, address.tile, scale: address.scale)
+        let result = try await engine.tile(map: name, address.tile, scale: address.scale, admission: RequestRenderAdmission.forCurrentRequest)
         return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

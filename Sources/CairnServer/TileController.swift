@@ -22,7 +22,7 @@ struct TileController<Context: RequestContext>: Sendable {
             throw EngineError(.badRequest, "malformed tile address; expected /maps/{map}/{z}/{x}/{y}.png or {y}@2x.png with plain decimal numbers")
         }
         let map = try await engine.map(named: name)
-        let result = try await engine.tile(map: name, address.tile, scale: address.scale)
+        let result = try await engine.tile(map: name, address.tile, scale: address.scale, admission: RequestRenderAdmission.forCurrentRequest)
         return Self.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

@@ -31,7 +31,7 @@ struct VectorTileController<Context: RequestContext>: Sendable {
             throw EngineError(.badRequest, "malformed tile address; expected /maps/{map}/{z}/{x}/{y}.pbf with plain decimal numbers")
         }
         let map = try await engine.map(named: name)
-        let result = try await engine.vectorTile(map: name, TileCoordinate(z: z, x: x, y: y))
+        let result = try await engine.vectorTile(map: name, TileCoordinate(z: z, x: x, y: y), admission: RequestRenderAdmission.forCurrentRequest)
         return try Self.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

@@ -1,21 +1,21 @@
-/// Who pays for a render: the HTTP layer sets `check` for the duration of a request, and the
-/// engine calls it before starting a render the request asked for (a cache miss), so renders
-/// can be budgeted apart from cache hits. Throwing refuses the render.
-public enum RenderAdmission {
-    /// A class rather than a bare optional closure: a task-local of optional function type
-    /// crashed in optimized builds (`swift_task_localValuePush`, Swift 6.3), a reference does not.
-    @TaskLocal public static var check: RenderAdmissionCheck?
-}
+/// Who pays for a render: the HTTP layer builds one per request (from its client's render
+/// budget) and passes it to the engine, which calls `admit()` only when the request would start
+/// a render or encode, never for a cache hit or a request that joins work already in flight.
+/// Throwing refuses the render. An explicit argument rather than a task-local, so every call
+/// site shows who pays and background work (serve-stale refreshes, seeding) cannot inherit a
+/// client's budget by accident.
+public struct RenderAdmission: Sendable {
+    private let check: @Sendable () throws -> Void
 
-/// The admission test of one request.
-public final class RenderAdmissionCheck: Sendable {
-    private let body: @Sendable () throws -> Void
-
-    public init(_ body: @escaping @Sendable () throws -> Void) {
-        self.body = body
+    public init(_ check: @escaping @Sendable () throws -> Void) {
+        self.check = check
     }
 
-    public func callAsFunction() throws {
-        try body()
+    /// Admits every render: for seeding, tests and the engine's own refreshes (which the render
+    /// queue's cap still limits).
+    public static let unlimited = RenderAdmission {}
+
+    public func admit() throws {
+        try check()
     }
 }

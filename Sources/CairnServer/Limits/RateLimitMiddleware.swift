@@ -33,10 +33,10 @@ struct RateLimitMiddleware<Context: RequestContext & RemoteAddressRequestContext
                let wait = limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) { throw limiter.refusal(wait) }
         }
         let limiter = self.limiter
-        let admission = RenderAdmissionCheck {
+        let admission = RenderAdmission {
             if let wait = limiter.renders.take(client, rate: rate.rendersPerSecond, burst: rate.renderBurst) { throw limiter.refusal(wait) }
         }
-        return try await RenderAdmission.$check.withValue(admission) {
+        return try await RequestRenderAdmission.$current.withValue(RequestRenderAdmission(admission)) {
             try await next(request, context)
         }
     }

@@ -196,7 +196,7 @@ struct OGCAPIController<Context: RequestContext>: Sendable {
         let grid = try await mapGrid(map, context.parameters.get("tms") ?? "")
         let coordinate = TileCoordinate(z: z, x: column, y: row)
         guard grid.contains(coordinate) else { throw EngineError(.notFound, "the tile is outside the tile matrix set") }
-        let result = try await engine.tile(map: map.name, grid: grid.identifier, coordinate, scale: 1)
+        let result = try await engine.tile(map: map.name, grid: grid.identifier, coordinate, scale: 1, admission: RequestRenderAdmission.forCurrentRequest)
         return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

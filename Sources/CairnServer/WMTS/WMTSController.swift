@@ -127,7 +127,7 @@ struct WMTSController<Context: RequestContext>: Sendable {
         guard row >= 0, row < size.rows else { throw WMTSException.outOfRange("TileRow") }
         guard let column = Self.integer(tile.column) else { throw WMTSException.invalid("TileCol", "expected a whole number") }
         guard column >= 0, column < size.columns else { throw WMTSException.outOfRange("TileCol") }
-        let result = try await engine.tile(map: tile.layer, grid: grid.identifier, TileCoordinate(z: z, x: column, y: row), scale: 1)
+        let result = try await engine.tile(map: tile.layer, grid: grid.identifier, TileCoordinate(z: z, x: column, y: row), scale: 1, admission: RequestRenderAdmission.forCurrentRequest)
         return TileController<Context>.response(for: result, maxAgeSeconds: map.configuration.maxAgeSeconds, request: request)
     }
 

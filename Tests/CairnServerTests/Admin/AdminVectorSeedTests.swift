@@ -22,7 +22,7 @@ struct AdminVectorSeedTests {
 
             // The server's own path answers from what the job stored.
             let encodes = engine.vectorEncodeCount
-            let served = try await engine.vectorTile(map: "mini", tile)
+            let served = try await engine.vectorTile(map: "mini", tile, admission: .unlimited)
             #expect(served.cacheHit)
             #expect(engine.vectorEncodeCount == encodes)
 
@@ -31,14 +31,14 @@ struct AdminVectorSeedTests {
                                      body: AdminFixtures.body(#"{"map": "mini", "format": "png"}"#)) { response in
                 #expect(response.status == .ok)
             }
-            #expect(try await engine.vectorTile(map: "mini", tile).cacheHit)
+            #expect(try await engine.vectorTile(map: "mini", tile, admission: .unlimited).cacheHit)
             try await client.execute(uri: "/admin/purge", method: .post, headers: AdminFixtures.authorization,
                                      body: AdminFixtures.body(#"{"map": "mini", "format": ["pbf"], "scale": 2}"#)) { response in
                 #expect(response.status == .ok)
                 let result = try AdminFixtures.decode(ExpireResult.self, response)
                 #expect(result.tiles == status.progress.total)
             }
-            #expect(try await engine.vectorTile(map: "mini", tile).cacheHit == false)
+            #expect(try await engine.vectorTile(map: "mini", tile, admission: .unlimited).cacheHit == false)
         }
         try await engine.shutdown()
     }
