@@ -21,7 +21,11 @@ import Foundation
 /// is one `BEGIN IMMEDIATE` transaction (tiles, their failure records and their stale flags commit
 /// or vanish together), so a `kill -9` at any moment leaves the last committed state. A writer
 /// waits for another connection's lock (SQLite's busy timeout, then a bounded retry with backoff),
-/// so ordinary contention between processes never surfaces as "database is locked".
+/// so ordinary contention between processes never surfaces as "database is locked". Serving reads
+/// make one attempt with a short busy timeout and no retry loop: a request waits for them.
+///
+/// Every call blocks on SQLite: call from a thread pool, never from the cooperative pool or an
+/// event loop.
 ///
 /// One writing connection per store, guarded by a lock: a process opens one store per file, and
 /// SQLite admits one writer per file at a time anyway, so a second writer would not write faster.

@@ -175,7 +175,7 @@ final class CacheFile: Sendable {
                 await previous?.value
                 do {
                     try await pool.runIfActive { try job(store) }
-                } catch is NIOThreadPoolError.ThreadPoolInactive {
+                } catch is NIOThreadPoolError.ThreadPoolInactive, is CancellationError {
                     // Shutting down: the next start reconciles the file again.
                 } catch {
                     logger.error("cache maintenance failed", metadata: ["file": "\(path)", "error": "\(error)"])
