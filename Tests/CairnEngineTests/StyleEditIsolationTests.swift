@@ -42,6 +42,16 @@ import Testing
         _ = try await engine.tile(map: "a", Self.centre, scale: 1, admission: .unlimited)
         _ = try await engine.cacheFiles.file(for: TileProducer(png: mapA, scale: 1)).reconciledStore(for: TileProducer(png: mapA, scale: 1))
 
+        // B's hit latency with nothing else going on, under whatever load the machine has now.
+        var baseline: [Duration] = []
+        for index in 0..<400 {
+            let tile = Metatile(containing: Self.centre, size: 2, in: .webMercator).tiles[index % 4]
+            let before = ContinuousClock.now
+            _ = try await engine.tile(map: "b", tile, scale: 1, admission: .unlimited)
+            baseline.append(ContinuousClock.now - before)
+        }
+        let baselineP99 = baseline.sorted()[baseline.count * 99 / 100]
+
         // The edit: every one of A's 300k tiles is now of an older version.
         let stylePath = folder + "/style.json"
         let style = try String(contentsOfFile: stylePath, encoding: .utf8).replacingOccurrences(of: "#aad3df", with: "#ff0000")
@@ -81,9 +91,10 @@ import Testing
         let sorted = latencies.sorted()
         let p50 = sorted[sorted.count / 2], p99 = sorted[sorted.count * 99 / 100], worst = sorted.last!
         let duringMarking = markingDone.map { done in completedAt.filter { $0 < done }.count } ?? 0
-        print("style-edit isolation: B hits p50 \(p50), p99 \(p99), max \(worst); A's stale marking committed after \(markingDone.map { "\($0)" } ?? "never"); B hits completed before that: \(duringMarking) of \(latencies.count)")
+        print("style-edit isolation: B hits alone p99 \(baselineP99); during A's marking p50 \(p50), p99 \(p99), max \(worst); A's stale marking committed after \(markingDone.map { "\($0)" } ?? "never"); B hits completed before that: \(duringMarking) of \(latencies.count)")
         #expect(markingDone != nil, "A's tiles were never marked stale")
-        #expect(p99 < .milliseconds(50))
+        // 50 ms, or a few times the p99 measured alone when other work loads the machine (parallel tests).
+        #expect(p99 < max(.milliseconds(50), baselineP99 * 4))
         if let markingDone, markingDone > .milliseconds(100) {
             // B kept being answered while A's marking ran: its hits did not queue behind it.
             #expect(duringMarking > 0)
