@@ -21,7 +21,11 @@ import Foundation
 /// is one `BEGIN IMMEDIATE` transaction (tiles, their failure records and their stale flags commit
 /// or vanish together), so a `kill -9` at any moment leaves the last committed state. A writer
 /// waits for another connection's lock (SQLite's busy timeout, then a bounded retry with backoff),
-/// so ordinary contention between processes never surfaces as "database is locked".
+/// so ordinary contention between processes never surfaces as "database is locked". Serving reads
+/// make one attempt with a short busy timeout and no retry loop: a request waits for them.
+///
+/// Every call blocks on SQLite: call from a thread pool, never from the cooperative pool or an
+/// event loop.
 ///
 /// One writing connection per store, guarded by a lock: a process opens one store per file, and
 /// SQLite admits one writer per file at a time anyway, so a second writer would not write faster.
@@ -49,7 +53,10 @@ public final class MBTilesStore: @unchecked Sendable {
     public let matrixSize: @Sendable (Int) -> (columns: Int, rows: Int)
     /// How long one SQLite call waits for another connection's lock (SQLite's busy timeout).
     public static let busyTimeout: Duration = .seconds(5)
-    /// How long a read or write keeps retrying while other connections hold the lock before it
+    /// How long a serving read waits for another connection's lock before it fails: a reader
+    /// in WAL mode waits only while a crashed writer's log is recovered.
+    public static let readerBusyTimeoutMilliseconds: Int32 = 250
+    /// How long a write (or a maintenance read) keeps retrying while other connections hold the lock before it
     /// fails with `.database`: far longer than any one transaction of serve or seed lasts.
     public static let retryWindow: Duration = .seconds(30)
 
@@ -430,11 +437,14 @@ public final class MBTilesStore: @unchecked Sendable {
         }
     }
 
-    /// Runs a cached statement on the serving connection, under its own lock.
-    private func serve<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
-        try withRetry {
-            readerLock.lock()
-            defer { readerLock.unlock() }
+    /// Runs a cached statement on the serving connection, under its own lock. One attempt, no
+    /// retry loop: a request waits on this, and in WAL mode a reader is only ever busy for a
+    /// moment (WAL recovery), which the short `readerBusyTimeoutMilliseconds` covers. Failing fast lets the
+    /// caller count the error and render instead.
+    func serve<T>(_ sql: String, _ body: (SQLiteStatement) throws -> T) throws -> T {
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        do {
             let prepared: SQLiteStatement
             if let cached = readerStatements[sql] {
                 prepared = cached
@@ -442,7 +452,7 @@ public final class MBTilesStore: @unchecked Sendable {
                 // Opened on first use, once the writer has created the schema.
                 let connection = try reader ?? SQLiteConnection(
                     path: path, flags: [.readWrite, .fullMutex],
-                    busyTimeoutMilliseconds: Int32(Self.busyTimeout.components.seconds * 1000))
+                    busyTimeoutMilliseconds: Self.readerBusyTimeoutMilliseconds)
                 reader = connection
                 prepared = try connection.prepare(sql)
                 readerStatements[sql] = prepared
@@ -451,6 +461,8 @@ public final class MBTilesStore: @unchecked Sendable {
             prepared.clearBindings()
             defer { prepared.reset() }
             return try body(prepared)
+        } catch let error as SQLiteError {
+            throw MBTilesError(.database, path: path, "\(error.message) (SQLite code \(error.code))")
         }
     }
 

@@ -49,16 +49,16 @@ struct GridTests {
         map.grids = ["WebMercatorQuad", "VN2000HaiPhong", "WorldCRS84Quad"]
         let engine = TileEngine(configuration: CairnConfiguration(cacheDirectory: cache, maps: [map]), renderThreads: 2)
         #expect(try await engine.grids(for: "mini").map(\.identifier) == ["WebMercatorQuad", "VN2000HaiPhong", "WorldCRS84Quad"])
-        _ = try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 7, x: 36, y: 25), scale: 1)
-        _ = try await engine.tile(map: "mini", grid: "WorldCRS84Quad", TileCoordinate(z: 12, x: 6523, y: 1573), scale: 1)
+        _ = try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 7, x: 36, y: 25), scale: 1, admission: .unlimited)
+        _ = try await engine.tile(map: "mini", grid: "WorldCRS84Quad", TileCoordinate(z: 12, x: 6523, y: 1573), scale: 1, admission: .unlimited)
         #expect(FileManager.default.fileExists(atPath: cache + "/mini.VN2000HaiPhong.mbtiles"))
         #expect(FileManager.default.fileExists(atPath: cache + "/mini.WorldCRS84Quad.mbtiles"))
-        #expect(try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 7, x: 36, y: 25), scale: 1).cacheHit)
+        #expect(try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 7, x: 36, y: 25), scale: 1, admission: .unlimited).cacheHit)
         await #expect(throws: EngineError.self) {
-            try await engine.tile(map: "mini", grid: "NoSuchGrid", TileCoordinate(z: 1, x: 0, y: 0), scale: 1)
+            try await engine.tile(map: "mini", grid: "NoSuchGrid", TileCoordinate(z: 1, x: 0, y: 0), scale: 1, admission: .unlimited)
         }
         await #expect(throws: EngineError.self) {
-            try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 14, x: 0, y: 0), scale: 1)
+            try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 14, x: 0, y: 0), scale: 1, admission: .unlimited)
         }
         try await engine.shutdown()
     }
@@ -97,7 +97,7 @@ struct ConfiguredGridTests {
         #expect(grid.crs == .epsg(3405))
         #expect(grid.resolutions.count == 11)
         let engine = TileEngine(configuration: configuration, renderThreads: 1)
-        let tile = try await engine.tile(map: "mini", grid: "HaiPhongUTM48", TileCoordinate(z: 2, x: 0, y: 1), scale: 1)
+        let tile = try await engine.tile(map: "mini", grid: "HaiPhongUTM48", TileCoordinate(z: 2, x: 0, y: 1), scale: 1, admission: .unlimited)
         #expect(tile.data.count > 100)
         try await engine.shutdown()
 

@@ -20,21 +20,21 @@ struct StaleTileTests {
 
     @Test func anExpiredTileIsRenderedAgainOnRequest() async throws {
         let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
-        _ = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         let renders = engine.renderCount
         try await expire(engine)
-        let again = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        let again = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(!again.cacheHit)
         #expect(engine.renderCount == renders + 1)
-        #expect(try await engine.tile(map: "mini", Self.tile, scale: 1).cacheHit)
+        #expect(try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited).cacheHit)
         try await engine.shutdown()
     }
 
     @Test func serveStaleAnswersAtOnceAndRefreshesBehind() async throws {
         let engine = engine(serveStale: true, cache: TestPaths.temporaryFolder())
-        let first = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        let first = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         try await expire(engine)
-        let stale = try await engine.tile(map: "mini", Self.tile, scale: 1)
+        let stale = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(stale.cacheHit)
         #expect(stale.data == first.data)
         // The background render refreshes the cache; the stale mark goes.
@@ -42,7 +42,7 @@ struct StaleTileTests {
         for _ in 0..<50 where !fresh {
             try await Task.sleep(for: .milliseconds(50))
             let map = try await engine.map(named: "mini")
-            let store = try engine.cacheFiles.store(for: map, scale: 1)
+            let store = try await engine.cacheFiles.file(for: TileProducer(png: map, scale: 1)).store(for: TileProducer(png: map, scale: 1))
             fresh = (try store.tile(Self.tile, matching: map.fingerprint))?.isStale == false
         }
         #expect(fresh)
@@ -51,11 +51,11 @@ struct StaleTileTests {
 
     @Test func aWaiterThatGoesAwayDoesNotCancelTheRender() async throws {
         let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
-        let first = Task { try await engine.tile(map: "mini", Self.tile, scale: 1) }
+        let first = Task { try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited) }
         try await Task.sleep(for: .milliseconds(5))
         first.cancel()
         let others = try await withThrowingTaskGroup(of: TileResult.self) { group in
-            for _ in 0..<20 { group.addTask { try await engine.tile(map: "mini", Self.tile, scale: 1) } }
+            for _ in 0..<20 { group.addTask { try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited) } }
             return try await group.reduce(into: [TileResult]()) { $0.append($1) }
         }
         #expect(engine.renderCount == 1)

@@ -15,17 +15,17 @@ struct TileEngineTests {
     @Test func rendersOnceThenServesFromTheCache() async throws {
         let cache = TestPaths.temporaryFolder()
         let engine = makeEngine(cache: cache)
-        let first = try await engine.tile(map: "mini", Self.centre, scale: 1)
+        let first = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         #expect(!first.cacheHit)
         #expect(Array(first.data.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let renders = engine.renderCount
-        let second = try await engine.tile(map: "mini", Self.centre, scale: 1)
+        let second = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         #expect(second.cacheHit)
         #expect(second.data == first.data)
         #expect(second.etag == first.etag)
         #expect(engine.renderCount == renders)
         // Its metatile neighbours came from the same render.
-        let neighbour = try await engine.tile(map: "mini", TileCoordinate(z: 13, x: 6522, y: 3611), scale: 1)
+        let neighbour = try await engine.tile(map: "mini", TileCoordinate(z: 13, x: 6522, y: 3611), scale: 1, admission: .unlimited)
         #expect(neighbour.cacheHit)
         #expect(FileManager.default.fileExists(atPath: cache + "/mini.mbtiles"))
         try await engine.shutdown()
@@ -34,7 +34,7 @@ struct TileEngineTests {
     @Test func retinaTilesAre512PixelsAndCachedApart() async throws {
         let cache = TestPaths.temporaryFolder()
         let engine = makeEngine(cache: cache)
-        let tile = try await engine.tile(map: "mini", Self.centre, scale: 2)
+        let tile = try await engine.tile(map: "mini", Self.centre, scale: 2, admission: .unlimited)
         let image = try PNGDecoder.decode(tile.data)
         #expect(image.width == 512 && image.height == 512)
         #expect(FileManager.default.fileExists(atPath: cache + "/mini@2x.mbtiles"))
@@ -44,7 +44,7 @@ struct TileEngineTests {
     @Test func hundredConcurrentRequestsForOneColdTileRenderOnce() async throws {
         let engine = makeEngine()
         let results = try await withThrowingTaskGroup(of: TileResult.self) { group in
-            for _ in 0..<100 { group.addTask { try await engine.tile(map: "mini", Self.centre, scale: 1) } }
+            for _ in 0..<100 { group.addTask { try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited) } }
             return try await group.reduce(into: [TileResult]()) { $0.append($1) }
         }
         #expect(engine.renderCount == 1)
@@ -55,10 +55,10 @@ struct TileEngineTests {
 
     @Test func unknownMapsAndOutOfRangeTilesAreNotFound() async throws {
         let engine = makeEngine()
-        await #expect(throws: EngineError.self) { try await engine.tile(map: "nope", Self.centre, scale: 1) }
+        await #expect(throws: EngineError.self) { try await engine.tile(map: "nope", Self.centre, scale: 1, admission: .unlimited) }
         for tile in [TileCoordinate(z: 2, x: 4, y: 0), TileCoordinate(z: 25, x: 0, y: 0), TileCoordinate(z: 3, x: 0, y: 8)] {
             do {
-                _ = try await engine.tile(map: "mini", tile, scale: 1)
+                _ = try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited)
                 Issue.record("\(tile) should not exist")
             } catch let error as EngineError {
                 #expect(error.code == .notFound)
@@ -74,7 +74,7 @@ struct TileEngineTests {
         let engine = makeEngine(stylePath: stylePath, cache: folder + "/cache")
         // An open-sea tile away from the land polygon shows only the background.
         let sea = TileCoordinate(z: 13, x: 6520, y: 3605)
-        let before = try await engine.tile(map: "mini", sea, scale: 1)
+        let before = try await engine.tile(map: "mini", sea, scale: 1, admission: .unlimited)
         #expect(try pixel(before.data, 128, 128) == [0xaa, 0xd3, 0xdf, 0xff])
 
         var style = try String(contentsOfFile: stylePath, encoding: .utf8)
@@ -82,7 +82,7 @@ struct TileEngineTests {
         try style.write(toFile: stylePath, atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(1100))
 
-        let after = try await engine.tile(map: "mini", sea, scale: 1)
+        let after = try await engine.tile(map: "mini", sea, scale: 1, admission: .unlimited)
         #expect(!after.cacheHit)
         #expect(after.etag != before.etag)
         #expect(try pixel(after.data, 128, 128) == [0xff, 0x00, 0x00, 0xff])
@@ -93,10 +93,10 @@ struct TileEngineTests {
         let folder = try TestPaths.copyOfMiniFixture()
         let stylePath = folder + "/style.json"
         let engine = makeEngine(stylePath: stylePath, cache: folder + "/cache")
-        let before = try await engine.tile(map: "mini", Self.centre, scale: 1)
+        let before = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         try "{ \"version\": 8, \"layers\": [".write(toFile: stylePath, atomically: true, encoding: .utf8)
         try await Task.sleep(for: .milliseconds(1100))
-        let after = try await engine.tile(map: "mini", Self.centre, scale: 1)
+        let after = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         #expect(after.etag == before.etag)
         let status = await engine.mapStatus()
         #expect(status["mini"]?.error?.contains("style.json") == true)

@@ -39,15 +39,19 @@ public struct TrustedProxies: Sendable, Equatable {
     /// The textual form inet_ntop gives, so `::1` and `0:0::1` compare equal; nil when not an address.
     public static func canonical(_ text: String) -> String? {
         var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return format(AF_INET, &v4, Int(INET_ADDRSTRLEN)) }
+        if inet_pton(AF_INET, text, &v4) == 1 { return format(AF_INET, v4, Int(INET_ADDRSTRLEN)) }
         var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return format(AF_INET6, &v6, Int(INET6_ADDRSTRLEN)) }
+        if inet_pton(AF_INET6, text, &v6) == 1 { return format(AF_INET6, v6, Int(INET6_ADDRSTRLEN)) }
         return nil
     }
 
-    private static func format<T>(_ family: Int32, _ address: inout T, _ length: Int) -> String? {
+    /// `address` is a plain C struct (in_addr or in6_addr), so its bytes are the address.
+    private static func format<T>(_ family: Int32, _ address: T, _ length: Int) -> String? {
         var buffer = [CChar](repeating: 0, count: length + 1)
-        guard inet_ntop(family, &address, &buffer, socklen_t(length)) != nil else { return nil }
+        let written = withUnsafeBytes(of: address) { raw in
+            buffer.withUnsafeMutableBufferPointer { inet_ntop(family, raw.baseAddress, $0.baseAddress, socklen_t(length)) }
+        }
+        guard written != nil else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 

@@ -137,7 +137,7 @@ actor MapRegistry {
                 entries[name]?.map = previous
                 return previous
             }
-            throw EngineError(.mapUnavailable, "map \(name.name) is not available")
+            throw EngineError(.mapUnavailable, "map \(name.name) is not available", detail: entries[name]?.error)
         }
     }
 }

@@ -47,6 +47,14 @@ struct RenderBudgetMeter {
         if features & 15 == 0 { try checkTime() }
     }
 
+    /// Charges a batch of features at once (their vertices are not counted), then checks the
+    /// time. - Throws: `RenderBudgetExceeded`.
+    mutating func charge(features count: Int) throws {
+        features += count
+        if features > budget.maxFeatures { throw RenderBudgetExceeded(reason: "more than \(budget.maxFeatures) features") }
+        try checkTime()
+    }
+
     func checkTime() throws {
         if let deadline, ContinuousClock.now > deadline { throw RenderBudgetExceeded(reason: "over the time budget") }
     }

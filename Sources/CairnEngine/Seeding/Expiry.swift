@@ -60,10 +60,11 @@ extension TileEngine {
     public func expire(map name: String, _ request: ExpireRequest) async throws -> ExpireResult {
         let map = try await self.map(named: name)
         let formats = request.formats ?? TileFormat.allCases
-        var targets: [(store: MBTilesStore, map: LoadedMap)] = []
+        var targets: [(file: CacheFile, producer: TileProducer)] = []
         if formats.contains(.png) {
             for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
-                targets.append((try cacheFiles.store(for: map, scale: scale), map))
+                let producer = TileProducer(png: map, scale: scale)
+                targets.append((cacheFiles.file(for: producer), producer))
             }
         }
         if formats.contains(.pbf) {
@@ -74,40 +75,56 @@ extension TileEngine {
             } else if try await grids(for: name).contains(where: { $0.identifier == webMercator }) {
                 vectorMap = try await self.map(named: name, grid: webMercator)
             }
-            if let vectorMap, let store = try vectorTiles.existingStore(for: vectorMap) { targets.append((store, vectorMap)) }
+            if let vectorMap {
+                let producer = TileProducer(pbf: vectorMap, plan: vectorPlans.plan(for: vectorMap))
+                if let file = try await cacheFiles.existingFile(for: producer) { targets.append((file, producer)) }
+            }
         }
         var total = 0
-        for (store, map) in targets {
+        for (file, producer) in targets {
+            let map = producer.map
+            // Wait for older versions' stale marks, so the count is of what this expiry changed.
+            let store = try await file.reconciledStore(for: producer)
             let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
-            func apply(_ z: Int, _ minX: Int, _ minY: Int, _ maxX: Int, _ maxY: Int) throws {
-                total += request.delete
-                    ? try store.deleteTiles(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)
-                    : try store.markStale(zoom: z, minX: minX, minY: minY, maxX: maxX, maxY: maxY)
-            }
+            var ranges: [(z: Int, minX: Int, minY: Int, maxX: Int, maxY: Int)] = []
+            var listed: [TileCoordinate] = []
             if let specification = request.area {
                 let area = try resolveArea(specification, for: map)
                 if case .box = specification {
                     for z in zooms {
                         if let range = map.grid.tileRange(covering: area.bounds, at: z) {
-                            try apply(z, range.minX, range.minY, range.maxX, range.maxY)
+                            ranges.append((z, range.minX, range.minY, range.maxX, range.maxY))
                         }
                     }
                 } else {
-                    let tiles = area.tiles(in: map.grid, zooms: zooms).values.flatMap { $0 }
-                    total += request.delete ? try store.deleteTiles(tiles) : try store.markStale(tiles)
+                    listed = area.tiles(in: map.grid, zooms: zooms).values.flatMap { $0 }
                 }
             }
             for tile in request.tiles {
                 for z in zooms {
                     if z <= tile.z {
                         let shift = tile.z - z
-                        try apply(z, tile.x >> shift, tile.y >> shift, tile.x >> shift, tile.y >> shift)
+                        ranges.append((z, tile.x >> shift, tile.y >> shift, tile.x >> shift, tile.y >> shift))
                     } else {
                         let shift = z - tile.z
-                        try apply(z, tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1)
+                        ranges.append((z, tile.x << shift, tile.y << shift, ((tile.x + 1) << shift) - 1, ((tile.y + 1) << shift) - 1))
                     }
                 }
             }
+            let delete = request.delete
+            let tiles = listed
+            let rangesToApply = ranges
+            total += try await ioPool.runIfActive {
+                var changed = 0
+                if !tiles.isEmpty { changed += delete ? try store.deleteTiles(tiles) : try store.markStale(tiles) }
+                for r in rangesToApply {
+                    changed += delete
+                        ? try store.deleteTiles(zoom: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
+                        : try store.markStale(zoom: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
+                }
+                return changed
+            }
+            if delete { try await file.refreshStoredExtent(of: producer) }
         }
         return ExpireResult(tiles: total, deleted: request.delete)
     }

@@ -32,7 +32,9 @@ extension TileEngine {
     /// How many tiles and metatiles the request covers, zoom by zoom, before any work.
     public func planSeed(map name: String, _ request: SeedRequest) async throws -> SeedPlan {
         let map = try await seedMap(named: name, request)
-        return try plan(map, request, store: try seedStore(for: map, request))
+        let producer = seedProducer(for: map, request)
+        let store = try await seedFile(for: producer, request).reconciledStore(for: producer)
+        return try await plan(map, request, store: store)
     }
 
     /// Renders every metatile with tiles touching the request's area, skipping tiles already cached
@@ -40,24 +42,40 @@ extension TileEngine {
     /// requests. Each metatile's tiles are committed in one transaction, so a run killed at any
     /// moment loses at most the metatiles in flight and the next run continues from there.
     /// With `format: .pbf` it encodes the map's vector tiles instead (Web Mercator only), tile by
-    /// tile, committing them in batches of up to `vectorSeedBatchSide`² tiles.
+    /// tile, committing them in batches of up to `vectorSeedBatchSide`² tiles. Both go through the
+    /// serving pipeline's make-and-store step, so seeded tiles are exactly the served ones. At the
+    /// end the file's `minzoom`, `maxzoom` and `bounds` describe what it holds.
     /// - Throws: `EngineError(.badRequest)` for vector tiles of a map not offered in WebMercatorQuad.
     public func seed(map name: String, _ request: SeedRequest, progress: @escaping @Sendable (SeedProgress) -> Void = { _ in }) async throws -> SeedProgress {
         let map = try await seedMap(named: name, request)
-        let store = try seedStore(for: map, request)
-        let plan = try plan(map, request, store: store)
-        switch request.format {
-        case .png:
-            let scale = request.scale
-            return try await runSeed(plan, request, store: store, progress: progress) { metatile, wanted in
-                await self.seed(metatile, wanted: wanted, of: map, scale: scale, store: store)
-            }
-        case .pbf:
-            let layers = vectorTiles.plan(for: map)
-            return try await runSeed(plan, request, store: store, progress: progress) { _, wanted in
-                await self.seedVectorTiles(wanted, of: map, plan: layers, store: store)
-            }
+        let producer = seedProducer(for: map, request)
+        let file = seedFile(for: producer, request)
+        let store = try await file.reconciledStore(for: producer)
+        let plan = try await plan(map, request, store: store)
+        let result = try await runSeed(plan, request, store: store, progress: progress) { metatile, wanted in
+            await self.seed(metatile, wanted: wanted, of: producer, file: file, store: store)
         }
+        do {
+            try await file.refreshStoredExtent(of: producer)
+        } catch {
+            logger.error("could not describe the seeded tiles in the file's metadata", metadata: ["file": "\(file.path)", "error": "\(error)"])
+        }
+        return result
+    }
+
+    /// The product a seed makes: PNG at the request's scale, or the map's vector tiles.
+    func seedProducer(for map: LoadedMap, _ request: SeedRequest) -> TileProducer {
+        switch request.format {
+        case .png: TileProducer(png: map, scale: request.scale)
+        case .pbf: TileProducer(pbf: map, plan: vectorPlans.plan(for: map))
+        }
+    }
+
+    /// The map's cache file of the product (the file the server answers from), or the file at the
+    /// request's `mbtilesPath`, handled the same way (metadata, stale marks of older versions).
+    func seedFile(for producer: TileProducer, _ request: SeedRequest) -> CacheFile {
+        if let path = request.mbtilesPath { return cacheFiles.standaloneFile(at: path) }
+        return cacheFiles.file(for: producer)
     }
 
     /// The planned batches, `workers` at a time, until done, cancelled or past the time limit.
@@ -94,54 +112,60 @@ extension TileEngine {
         }
         if Task.isCancelled { state.stoppedEarly = true }
         state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
-        store.checkpoint()
+        _ = try? await ioPool.runIfActive { store.checkpoint() }
         progress(state)
         return state
     }
 
-    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of map: LoadedMap, scale: Int, store: MBTilesStore) async -> SeedBatchOutcome {
+    /// One batch of a seed: the wanted tiles not cached yet are made and stored; failures are
+    /// recorded in the file for `--retry-failed`.
+    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of producer: TileProducer, file: CacheFile, store: MBTilesStore) async -> SeedBatchOutcome {
         var outcome = SeedBatchOutcome()
-        let existing = (try? store.existingTiles(wanted, matching: map.fingerprint)) ?? []
+        let fingerprint = producer.cacheFingerprint
+        let existing: Set<TileCoordinate>
+        do {
+            existing = try await seedPool.runIfActive { try store.existingTiles(wanted, matching: fingerprint) }
+        } catch {
+            // Not knowing what is cached costs renders, not correctness.
+            logger.warning("could not list cached tiles; rendering them again", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            existing = []
+        }
         let missing = wanted.filter { !existing.contains($0) }
         outcome.cached = wanted.count - missing.count
         guard !missing.isEmpty else { return outcome }
         do {
-            let results = try await renderMetatile(containing: metatile.origin, of: map, scale: scale, store: store,
-                                                   storing: Set(missing), priority: .seeding)
+            let results = try await make(metatile, wanted: missing, storing: Set(missing), of: producer, file: file, store: store, purpose: .seeding)
             for tile in missing {
                 guard let result = results[tile] else { continue }
                 outcome.rendered += 1
                 outcome.bytes += result.data.count
-                if result.data.count <= Self.blankTileMaximumBytes { outcome.blank += 1 }
+                if producer.isBlank(result.data) { outcome.blank += 1 }
             }
         } catch {
             outcome.failed = missing.count
             let reason = (error as? EngineError)?.detail ?? String(describing: error)
-            logger.error("seeding a metatile failed", metadata: ["metatile": "\(metatile)", "error": "\(reason)"])
-            try? store.recordFailures(missing.map { ($0, reason) })
+            logger.error("seeding failed", metadata: ["map": "\(producer.map.name)", "product": "\(producer.product)", "batch": "\(metatile)", "error": "\(reason)"])
+            do {
+                try await seedPool.runIfActive { try store.recordFailures(missing.map { ($0, reason) }) }
+            } catch {
+                logger.error("could not record failed tiles", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            }
         }
         return outcome
     }
 
-    /// One-colour tiles are palette PNGs of about 100 bytes; anything drawn is far larger.
-    static var blankTileMaximumBytes: Int { 160 }
-
-    func seedStore(for map: LoadedMap, _ request: SeedRequest) throws -> MBTilesStore {
-        if request.format == .pbf { return try vectorSeedStore(for: map, path: request.mbtilesPath) }
-        if let path = request.mbtilesPath {
-            return try MBTilesStore(path: path, metadata: map.mbtilesMetadata(minZoom: request.zooms.lowerBound, maxZoom: request.zooms.upperBound))
-        }
-        return try cacheFiles.store(for: map, scale: request.scale)
-    }
-
-    func plan(_ map: LoadedMap, _ request: SeedRequest, store: MBTilesStore) throws -> SeedPlan {
+    func plan(_ map: LoadedMap, _ request: SeedRequest, store: MBTilesStore) async throws -> SeedPlan {
         let zooms = max(request.zooms.lowerBound, map.configuration.minZoom)...min(request.zooms.upperBound, map.configuration.maxZoom, map.grid.maxZoom)
         let area = try resolveArea(request.area, for: map)
         var byZoom: [Int: [TileCoordinate]] = [:]
         if request.staleOnly || request.retryFailed {
-            var listed: [TileCoordinate] = []
-            if request.staleOnly { listed += try store.staleTiles() }
-            if request.retryFailed { listed += try store.failures().map(\.tile) }
+            let staleOnly = request.staleOnly, retryFailed = request.retryFailed
+            let listed = try await ioPool.runIfActive { () throws -> [TileCoordinate] in
+                var listed: [TileCoordinate] = []
+                if staleOnly { listed += try store.staleTiles() }
+                if retryFailed { listed += try store.failures().map(\.tile) }
+                return listed
+            }
             for tile in Set(listed) where zooms.contains(tile.z) && area.coverage(of: map.grid.bounds(of: tile)) != .outside {
                 byZoom[tile.z, default: []].append(tile)
             }

@@ -6,8 +6,12 @@ actor InflightRenders<Value: Sendable> {
     private var running: [String: Task<Value, any Error>] = [:]
     private(set) var started = 0
 
-    func value(for key: String, work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    /// The value of the work for `key`: joins the work in flight, or pays `admission` and starts it.
+    /// Admission is decided here, in the same step as the lookup, so exactly the caller that
+    /// starts the work pays for it.
+    func value(for key: String, admission: RenderAdmission, work: @escaping @Sendable () async throws -> Value) async throws -> Value {
         if let task = running[key] { return try await task.value }
+        try admission.admit()
         started += 1
         let task = Task { try await work() }
         running[key] = task

@@ -1,6 +1,9 @@
-/// Who pays for a render: the HTTP layer builds one per request and passes it to the engine, which
-/// calls `admit()` before starting a render the request asked for (a cache miss), so renders can
-/// be budgeted apart from cache hits. Throwing refuses the render.
+/// Who pays for a render: the HTTP layer builds one per request (from its client's render
+/// budget) and passes it to the engine, which calls `admit()` only when the request would start
+/// a render or encode, never for a cache hit or a request that joins work already in flight.
+/// Throwing refuses the render. An explicit argument rather than a task-local, so every call
+/// site shows who pays and background work (serve-stale refreshes, seeding) cannot inherit a
+/// client's budget by accident.
 public struct RenderAdmission: Sendable {
     private let check: @Sendable () throws -> Void
 
@@ -8,7 +11,8 @@ public struct RenderAdmission: Sendable {
         self.check = check
     }
 
-    /// Admits every render: seeding, background refreshes, callers without a client budget.
+    /// Admits every render: for seeding, tests and the engine's own refreshes (which the render
+    /// queue's cap still limits).
     public static let unlimited = RenderAdmission {}
 
     public func admit() throws {

@@ -9,11 +9,9 @@ public final class ServiceMetrics: Sendable {
     private let responses3xx = Atomic<Int>(0)
     private let responses4xx = Atomic<Int>(0)
     private let responses5xx = Atomic<Int>(0)
-    let cacheHits = Atomic<Int>(0)
-    let cacheMisses = Atomic<Int>(0)
-    let renderFailures = Atomic<Int>(0)
-    let renderBudgetExceeded = Atomic<Int>(0)
-    let renderQueueFull = Atomic<Int>(0)
+    /// The tile pipeline's counters, by format.
+    public let png = TileCounters()
+    public let pbf = TileCounters()
     private let rateLimitedCounter = Atomic<Int>(0)
 
     public init() {}
@@ -43,10 +41,20 @@ public final class ServiceMetrics: Sendable {
         default: return 0
         }
     }
-    public var cacheHitCount: Int { cacheHits.load(ordering: .relaxed) }
-    public var cacheMissCount: Int { cacheMisses.load(ordering: .relaxed) }
-    public var renderFailureCount: Int { renderFailures.load(ordering: .relaxed) }
-    public var renderBudgetExceededCount: Int { renderBudgetExceeded.load(ordering: .relaxed) }
-    public var renderQueueFullCount: Int { renderQueueFull.load(ordering: .relaxed) }
+    public func tiles(_ format: TileFormat) -> TileCounters {
+        switch format {
+        case .png: png
+        case .pbf: pbf
+        }
+    }
+
+    // Totals over both formats.
+    public var cacheHitCount: Int { png.hitCount + pbf.hitCount }
+    public var cacheMissCount: Int { png.missCount + pbf.missCount }
+    public var renderFailureCount: Int { png.failureCount + pbf.failureCount }
+    public var renderBudgetExceededCount: Int { png.budgetExceededCount + pbf.budgetExceededCount }
+    public var renderQueueFullCount: Int { png.queueFullCount + pbf.queueFullCount }
+    public var cacheReadErrorCount: Int { png.readErrorCount + pbf.readErrorCount }
+    public var staleRefreshesDroppedCount: Int { png.refreshesDroppedCount + pbf.refreshesDroppedCount }
     public var rateLimitedCount: Int { rateLimitedCounter.load(ordering: .relaxed) }
 }

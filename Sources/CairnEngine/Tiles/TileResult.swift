@@ -1,4 +1,4 @@
-/// A tile as served: PNG bytes, a strong validator, and whether it came from the cache.
+/// A tile as served: PNG bytes or a gzip-compressed vector tile, a strong validator, and whether it came from the cache.
 public struct TileResult: Sendable {
     public var data: [UInt8]
     /// Quoted, as the ETag header carries it.

@@ -20,6 +20,20 @@ public enum VectorTileBuilder {
 
     /// The uncompressed protobuf of `tile` (an empty tile has no layers and no bytes).
     public static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate) -> [UInt8] {
+        encode(map, plan: plan, tile: tile) { _ in }
+    }
+
+    /// The uncompressed protobuf of `tile`, within `budget`: its feature cap and time limit are
+    /// checked before each layer is cut, as the raster renderer checks them between features.
+    /// - Throws: `RenderBudgetExceeded`.
+    static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate, budget: RenderBudget) throws -> [UInt8] {
+        var meter = RenderBudgetMeter(budget)
+        return try encode(map, plan: plan, tile: tile) { features in try meter.charge(features: features) }
+    }
+
+    /// `charge` is told how many candidate features each layer is about to take, before it is cut.
+    private static func encode(_ map: LoadedMap, plan: VectorLayerPlan, tile: TileCoordinate,
+                               charge: (Int) throws -> Void) rethrows -> [UInt8] {
         let bounds = map.grid.bounds(of: tile)
         // MapLibre shows a level-z tile from zoom z to z + 1, and over-zooms the highest level.
         let upper = tile.z >= map.configuration.maxZoom ? Double.infinity : Double(tile.z + 1)
@@ -42,6 +56,7 @@ public enum VectorTileBuilder {
             if let data = map.layers[layer.key] {
                 let indices = data.featureIndices(intersecting: query)
                 guard !indices.isEmpty else { continue }
+                try charge(indices.count)
                 let features = data.features
                 add(indices.lazy.map { features[Int($0)] })
             } else if let vectorSource = map.vectorSources[layer.source], let sourceLayer = layer.sourceLayer,
@@ -49,6 +64,7 @@ public enum VectorTileBuilder {
                       let features = sourceTile.layers[sourceLayer], let boxes = sourceTile.featureBounds[sourceLayer] {
                 // A layer read from vector tiles is cut again from the one source tile holding this tile
                 // (itself, or its ancestor at the source's maxzoom), so no feature comes twice.
+                try charge(features.count)
                 add(features.indices.lazy.filter { boxes[$0].intersects(query) }.map { features[$0] })
             }
         }

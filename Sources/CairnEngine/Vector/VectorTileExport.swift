@@ -12,11 +12,12 @@ public enum VectorTileExport {
     @discardableResult
     public static func write(_ map: LoadedMap, tiles: [TileCoordinate], to path: String) throws -> (tiles: Int, bytes: Int) {
         let plan = VectorLayerPlan(map: map)
-        var metadata = VectorTileCache.metadata(map, plan: plan)
+        let producer = TileProducer(pbf: map, plan: plan)
+        var metadata = producer.metadata
         metadata.minZoom = tiles.map(\.z).min() ?? metadata.minZoom
         metadata.maxZoom = tiles.map(\.z).max() ?? metadata.maxZoom
         let store = try MBTilesStore(path: path, metadata: metadata)
-        let fingerprint = VectorTileCache.fingerprint(of: map)
+        let fingerprint = producer.cacheFingerprint
         var batch: [(TileCoordinate, [UInt8], etag: String)] = []
         var bytes = 0
         for tile in tiles {

@@ -19,6 +19,10 @@ enum PrometheusText {
                [("", metrics.renderBudgetExceededCount)])
         metric("cairn_render_queue_rejections_total", "counter", "Renders refused because the render queue was full.",
                [("", metrics.renderQueueFullCount)])
+        metric("cairn_cache_read_errors_total", "counter", "Cache reads that failed (the tile was rendered instead).",
+               [("", metrics.cacheReadErrorCount)])
+        metric("cairn_stale_refreshes_dropped_total", "counter", "Serve-stale refreshes that could not run.",
+               [("", metrics.staleRefreshesDroppedCount)])
         metric("cairn_rate_limited_total", "counter", "Requests refused with 429.", [("", metrics.rateLimitedCount)])
         metric("cairn_render_queue_depth", "gauge", "Metatile renders queued or running.", [("", engine.renderQueueDepth)])
         metric("cairn_render_queue_capacity", "gauge", "Most metatile renders queued or running at once.", [("", engine.maxQueuedRenders)])

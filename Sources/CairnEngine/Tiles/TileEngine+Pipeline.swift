@@ -1,0 +1,157 @@
+import CairnCache
+import CairnCore
+import Logging
+import NIOPosix
+
+/// The one cached-tile pipeline, for every product: (access was decided by the server) cache
+/// lookup → coalesced render or encode → store → answer, with one in-flight table, one queue
+/// cap and one set of counters (by format).
+extension TileEngine {
+    /// Why tiles are made: who pays, which threads make them and whether the queue cap applies.
+    enum MakePurpose: Sendable {
+        /// A client's request: pays `admission` when it starts the work; limited by the queue cap.
+        case request(RenderAdmission)
+        /// A serve-stale refresh: paid by no client (a client's budget must not be spent, or
+        /// silently refuse it), but still limited by the queue cap.
+        case refresh
+        /// Seeding: on the niced seeding threads, its concurrency bounded by its workers.
+        case seeding
+    }
+
+    /// A tile of `producer`'s product: from the cache when current, else made (or joined).
+    func serve(_ tile: TileCoordinate, of producer: TileProducer, admission: RenderAdmission) async throws -> TileResult {
+        let counters = metrics.tiles(producer.format)
+        let file = cacheFiles.file(for: producer)
+        let store = try await file.store(for: producer)
+        if let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint, counters: counters) {
+            if !cached.isStale {
+                counters.hits.wrappingAdd(1, ordering: .relaxed)
+                return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
+            if producer.map.configuration.serveStale {
+                // Answer now with the expired tile and refresh it for the next request.
+                counters.hits.wrappingAdd(1, ordering: .relaxed)
+                refreshInBackground(tile, of: producer, file: file, store: store)
+                return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
+        }
+        counters.misses.wrappingAdd(1, ordering: .relaxed)
+        let batch = producer.batch(containing: tile)
+        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: store, purpose: .request(admission))
+        guard let result = made[tile] else {
+            throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
+        }
+        return result
+    }
+
+    /// Makes (or waits for the making of) `wanted` of `batch` and caches them (all, or only
+    /// `storing`). PNG renders the whole metatile whatever `wanted` says.
+    func make(_ batch: Metatile, wanted: [TileCoordinate], storing: Set<TileCoordinate>? = nil, of producer: TileProducer,
+              file: CacheFile, store: MBTilesStore, purpose: MakePurpose) async throws -> [TileCoordinate: TileResult] {
+        let map = producer.map
+        var key = "\(producer.product)/\(map.name)/\(map.grid.identifier)/\(producer.cacheFingerprint)/\(batch)/\(file.path)"
+        // Vector tiles make only what is wanted, so a partial batch is other work than the whole one.
+        if producer.product == .pbf, wanted.count != batch.columns * batch.rows { key += "/" + wanted.map(\.description).joined(separator: ",") }
+        let admission: RenderAdmission
+        let pool: NIOThreadPool
+        let queued: Bool
+        switch purpose {
+        case .request(let paying):
+            admission = paying
+            pool = threadPool
+            queued = true
+        case .refresh:
+            admission = .unlimited
+            pool = threadPool
+            queued = true
+        case .seeding:
+            admission = .unlimited
+            pool = seedPool
+            queued = false
+        }
+        let seeding = !queued
+        let counters = metrics.tiles(producer.format)
+        let budget = configuration.limits.renderBudget()
+        let logger = self.logger
+        let limit = maxQueuedRenders
+        return try await inflight.value(for: key, admission: admission) {
+            if queued {
+                let depth = self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue
+                if depth > limit {
+                    self.queuedRenders.wrappingSubtract(1, ordering: .relaxed)
+                    counters.queueFull.wrappingAdd(1, ordering: .relaxed)
+                    throw EngineError(.overloaded, "too many tiles are being rendered; try again shortly",
+                                      detail: "render queue full: \(depth - 1) queued or running, limit \(limit)")
+                }
+            }
+            defer { if queued { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) } }
+            counters.renders.wrappingAdd(producer.renderCount(wanted: wanted), ordering: .relaxed)
+            let work: @Sendable () throws -> [TileCoordinate: TileResult] = {
+                if seeding { RenderPriority.lowerCurrentThread() }
+                let made: [TileCoordinate: [UInt8]]
+                do {
+                    made = try producer.make(batch, wanted: wanted, budget: budget)
+                } catch let error as RenderBudgetExceeded {
+                    counters.budgetExceeded.wrappingAdd(1, ordering: .relaxed)
+                    logger.warning("render over budget; nothing cached", metadata: [
+                        "map": "\(map.name)", "product": "\(producer.product)", "batch": "\(batch)", "reason": "\(error.reason)",
+                    ])
+                    throw EngineError(.overloaded, "the tile is too complex to render within the server's budget; try again later",
+                                      detail: "\(map.name) \(producer.product) \(batch): \(error.reason)")
+                } catch {
+                    counters.failures.wrappingAdd(1, ordering: .relaxed)
+                    logger.error("render failed", metadata: [
+                        "map": "\(map.name)", "product": "\(producer.product)", "batch": "\(batch)", "error": "\(error)",
+                    ])
+                    throw EngineError(.renderFailed, "the tile could not be rendered",
+                                      detail: "\(map.name) \(producer.product) \(batch): \(error)")
+                }
+                var results: [TileCoordinate: TileResult] = [:]
+                var rows: [(TileCoordinate, [UInt8], etag: String)] = []
+                for (coordinate, data) in made {
+                    let etag = TileResult.etag(for: data, fingerprint: producer.cacheFingerprint)
+                    results[coordinate] = TileResult(data: data, etag: etag, cacheHit: false)
+                    if storing?.contains(coordinate) ?? true { rows.append((coordinate, data, etag: etag)) }
+                }
+                do {
+                    try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer)
+                } catch {
+                    logger.error("could not cache tiles", metadata: [
+                        "map": "\(map.name)", "product": "\(producer.product)", "batch": "\(batch)", "error": "\(error)",
+                    ])
+                    // A cache that cannot be written must not stop tiles from being served; a seed
+                    // that cannot store has made nothing.
+                    if seeding { throw EngineError(.cacheFailed, "the tiles could not be cached", detail: "\(file.path): \(error)") }
+                }
+                return results
+            }
+            do {
+                return try await pool.runIfActive(work)
+            } catch let error as EngineError {
+                throw error
+            } catch {
+                throw EngineError(.overloaded, "the server is shutting down; try again shortly", detail: "render pool: \(error)")
+            }
+        }
+    }
+
+    /// Refreshes a stale tile's batch behind the answer that served it. Not paid from the
+    /// client's budget; when it cannot run (queue full, failure, shutdown) it is counted and
+    /// logged, and the stale tile stays for the next request to try again.
+    private func refreshInBackground(_ tile: TileCoordinate, of producer: TileProducer, file: CacheFile, store: MBTilesStore) {
+        let counters = metrics.tiles(producer.format)
+        let logger = self.logger
+        Task {
+            let batch = producer.batch(containing: tile)
+            do {
+                _ = try await self.make(batch, wanted: batch.tiles, of: producer, file: file, store: store, purpose: .refresh)
+            } catch {
+                counters.refreshesDropped.wrappingAdd(1, ordering: .relaxed)
+                let detail = (error as? EngineError)?.detail ?? "\(error)"
+                logger.warning("serve-stale refresh did not run; the stale tile is served until one does", metadata: [
+                    "map": "\(producer.map.name)", "product": "\(producer.product)", "tile": "\(tile)", "error": "\(detail)",
+                ])
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+import CairnCache
+import CairnCore
+import CairnZlib
+import Foundation
+
+/// The product-specific part of the tile pipeline, for one map version: which cache file and
+/// fingerprint its tiles live under, what the file's metadata says, which tiles are made together
+/// and how they are made. Everything else (cache lookup, coalescing, admission, queueing, metrics,
+/// storing) is the one pipeline in `TileEngine+Pipeline`.
+struct TileProducer: Sendable {
+    let map: LoadedMap
+    let product: TileProduct
+    /// The fingerprint cached tiles must carry to be served.
+    let cacheFingerprint: String
+    /// The vector layers (vector tiles only).
+    private let vectorPlan: VectorLayerPlan?
+
+    /// PNG images of the map in its grid.
+    init(png map: LoadedMap, scale: Int) {
+        self.map = map
+        product = .png(scale: scale)
+        cacheFingerprint = map.fingerprint
+        vectorPlan = nil
+    }
+
+    /// Vector tiles of the map (in Web Mercator).
+    init(pbf map: LoadedMap, plan: VectorLayerPlan) {
+        self.map = map
+        product = .pbf
+        cacheFingerprint = VectorTileEncoding.fingerprint(of: map)
+        vectorPlan = plan
+    }
+
+    var format: TileFormat { product.format }
+
+    /// The cache file's name in the cache directory. Existing caches are found by these names:
+    /// `NAME.mbtiles`, `NAME@2x.mbtiles`, `NAME.GRID.mbtiles` (grids other than Web Mercator keep
+    /// the plain names MBTiles readers expect for Web Mercator free), `NAME.pbf.mbtiles`.
+    var fileName: String {
+        switch product {
+        case .png(let scale):
+            let gridPart = map.grid.identifier == TileGrid.webMercator.identifier ? "" : "." + map.grid.identifier
+            return map.name + gridPart + (scale == 1 ? ".mbtiles" : "@\(scale)x.mbtiles")
+        case .pbf:
+            return map.name + ".pbf.mbtiles"
+        }
+    }
+
+    /// Columns and rows of the grid at a zoom level, for the cache's TMS row flip.
+    var matrixSize: @Sendable (Int) -> (columns: Int, rows: Int) {
+        switch product {
+        case .png:
+            let grid = map.grid
+            return { z in z <= grid.maxZoom ? grid.matrixSize(at: z) : (0, 0) }
+        case .pbf:
+            return { (1 << $0, 1 << $0) }
+        }
+    }
+
+    /// The metadata rows describing this product. `minzoom`, `maxzoom` and `bounds` are the
+    /// map's configured ones until `CacheFile` replaces them by what the file holds.
+    var metadata: MBTilesMetadata {
+        let center = map.center
+        var metadata = MBTilesMetadata(
+            name: map.name, format: "png", bounds: map.geographicBounds,
+            center: .init(longitude: center.longitude, latitude: center.latitude, zoom: center.zoom),
+            minZoom: map.configuration.minZoom, maxZoom: map.configuration.maxZoom,
+            attribution: map.attribution, description: map.title,
+            extra: ["cairn:fingerprint": cacheFingerprint]
+        )
+        if let vectorPlan {
+            metadata.format = "pbf"
+            metadata.type = "overlay"
+            let json: JSONValue = ["vector_layers": vectorPlan.vectorLayers]
+            metadata.extra["json"] = json.text
+        }
+        return metadata
+    }
+
+    /// The tiles made together with `tile`: its metatile for PNG (one render draws them all),
+    /// the tile alone for vector tiles.
+    func batch(containing tile: TileCoordinate) -> Metatile {
+        Metatile(containing: tile, size: product == .pbf ? 1 : map.configuration.metatileSize, in: map.grid)
+    }
+
+    /// How many renders making `wanted` of `batch` counts as: one per metatile, one per vector tile.
+    func renderCount(wanted: [TileCoordinate]) -> Int {
+        product == .pbf ? wanted.count : 1
+    }
+
+    /// Makes the tiles of `batch` (every tile of the metatile for PNG, only `wanted` for vector
+    /// tiles), as they are cached and sent: PNG bytes, or gzip-compressed MVT.
+    /// - Throws: `RenderBudgetExceeded` over `budget`; other errors when drawing or compressing fails.
+    func make(_ batch: Metatile, wanted: [TileCoordinate], budget: RenderBudget) throws -> [TileCoordinate: [UInt8]] {
+        switch product {
+        case .png(let scale):
+            return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget)
+        case .pbf:
+            guard let vectorPlan else { return [:] }
+            var tiles: [TileCoordinate: [UInt8]] = [:]
+            for tile in wanted {
+                tiles[tile] = try Zlib.gzip(VectorTileBuilder.encode(map, plan: vectorPlan, tile: tile, budget: budget))
+            }
+            return tiles
+        }
+    }
+
+    /// A tile with nothing drawn: a one-colour PNG (about 100 bytes as a palette PNG; anything
+    /// drawn is far larger), or a vector tile with no layers.
+    func isBlank(_ data: [UInt8]) -> Bool {
+        switch product {
+        case .png:
+            return data.count <= 160
+        case .pbf:
+            do { return try Zlib.decompress(data, limit: 1).isEmpty } catch { return false }
+        }
+    }
+}
