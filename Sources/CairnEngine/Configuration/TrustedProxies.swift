@@ -45,9 +45,13 @@ public struct TrustedProxies: Sendable, Equatable {
         return nil
     }
 
+    /// `address` is an `in_addr` or `in6_addr` (plain bytes).
     private static func format<T>(_ family: Int32, _ address: inout T, _ length: Int) -> String? {
         var buffer = [CChar](repeating: 0, count: length + 1)
-        guard inet_ntop(family, &address, &buffer, socklen_t(length)) != nil else { return nil }
+        let written = withUnsafeBytes(of: &address) { bytes in
+            inet_ntop(family, bytes.baseAddress, &buffer, socklen_t(length))
+        }
+        guard written != nil else { return nil }
         return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
