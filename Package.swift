@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",

@@ -56,9 +56,11 @@ func loadConfiguration(_ path: String?) throws -> CairnConfiguration {
     }
 }
 
-/// An error printed as is, with exit status 1.
+/// An error printed on standard error with `error: ` before each line, with exit status 1
+/// (or `status`); see `CairnCommand.main`.
 struct CommandFailure: Error, CustomStringConvertible {
     var message: String
+    var status: Int32 = 1
     var description: String { message }
 }
 

@@ -92,13 +92,27 @@ struct ServeCommand: AsyncParsableCommand {
                                               access: access, configurationFile: config, logger: logger) { port in
                 startLogger.info("Cairn admin API at http://\(adminHost):\(port)/admin/")
             }
-            let group = ServiceGroup(configuration: .init(services: [app, admin], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            try await group.run()
-            try await engine.shutdown()
+            let services: [any Service] = [
+                Listener(service: app, host: configuration.host, port: configuration.port),
+                Listener(service: admin, host: adminHost, port: adminPort, role: "the admin API"),
+            ]
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            try await run(group, engine: engine)
             return
         }
         // MARK: -
-        try await app.runService()
+        let listener = Listener(service: app, host: configuration.host, port: configuration.port)
+        try await run(ServiceGroup(configuration: .init(services: [listener], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+    }
+
+    /// Runs the listeners; the engine (render threads, cache files) is shut down however they end.
+    private func run(_ group: ServiceGroup, engine: TileEngine) async throws {
+        do {
+            try await group.run()
+        } catch {
+            try? await engine.shutdown()
+            throw error
+        }
         try await engine.shutdown()
     }
 }

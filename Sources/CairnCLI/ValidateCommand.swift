@@ -38,7 +38,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 print("ok: \(map.stylePath): \(loaded.style.layers.count) style layers, \(loaded.layers.count) data layers, \(features) features")
             } catch {
                 failed = true
-                print("error: \(error)")
+                CairnCommand.printError("\(error)")
             }
         }
         if failed { throw ExitCode.failure }

@@ -27,7 +27,7 @@ extension CairnConfiguration {
         var reader = ConfigurationReader(file: path)
         let baseDirectory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let configuration = reader.read(node, baseDirectory: baseDirectory)
-        if !reader.problems.isEmpty { throw ConfigurationErrors(problems: reader.problems) }
+        if !reader.problems.isEmpty { throw ConfigurationErrors(problems: reader.problems).inLineOrder() }
         return configuration
     }
 

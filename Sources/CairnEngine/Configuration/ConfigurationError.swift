@@ -23,4 +23,19 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
 public struct ConfigurationErrors: Error, Sendable, CustomStringConvertible {
     public var problems: [ConfigurationError]
     public var description: String { problems.map(\.description).joined(separator: "\n") }
+
+    public init(problems: [ConfigurationError]) {
+        self.problems = problems
+    }
+
+    /// The problems sorted by file, then line (problems without a line first), keeping the order
+    /// in which they were found among equals — the order a user reads the file in.
+    public func inLineOrder() -> ConfigurationErrors {
+        let sorted = problems.enumerated().sorted { a, b in
+            if a.element.file != b.element.file { return a.element.file < b.element.file }
+            let (lineA, lineB) = (a.element.line ?? 0, b.element.line ?? 0)
+            return lineA != lineB ? lineA < lineB : a.offset < b.offset
+        }
+        return ConfigurationErrors(problems: sorted.map(\.element))
+    }
 }
