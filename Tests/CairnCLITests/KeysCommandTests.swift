@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// `cairn keys …` and an internal map served by the real binary.
+@Suite(.interop)
 struct KeysCommandTests {
     typealias CLI = CommandLineTests
 

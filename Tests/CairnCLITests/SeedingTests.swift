@@ -1,8 +1,9 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Seeding that survives kill -9 and shares its cache file with a running server.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct SeedingTests {
     typealias CLI = CommandLineTests
     static let bbox = "106.62,20.83,106.72,20.89"

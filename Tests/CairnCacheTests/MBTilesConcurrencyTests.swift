@@ -2,6 +2,7 @@ import CairnCore
 import Foundation
 import Testing
 @testable import CairnCache
+import CairnTestSupport
 
 /// Stores and processes sharing one file must wait for each other, never fail with "database is locked".
 struct MBTilesConcurrencyTests {
@@ -34,7 +35,7 @@ struct MBTilesConcurrencyTests {
         #expect(try stores[1].tile(TileCoordinate(z: 12, x: 7, y: 199))?.etag == "\"7-19-9\"")
     }
 
-    @Test func storesWaitForAnotherProcessHoldingTheWriteLock() throws {
+    @Test(.interop) func storesWaitForAnotherProcessHoldingTheWriteLock() throws {
         let path = try Support.temporaryFile()
         let store = try MBTilesStore(path: path, metadata: Support.metadata)
         let marker = (path as NSString).deletingLastPathComponent + "/locked.txt"
@@ -79,7 +80,7 @@ struct MBTilesConcurrencyTests {
 extension MBTilesConcurrencyTests {
     /// `cairn serve` and `cairn seed` as two processes: the other one holds the write lock for a
     /// second; this store's write waits and succeeds, and its reads never wait at all (WAL).
-    @Test func writeWaitsForASecondLongLockAndReadsDoNot() throws {
+    @Test(.interop) func writeWaitsForASecondLongLockAndReadsDoNot() throws {
         let path = try Support.temporaryFile()
         let store = try MBTilesStore(path: path, metadata: Support.metadata)
         let before = TileCoordinate(z: 3, x: 5, y: 5)
@@ -108,7 +109,7 @@ extension MBTilesConcurrencyTests {
 
     /// While this store's own write waits for another process's write lock, serving reads on
     /// the same store still answer at once: they use their own connection and lock.
-    @Test func servingReadsDoNotWaitBehindAWaitingWrite() throws {
+    @Test(.interop) func servingReadsDoNotWaitBehindAWaitingWrite() throws {
         let path = try Support.temporaryFile()
         let store = try MBTilesStore(path: path, metadata: Support.metadata)
         let before = TileCoordinate(z: 3, x: 5, y: 5)

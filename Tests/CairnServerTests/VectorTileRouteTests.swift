@@ -8,6 +8,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CairnServer
+import CairnTestSupport
 
 /// The `.pbf` route, the vector TileJSON and the client style, in process.
 struct VectorTileRouteTests {
@@ -223,7 +224,7 @@ struct VectorTileRouteTests {
         try await engine.shutdown()
     }
 
-    @Test func cacheFileIsAVectorMBTiles() async throws {
+    @Test(.interop) func cacheFileIsAVectorMBTiles() async throws {
         let engine = ServerFixtures.engine()
         try await ServerFixtures.application(engine).test(.router) { client in
             _ = try await client.execute(uri: uri, method: .get) { $0.status }
@@ -336,7 +337,7 @@ enum VectorFixtures {
 
 /// A style edit makes cached vector tiles stale, as for PNG tiles.
 struct VectorTileStalenessTests {
-    @Test func aStyleEditReencodesWithTheNewAttributes() async throws {
+    @Test(.interop) func aStyleEditReencodesWithTheNewAttributes() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-mvt-stale-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The same map in two grids lines up: district boundaries fetched through GDAL's WMTS driver in
 /// the VN-2000 grid and in Web Mercator, both warped by GDAL onto one EPSG:9210 raster, lie
 /// within a pixel of each other.
+@Suite(.interop)
 struct GridAlignmentTests {
     typealias Server = InteropServer
 

@@ -4,7 +4,7 @@ import Testing
 /// The viewer's vector mode in a real browser: headless Chromium loads MapLibre GL JS from Cairn,
 /// the client style from `/maps/{map}/style.json` and Cairn's `.pbf` tiles, and draws them with
 /// WebGL (SwiftShader, on the CPU). Skipped when `scripts/fetch-maplibre` has not been run.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct VectorBrowserTests {
     typealias Server = InteropServer
 
@@ -146,6 +146,7 @@ struct VectorBrowserTests {
     /// A minimal Chrome DevTools protocol client over `--remote-debugging-pipe` (Python standard library only).
     static let devToolsClient = #"""
 import base64, json, os, subprocess, sys, time
+import CairnTestSupport
 
 def main():
     chromium, profile, url, shot, wait_for = sys.argv[1:6]

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Internal maps against a live server (T8–T10, T12, T13): forbidden looks like unknown, a cached
 /// internal tile never reaches a client without its credential (directly or through a caching
 /// proxy), CORS only for allowed origins, one render when authorised and refused clients race.
+@Suite(.interop)
 struct AccessSecurityTests {
     static let jwtSecret = "jwt-test-secret-" + UUID().uuidString
     static let audience = "cairn-tiles"

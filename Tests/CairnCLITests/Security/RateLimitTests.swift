@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// T30: token buckets per client address (socket peer), requests and renders budgeted apart,
 /// 429 with Retry-After, X-Forwarded-For believed only from trusted proxies.
+@Suite(.interop)
 struct RateLimitTests {
     static let mapLines = "  - name: mini\n    style: \(CommandLineTests.miniStyle)\n    metatile: 1\n"
 

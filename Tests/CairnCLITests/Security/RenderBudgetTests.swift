@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// T6, T24, T27: a pathological layer cannot hold the server. Over its vertex or time budget a
 /// render stops with 503 + Retry-After + no-store, nothing is cached, the server keeps serving;
 /// past the render queue cap cold requests get a fast 503.
+@Suite(.interop)
 struct RenderBudgetTests {
     static func mapLines(_ maps: [(String, String)]) -> String {
         maps.map { "  - name: \($0.0)\n    style: \($0.1)\n    metatile: 2\n" }.joined()
