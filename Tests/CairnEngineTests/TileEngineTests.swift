@@ -3,6 +3,7 @@ import CairnPNG
 import Foundation
 import Testing
 @testable import CairnEngine
+import CairnTestSupport
 
 struct TileEngineTests {
     static let centre = TileCoordinate(z: 13, x: 6523, y: 3610)
@@ -80,9 +81,13 @@ struct TileEngineTests {
         var style = try String(contentsOfFile: stylePath, encoding: .utf8)
         style = style.replacingOccurrences(of: "#aad3df", with: "#ff0000")
         try style.write(toFile: stylePath, atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(1100))
 
-        let after = try await engine.tile(map: "mini", sea, scale: 1)
+        // The engine looks at the style file at most once a second: ask until the new version answers.
+        var after = try await engine.tile(map: "mini", sea, scale: 1)
+        try await Wait.until(timeout: .seconds(10), interval: .milliseconds(50)) {
+            after = try await engine.tile(map: "mini", sea, scale: 1)
+            return after.etag != before.etag
+        }
         #expect(!after.cacheHit)
         #expect(after.etag != before.etag)
         #expect(try pixel(after.data, 128, 128) == [0xff, 0x00, 0x00, 0xff])
@@ -95,7 +100,11 @@ struct TileEngineTests {
         let engine = makeEngine(stylePath: stylePath, cache: folder + "/cache")
         let before = try await engine.tile(map: "mini", Self.centre, scale: 1)
         try "{ \"version\": 8, \"layers\": [".write(toFile: stylePath, atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(1100))
+        // The engine looks at the style file at most once a second: wait until it has seen the broken one.
+        await Wait.until(timeout: .seconds(10), interval: .milliseconds(50)) {
+            _ = try? await engine.tile(map: "mini", Self.centre, scale: 1)
+            return await engine.mapStatus()["mini"]?.error != nil
+        }
         let after = try await engine.tile(map: "mini", Self.centre, scale: 1)
         #expect(after.etag == before.etag)
         let status = await engine.mapStatus()

@@ -358,8 +358,11 @@ struct VectorTileStalenessTests {
             var style = try String(contentsOfFile: folder + "/style.json", encoding: .utf8)
             style = style.replacingOccurrences(of: "\"circle-radius\": 4", with: "\"circle-radius\": [\"get\", \"rank\"]")
             try style.write(toFile: folder + "/style.json", atomically: true, encoding: .utf8)
-            try await Task.sleep(for: .milliseconds(1100))
-            try await client.execute(uri: uri, method: .get) { #expect($0.headers[HTTPField.Name("X-Cairn-Cache")!] == "MISS") }
+            // The style file is looked at at most once a second: ask until the edit is noticed (a MISS).
+            let missed = try await Wait.until(timeout: .seconds(10), interval: .milliseconds(50)) {
+                try await client.execute(uri: uri, method: .get) { $0.headers[HTTPField.Name("X-Cairn-Cache")!] == "MISS" }
+            }
+            #expect(missed, "the style edit was not noticed within 10 s")
             let second = try await VectorFixtures.decodedTile(client, uri: uri)
             #expect(second.layer(named: "places")?.features.allSatisfy { $0.properties["rank"] != nil } == true)
         }
