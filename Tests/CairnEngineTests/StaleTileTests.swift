@@ -52,7 +52,7 @@ struct StaleTileTests {
         let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
         let first = Task { try await engine.tile(map: "mini", Self.tile, scale: 1) }
         // Cancel the first waiter once its render has started.
-        let started = await Wait.until(timeout: .seconds(30), interval: .milliseconds(1)) { engine.renderCount >= 1 }
+        let started = await Wait.until(timeout: .seconds(120), interval: .milliseconds(1)) { engine.renderCount >= 1 }
         #expect(started)
         first.cancel()
         let others = try await withThrowingTaskGroup(of: TileResult.self) { group in

@@ -41,7 +41,7 @@ import Testing
     @Test func pois() throws {
         let reader = try GeoJSONReader(path: try path("syn_pois_sample.geojson"))
         let layer = try reader.read(LayerQuery())
-        #expect(layer.name == "syn_pois")
+        #expect(layer.name == "syn_pois_sample")
         #expect(layer.features.count == 95)
         #expect(layer.features.allSatisfy { $0.geometry.kind == .point })
         var box = BoundingBox.empty
