@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The viewer's vector mode in a real browser: headless Chromium loads MapLibre GL JS from Cairn,
 /// the client style from `/maps/{map}/style.json` and Cairn's `.pbf` tiles, and draws them with
@@ -146,7 +147,6 @@ struct VectorBrowserTests {
     /// A minimal Chrome DevTools protocol client over `--remote-debugging-pipe` (Python standard library only).
     static let devToolsClient = #"""
 import base64, json, os, subprocess, sys, time
-import CairnTestSupport
 
 def main():
     chromium, profile, url, shot, wait_for = sys.argv[1:6]
