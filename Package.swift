@@ -91,19 +91,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Shared by the test targets: the fast/interop tiers, conformance-suite lookup, waiting on conditions.
+        .target(name: "CairnTestSupport", path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", .product(name: "JWTKit", package: "jwt-kit")], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnVectorTile", "CairnZlib"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", "CairnTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
+                                                         .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnTestSupport"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: ["CairnServer", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,10 @@
 import Foundation
 import JWTKit
+import Crypto
+import _CryptoExtras
 
-/// Test key material generated per run with the openssl CLI (no private keys are committed).
+/// Test key material generated per run in process with swift-crypto (no private keys are committed,
+/// and no openssl program is needed).
 enum TestKeys {
     static let folder: String = {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-access-\(UUID().uuidString)").path
@@ -9,28 +12,19 @@ enum TestKeys {
         return path
     }()
 
-    static func openssl(_ arguments: [String]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try? process.run()
-        process.waitUntilExit()
-    }
-
     /// (private PEM, public PEM path)
     static let rsa: (privatePEM: String, publicPath: String) = {
-        let key = folder + "/rsa.pem", pub = folder + "/rsa.pub.pem"
-        openssl(["genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key])
-        openssl(["pkey", "-in", key, "-pubout", "-out", pub])
-        return ((try? String(contentsOfFile: key, encoding: .utf8)) ?? "", pub)
+        let pub = folder + "/rsa.pub.pem"
+        let key = try! _RSA.Signing.PrivateKey(keySize: .bits2048)
+        try? key.publicKey.pemRepresentation.write(toFile: pub, atomically: true, encoding: .utf8)
+        return (key.pemRepresentation, pub)
     }()
 
     static let ec: (privatePEM: String, publicPath: String) = {
-        let key = folder + "/ec.pem", pub = folder + "/ec.pub.pem"
-        openssl(["genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", key])
-        openssl(["pkey", "-in", key, "-pubout", "-out", pub])
-        return ((try? String(contentsOfFile: key, encoding: .utf8)) ?? "", pub)
+        let pub = folder + "/ec.pub.pem"
+        let key = P256.Signing.PrivateKey()
+        try? key.publicKey.pemRepresentation.write(toFile: pub, atomically: true, encoding: .utf8)
+        return (key.pemRepresentation, pub)
     }()
 
     static let hmacSecret = "0123456789abcdef0123456789abcdef-test-only"

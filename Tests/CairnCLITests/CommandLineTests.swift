@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The `cairn` binary driven as a user drives it.
 struct CommandLineTests {
@@ -71,7 +72,7 @@ struct CommandLineTests {
         #expect(width == 256 * scale)
     }
 
-    @Test func seedFillsAnMBTilesFileThatGDALReads() throws {
+    @Test(.interop) func seedFillsAnMBTilesFileThatGDALReads() throws {
         let mbtiles = Self.temporary("seed.mbtiles")
         let run = try Self.cairn(["seed", "--style", Self.miniStyle, "--zoom", "11-13", "--bbox", "106.62,20.83,106.72,20.89", "--mbtiles", mbtiles])
         #expect(run.status == 0, "\(run.output)")
@@ -86,7 +87,7 @@ struct CommandLineTests {
         #expect(info.contains("Driver: MBTiles/MBTiles"))
     }
 
-    @Test func serveAnswersAndStopsGracefully() async throws {
+    @Test(.interop) func serveAnswersAndStopsGracefully() async throws {
         let folder = Self.temporary("serve")
         let port = 18_000 + Int.random(in: 0..<2000)
         let server = try await startServer(folder: folder, port: port, mapLines: "  - name: mini\n    style: \(Self.miniStyle)\n")

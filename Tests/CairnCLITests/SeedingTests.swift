@@ -1,8 +1,10 @@
 import Foundation
 import Testing
+import CairnSQLite
+import CairnTestSupport
 
 /// Seeding that survives kill -9 and shares its cache file with a running server.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct SeedingTests {
     typealias CLI = CommandLineTests
     static let bbox = "106.62,20.83,106.72,20.89"
@@ -18,8 +20,21 @@ struct SeedingTests {
         return rows
     }
 
+    /// What the sqlite3 shell prints for `sql` (rows of "|"-joined columns, NULL as empty), read in
+    /// process through its own connection, so the fast tier needs no sqlite3 program.
     static func sqlite(_ path: String, _ sql: String) throws -> String {
-        try runProgram("/usr/bin/sqlite3", ["-cmd", ".timeout 5000", path, sql]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let db = try SQLiteConnection(path: path, flags: .readWrite, busyTimeoutMilliseconds: 5000)
+        let verb = sql.trimmingCharacters(in: .whitespacesAndNewlines).prefix(6).uppercased()
+        guard verb.hasPrefix("SELECT") || verb.hasPrefix("PRAGMA") || verb.hasPrefix("WITH") else {
+            try db.execute(sql)
+            return ""
+        }
+        let statement = try db.prepare(sql)
+        var rows: [String] = []
+        while try statement.step() {
+            rows.append((0..<statement.columnCount).map { statement.string($0) ?? "" }.joined(separator: "|"))
+        }
+        return rows.joined(separator: "\n")
     }
 
     @Test func killedAtRandomMomentsThenResumed() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import CairnTestSupport
 
 /// Runs a program to completion; returns its exit status and standard output.
 func runProgram(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
@@ -34,9 +35,10 @@ func startServer(folder: String, port: Int, mapLines: String, preamble: String =
     server.standardOutput = FileHandle(forWritingAtPath: log)
     server.standardError = server.standardOutput
     try server.run()
-    for _ in 0..<100 {
-        if curlStatus("http://127.0.0.1:\(port)/health") == 200 { return server }
-        try await Task.sleep(for: .milliseconds(100))
+    if await Wait.until(timeout: .seconds(30), interval: .milliseconds(50), {
+        server.isRunning && Wait.portAccepts(port) && curlStatus("http://127.0.0.1:\(port)/health") == 200
+    }) {
+        return server
     }
     server.terminate()
     throw CocoaError(.fileReadUnknown, userInfo: [NSLocalizedDescriptionKey: "cairn serve did not start: " + ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "")])

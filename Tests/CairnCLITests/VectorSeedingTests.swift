@@ -2,6 +2,7 @@ import CairnVectorTile
 import CairnZlib
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// `cairn seed --format pbf` and `cairn expire` on the demo map's vector tile cache, with the
 /// real binary, the server answering from what the seeder stored.
@@ -53,7 +54,7 @@ struct VectorSeedingTests {
         return tiles
     }
 
-    @Test func seededVectorTilesAreServedAsHitsAndStaleOnesReEncoded() async throws {
+    @Test(.interop) func seededVectorTilesAreServedAsHitsAndStaleOnesReEncoded() async throws {
         let port = 22_000 + Int.random(in: 0..<2000)
         let (folder, config) = try Self.configuration(port: port)
         let seed = ["seed", "--config", config, "--map", "hai-phong", "--zoom", "12-14", "--bbox", Seeding.bbox, "--format", "pbf"]
@@ -140,7 +141,7 @@ struct VectorSeedingTests {
         #expect(try Seeding.sqlite(mbtiles, "SELECT count(*) FROM map") == "\(expected - 20)")
     }
 
-    @Test func killedMidSeedThenResumed() throws {
+    @Test(.interop) func killedMidSeedThenResumed() throws {
         let (folder, config) = try Self.configuration(port: 1)
         let mbtiles = folder + "/cache/hai-phong.pbf.mbtiles"
         let arguments = ["seed", "--config", config, "--map", "hai-phong", "--zoom", "12-17", "--bbox", "106.62,20.80,106.76,20.90",
@@ -200,7 +201,9 @@ struct VectorSeedingTests {
         #expect(scaled.output.contains("vector tiles (pbf) have no scale"), "\(scaled.output)")
     }
 
-    @Test func bothFormatsRetryingFailuresAndATimeLimit() throws {
+    /// Renders the demo map's 8x8 metatiles at z12–13 with the real binary: under the parallel fast tier on a
+    /// small machine those renders exceed the render time budget, so it runs in the interop tier, alone.
+    @Test(.interop) func bothFormatsRetryingFailuresAndATimeLimit() throws {
         let port = 1
         let (folder, config) = try Self.configuration(port: port)
         let common = ["--config", config, "--map", "hai-phong", "--zoom", "12-13", "--bbox", Seeding.bbox]

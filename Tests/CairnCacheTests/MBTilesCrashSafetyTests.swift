@@ -2,8 +2,10 @@ import CairnCore
 import Foundation
 import Testing
 @testable import CairnCache
+import CairnTestSupport
 
 /// kill -9 of a writing process at any moment leaves a valid file that keeps every committed batch.
+@Suite(.interop)
 struct MBTilesCrashSafetyTests {
     typealias Support = MBTilesTestSupport
 

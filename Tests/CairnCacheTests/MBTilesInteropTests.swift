@@ -2,8 +2,10 @@ import CairnCore
 import Foundation
 import Testing
 @testable import CairnCache
+import CairnTestSupport
 
 /// Other MBTiles readers (GDAL) must see a normal tileset.
+@Suite(.interop)
 struct MBTilesInteropTests {
     typealias Support = MBTilesTestSupport
 

@@ -3,11 +3,12 @@ import CairnSQLite
 import Foundation
 import Testing
 @testable import CairnCache
+import CairnTestSupport
 
 struct MBTilesStoreTests {
     typealias Support = MBTilesTestSupport
 
-    @Test func roundTripStoresInTMSOrder() throws {
+    @Test(.interop) func roundTripStoresInTMSOrder() throws {
         let path = try Support.temporaryFile()
         let store = try MBTilesStore(path: path, metadata: Support.metadata)
         try store.store(Support.fixtureTiles.map { ($0.0, $0.1, etag: "etag-\($0.0.x)-\($0.0.y)") }, fingerprint: "v1")
@@ -69,7 +70,7 @@ struct MBTilesStoreTests {
         #expect(store.metadata()["name"] == "Hai Phong test")
     }
 
-    @Test func usesWALAndSpecMetadata() throws {
+    @Test(.interop) func usesWALAndSpecMetadata() throws {
         let store = try MBTilesStore(path: try Support.temporaryFile(), metadata: Support.metadata)
         let cli = try Support.run(["sqlite3", store.path, "PRAGMA journal_mode"])
         #expect(cli.output.trimmingCharacters(in: .whitespacesAndNewlines) == "wal")
@@ -86,7 +87,7 @@ struct MBTilesStoreTests {
         #expect(rows["generator"] == "CairnCacheTests")
     }
 
-    @Test func updatesMetadataInPlace() throws {
+    @Test(.interop) func updatesMetadataInPlace() throws {
         let store = try MBTilesStore(path: try Support.temporaryFile(), metadata: Support.metadata)
         try store.updateMetadata(["attribution": "© OpenStreetMap", "extra": "1"])
         var changed = Support.metadata

@@ -1,6 +1,7 @@
 import CairnCore
 import CairnSQLite
 import Foundation
+import CairnTestSupport
 @testable import CairnCache
 
 /// Temporary folders, the fixture tiles and subprocesses for the MBTiles tests.
@@ -62,10 +63,7 @@ enum MBTilesTestSupport {
 
     /// Waits until `path` exists, at most `seconds`.
     static func waitForFile(_ path: String, seconds: Double = 10) {
-        let giveUp = Date().addingTimeInterval(seconds)
-        while !FileManager.default.fileExists(atPath: path), Date() < giveUp {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
+        Wait.untilBlocking(timeout: .milliseconds(Int(seconds * 1000))) { FileManager.default.fileExists(atPath: path) }
     }
 
     /// Runs a command found on PATH; returns its exit status and standard output.

@@ -3,6 +3,7 @@ import CairnCore
 import Foundation
 import Testing
 @testable import CairnEngine
+import CairnTestSupport
 
 struct StaleTileTests {
     static let tile = TileCoordinate(z: 13, x: 6523, y: 3610)
@@ -38,12 +39,10 @@ struct StaleTileTests {
         #expect(stale.cacheHit)
         #expect(stale.data == first.data)
         // The background render refreshes the cache; the stale mark goes.
-        var fresh = false
-        for _ in 0..<50 where !fresh {
-            try await Task.sleep(for: .milliseconds(50))
+        let fresh = try await Wait.until(timeout: .seconds(30), interval: .milliseconds(20)) {
             let map = try await engine.map(named: "mini")
             let store = try await engine.cacheFiles.file(for: TileProducer(png: map, scale: 1)).store(for: TileProducer(png: map, scale: 1))
-            fresh = (try store.tile(Self.tile, matching: map.fingerprint))?.isStale == false
+            return (try store.tile(Self.tile, matching: map.fingerprint))?.isStale == false
         }
         #expect(fresh)
         try await engine.shutdown()
@@ -52,7 +51,9 @@ struct StaleTileTests {
     @Test func aWaiterThatGoesAwayDoesNotCancelTheRender() async throws {
         let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
         let first = Task { try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited) }
-        try await Task.sleep(for: .milliseconds(5))
+        // Cancel the first waiter once its render has started.
+        let started = await Wait.until(timeout: .seconds(120), interval: .milliseconds(1)) { engine.renderCount >= 1 }
+        #expect(started)
         first.cancel()
         let others = try await withThrowingTaskGroup(of: TileResult.self) { group in
             for _ in 0..<20 { group.addTask { try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited) } }

@@ -3,6 +3,7 @@ import CairnPNG
 import Foundation
 import Testing
 @testable import CairnEngine
+import CairnTestSupport
 
 struct TileEngineTests {
     static let centre = TileCoordinate(z: 13, x: 6523, y: 3610)
@@ -80,10 +81,15 @@ struct TileEngineTests {
         var style = try String(contentsOfFile: stylePath, encoding: .utf8)
         style = style.replacingOccurrences(of: "#aad3df", with: "#ff0000")
         try style.write(toFile: stylePath, atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(1100))
 
-        let after = try await engine.tile(map: "mini", sea, scale: 1, admission: .unlimited)
-        #expect(!after.cacheHit)
+        // The engine looks at the style file at most once a second: ask until the new version answers.
+        let rendersBefore = engine.renderCount
+        var after = try await engine.tile(map: "mini", sea, scale: 1, admission: .unlimited)
+        try await Wait.until(timeout: .seconds(10), interval: .milliseconds(50)) {
+            after = try await engine.tile(map: "mini", sea, scale: 1, admission: .unlimited)
+            return after.etag != before.etag
+        }
+        #expect(engine.renderCount > rendersBefore, "the new version was rendered, not taken from the cache")
         #expect(after.etag != before.etag)
         #expect(try pixel(after.data, 128, 128) == [0xff, 0x00, 0x00, 0xff])
         try await engine.shutdown()
@@ -95,7 +101,11 @@ struct TileEngineTests {
         let engine = makeEngine(stylePath: stylePath, cache: folder + "/cache")
         let before = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         try "{ \"version\": 8, \"layers\": [".write(toFile: stylePath, atomically: true, encoding: .utf8)
-        try await Task.sleep(for: .milliseconds(1100))
+        // The engine looks at the style file at most once a second: wait until it has seen the broken one.
+        await Wait.until(timeout: .seconds(10), interval: .milliseconds(50)) {
+            _ = try? await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
+            return await engine.mapStatus()["mini"]?.error != nil
+        }
         let after = try await engine.tile(map: "mini", Self.centre, scale: 1, admission: .unlimited)
         #expect(after.etag == before.etag)
         let status = await engine.mapStatus()

@@ -4,6 +4,7 @@ import CairnRender
 import Foundation
 import Testing
 @testable import CairnEngine
+import CairnTestSupport
 
 /// The OpenMapTiles-schema styles over the MBTiles in `data/`, compared with reviewed reference
 /// images (same conventions as `GoldenTileTests`: `CAIRN_RECORD=1` re-records, `CI` makes a missing
@@ -154,7 +155,8 @@ struct VectorTileGoldenTests {
         #expect(twice == 0, "\(twice) pixels were drawn more than once")
     }
 
-    @Test func rendersAZ14MetatileQuicklyEnough() throws {
+    /// A timing check (performance belongs in scripts/bench): interop tier, run alone, generous bound.
+    @Test(.interop) func rendersAZ14MetatileQuicklyEnough() throws {
         let map = try Self.map("liechtenstein-omt")
         let metatile = Metatile(containing: TileCoordinate(z: 14, x: 8625, y: 5753), size: 8, in: map.grid)
         _ = try MapRenderer.render(map, metatile: metatile, scale: 1)   // warm the tile cache and fonts

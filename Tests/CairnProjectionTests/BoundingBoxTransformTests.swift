@@ -2,12 +2,13 @@ import CairnCore
 import CairnProj
 import CairnProjection
 import Testing
+import CairnTestSupport
 
 struct BoundingBoxTransformTests {
     /// The bbox of hp_districts_vn2000 in EPSG:9210.
     let districts = BoundingBox(minX: 567609.4, minY: 2227559.4, maxX: 707727.7, maxY: 2325543.8)
 
-    @Test func densifiedBoxCoversTheEdges() throws {
+    @Test(.interop) func densifiedBoxCoversTheEdges() throws {
         let box = try transformBoundingBox(districts, from: .epsg(9210), to: .webMercator)
         let fine = try transformBoundingBox(districts, from: .epsg(9210), to: .webMercator, densifyPoints: 1001)
         // Corners checked against cs2cs.

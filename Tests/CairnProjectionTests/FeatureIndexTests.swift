@@ -80,7 +80,7 @@ struct FeatureIndexTests {
         #expect(stacked.query(BoundingBox(minX: 3, minY: 3, maxX: 3, maxY: 3)) == (0..<40).map { Int32($0) })
     }
 
-    /// 38k small boxes (the size of syn_buildings): build and a z14-tile query stay fast.
+    /// 38k small boxes (the size of syn_buildings): a z14-tile query finds exactly what a scan finds.
     @Test func buildingSizedIndexIsFast() {
         var generator = SeededGenerator(seed: 2025)
         let boxes = (0..<38_000).map { _ in
@@ -88,17 +88,11 @@ struct FeatureIndexTests {
             let y = 2_343_000 + generator.unit() * 48_000
             return BoundingBox(minX: x, minY: y, maxX: x + 20, maxY: y + 20)
         }
-        let clock = ContinuousClock()
-        var index = FeatureIndex(boxes: [])
-        let build = clock.measure { index = FeatureIndex(boxes: boxes) }
+        // Speed is measured by scripts/bench, not here: this checks the answers at that size.
+        let index = FeatureIndex(boxes: boxes)
         let tile = BoundingBox(minX: 11_877_000, minY: 2_372_000, maxX: 11_879_446, maxY: 2_374_446)
         var results: [Int32] = []
-        let queries = clock.measure {
-            for _ in 0..<100 { index.query(tile, into: &results) }
-        }
+        for _ in 0..<3 { index.query(tile, into: &results) }
         #expect(results == Self.bruteForce(boxes, tile))
-        // Loose bounds for a debug build on a shared machine; release is far faster.
-        #expect(build < .seconds(2), "build took \(build)")
-        #expect(queries < .seconds(1), "100 queries took \(queries)")
     }
 }

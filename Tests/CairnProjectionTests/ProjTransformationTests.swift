@@ -3,6 +3,7 @@ import CairnProj
 import CairnProjection
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Control points checked against PROJ's own `cs2cs`.
 struct ProjTransformationTests {
@@ -34,32 +35,32 @@ struct ProjTransformationTests {
         }
     }
 
-    @Test func wgs84ToWebMercator() throws {
+    @Test(.interop) func wgs84ToWebMercator() throws {
         try expectAgreesWithCS2CS(4326, 3857, Self.lonLat, tolerance: 0.001, sourceLatLon: true)
     }
 
-    @Test func wgs84ToVN2000TM3() throws {
+    @Test(.interop) func wgs84ToVN2000TM3() throws {
         try expectAgreesWithCS2CS(4326, 9210, Self.lonLat, tolerance: 0.001, sourceLatLon: true)
     }
 
-    @Test func vn2000TM3ToWebMercator() throws {
+    @Test(.interop) func vn2000TM3ToWebMercator() throws {
         let points = [
             Point(597000, 2306000), Point(567609.4, 2227559.4), Point(707727.7, 2325543.8), Point(635967.8, 2324410.8),
         ]
         try expectAgreesWithCS2CS(9210, 3857, points, tolerance: 0.001)
     }
 
-    @Test func vn2000UTM48ToWebMercator() throws {
+    @Test(.interop) func vn2000UTM48ToWebMercator() throws {
         let points = [Point(651802.8, 2228275.1), Point(785408.9, 2319772.1), Point(700000, 2300000)]
         try expectAgreesWithCS2CS(3405, 3857, points, tolerance: 0.001)
     }
 
-    @Test func vn2000TM3ToWGS84InDegrees() throws {
+    @Test(.interop) func vn2000TM3ToWGS84InDegrees() throws {
         let points = [Point(597000, 2306000), Point(567609.4, 2227559.4), Point(707727.7, 2325543.8)]
         try expectAgreesWithCS2CS(9210, 4326, points, tolerance: 1e-9, targetLatLon: true)
     }
 
-    @Test func webMercatorFastPathMatchesPROJ() throws {
+    @Test(.interop) func webMercatorFastPathMatchesPROJ() throws {
         let fast = try Reprojector(from: .wgs84, to: .webMercator)
             .reproject([Feature(geometry: .points(Self.lonLat))]).features
         let reference = try CS2CS.run("EPSG:4326", "EPSG:3857", Self.lonLat.map { ($0.y, $0.x) })

@@ -1,20 +1,15 @@
 import CairnCore
 import Foundation
 
-/// Paths to fixtures and to the shared Hai Phong data.
+/// Paths to fixtures and to the committed data (nothing outside the repository is read).
 enum TestPaths {
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     static let fixtures = testsFolder.appendingPathComponent("Fixtures")
     static let repoRoot = testsFolder.deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `<repo root>/../shared/data` (CI layout), or two levels up for a worktree under `wt/`.
-    static var sharedData: URL {
-        let besideClone = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        if FileManager.default.fileExists(atPath: besideClone.path) { return besideClone }
-        return repoRoot.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data")
-    }
-
-    static var districtsPrj: URL { sharedData.appendingPathComponent("shp/hp_districts_vn2000_tm3.prj") }
+    /// The ESRI .prj of the VN-2000 / TM-3 105-45 shapefiles (no EPSG code, no TOWGS84). The committed
+    /// land-use shapefile carries the same bytes as `hp_districts_vn2000_tm3.prj` of the shared data set.
+    static var districtsPrj: URL { repoRoot.appendingPathComponent("data/syn_land_use_vn2000_tm3.prj") }
 }
 
 /// Runs PROJ's `cs2cs` command-line tool, the reference the wrapper is checked against.

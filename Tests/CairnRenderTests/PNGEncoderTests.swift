@@ -1,6 +1,7 @@
 import CairnPNG
 import Foundation
 import Testing
+import CairnTestSupport
 
 @Suite struct PNGEncoderTests {
     /// A 37×23 gradient with varied alpha, as straight RGBA.
@@ -100,7 +101,7 @@ import Testing
         #expect(try PNGEncoder.encode(rgba, width: size, height: size) == png)
     }
 
-    @Test func pythonZlibReadsTheSamePixels() throws {
+    @Test(.interop) func pythonZlibReadsTheSamePixels() throws {
         let rgba = Self.gradient()
         let png = try PNGEncoder.encode(rgba, width: 37, height: 23)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-png-\(UUID().uuidString).png")

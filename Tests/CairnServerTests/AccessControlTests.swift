@@ -8,6 +8,7 @@ import JWTKit
 import Logging
 import Testing
 @testable import CairnServer
+import CairnTestSupport
 
 /// A server with one public map (`mini`), two internal ones (`secret`, `planning`), an API key
 /// for `secret`, HS256 tokens and signed embed URLs, and an audit log.
@@ -127,7 +128,8 @@ struct AccessModelTests {
     }
 
     /// Forbidden and unknown maps take the same time: the median of 200 tries differs by < 5 ms.
-    @Test func forbiddenAndUnknownTakeTheSameTime() async throws {
+    /// A timing measurement: interop tier, where tests run one at a time and nothing competes with it.
+    @Test(.interop) func forbiddenAndUnknownTakeTheSameTime() async throws {
         let f = try await AccessFixture()
         try await f.application().test(.router) { client in
             var forbidden: [Duration] = []

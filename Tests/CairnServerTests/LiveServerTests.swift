@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CairnServer
+import CairnTestSupport
 
 /// A real server on 127.0.0.1, spoken to over sockets.
 struct LiveServerTests {
@@ -21,7 +22,7 @@ struct LiveServerTests {
         try await engine.shutdown()
     }
 
-    @Test func survivesHostileRequestsFromCurl() async throws {
+    @Test(.interop) func survivesHostileRequestsFromCurl() async throws {
         let engine = ServerFixtures.engine()
         let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0) { port in
             ServerFixtures.port.set(port)

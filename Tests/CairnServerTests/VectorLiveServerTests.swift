@@ -6,8 +6,10 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 @testable import CairnServer
+import CairnTestSupport
 
 /// Vector tiles from a real server on 127.0.0.1, fetched with curl.
+@Suite(.interop)
 struct VectorLiveServerTests {
     @Test func curlGetsGzipOrPlainTilesAndTheStyle() async throws {
         let engine = ServerFixtures.engine()

@@ -3,17 +3,17 @@ import Foundation
 import CairnCore
 @testable import CairnStyle
 
-/// Loads Fixtures/styles/hai-phong.json, a style over the shared Hai Phong data that uses every
+/// Loads Fixtures/styles/hai-phong.json, a style over the committed Hai Phong data that uses every
 /// supported property, and evaluates it against features shaped like that data.
 @Suite struct RealisticStyleTests {
     static let path = FixtureFiles.root.appendingPathComponent("styles/hai-phong.json").path
     static let style = try! Style.load(path: path)
-    /// The path with symbolic links resolved, so a linked shared/ folder compares equal.
+    /// The path with symbolic links resolved, so a linked checkout compares equal.
     static func real(_ path: String) -> String { URL(fileURLWithPath: path).resolvingSymlinksInPath().path }
 
-    static let sharedData = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data").standardizedFileURL.path
+    /// Tests/ of this repository: the style's sources are the committed data and the reader fixtures.
+    static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().path
+    static let repositoryRoot = URL(fileURLWithPath: testsFolder).deletingLastPathComponent().path
 
     static func layer(_ id: String) throws -> StyleLayer {
         try #require(style.layer(id: id))
@@ -35,22 +35,22 @@ import CairnCore
     @Test func sources() throws {
         let hp = try #require(Self.style.sources["hp"])
         #expect(hp.type == .vector)
-        #expect(hp.path == "../../../../../shared/data/hai_phong.gpkg")
-        #expect(Self.real(hp.resolvedPath) == Self.real(Self.sharedData + "/hai_phong.gpkg"))
+        #expect(hp.path == "../../../../data/hai_phong_demo.gpkg")
+        #expect(Self.real(hp.resolvedPath) == Self.real(Self.repositoryRoot + "/data/hai_phong_demo.gpkg"))
         #expect(hp.attribution == "GSO, GSHHG, GeoNames; synthetic layers")
         #expect(hp.minzoom == 0 && hp.maxzoom == 18)
         #expect(hp.crs == nil)
         let tm3 = try #require(Self.style.sources["districts_tm3"])
         #expect(tm3.crs == .epsg(9210))
-        #expect(tm3.path == "file://../../../../../shared/data/shp/hp_districts_vn2000_tm3.shp")
-        #expect(Self.real(tm3.resolvedPath) == Self.real(Self.sharedData + "/shp/hp_districts_vn2000_tm3.shp"))
+        #expect(tm3.path == "file://../../../CairnSourcesTests/Shapefile/Fixtures/hai_phong/hp_districts_vn2000_tm3.shp")
+        #expect(Self.real(tm3.resolvedPath)
+            == Self.real(Self.testsFolder + "/CairnSourcesTests/Shapefile/Fixtures/hai_phong/hp_districts_vn2000_tm3.shp"))
         let pois = try #require(Self.style.sources["pois"])
         #expect(pois.type == .geojson)
-        #expect(Self.real(pois.resolvedPath) == Self.real(Self.sharedData + "/geojson/syn_pois.geojson"))
-        if FileManager.default.fileExists(atPath: Self.sharedData) {
-            for source in Self.style.sources.values {
-                #expect(FileManager.default.fileExists(atPath: source.resolvedPath), "\(source.resolvedPath)")
-            }
+        #expect(Self.real(pois.resolvedPath)
+            == Self.real(Self.testsFolder + "/CairnSourcesTests/GeoJSON/Fixtures/hai_phong/syn_pois_sample.geojson"))
+        for source in Self.style.sources.values {
+            #expect(FileManager.default.fileExists(atPath: source.resolvedPath), "\(source.resolvedPath)")
         }
     }
 

@@ -2,6 +2,7 @@ import CairnCore
 import CairnVectorTile
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Tiles Cairn encodes, read back by GDAL's MVT driver (`ogrinfo`), which georeferences a
 /// `z/x/y.pbf` file from its path (CLIP=NO, so the buffer outside the tile is read too): same layers, features, ids, attributes and EPSG:3857 geometry.
@@ -60,7 +61,7 @@ struct GDALInteropTests {
         return result
     }
 
-    @Test(.enabled(if: InteropSupport.hasOgrinfo || InteropSupport.isCI, "ogrinfo (gdal-bin) not installed: run scripts/install-deps"))
+    @Test(.interop)
     func ogrinfoReadsCairnTiles() throws {
         let encoder = InteropSupport.haiPhongEncoder()
         let tile = encoder.tile

@@ -2,18 +2,15 @@ import CairnCore
 import CairnVectorTile
 import Foundation
 import Testing
+import CairnTestSupport
 
-/// The public mvt-fixtures suite (exported by scripts/test-mvt-fixtures into .build/mvt-fixtures,
-/// never committed). Valid fixtures must decode to what their tile.json (a JSON dump of the protobuf)
-/// says; invalid ones must throw VectorTileError.
+/// The public mvt-fixtures suite (CC0), read from `../shared/conformance/mvt-fixtures/fixtures` beside the
+/// repository (never committed; CI has it; its README gives the version). Skipped when that folder is absent.
+/// Valid fixtures must decode to what their tile.json (a JSON dump of the protobuf) says; invalid ones must
+/// throw VectorTileError.
 struct MVTFixturesConformanceTests {
-    static let fixturesDirectory = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent(".build/mvt-fixtures")
-
-    static var fixturesPresent: Bool {
-        FileManager.default.fileExists(atPath: fixturesDirectory.appendingPathComponent("001/tile.mvt").path)
-    }
+    static let suite = "mvt-fixtures/fixtures"
+    static let fixturesDirectory = TestTier.conformanceFolder.appendingPathComponent(suite)
 
     /// Fixtures where Cairn deliberately differs from the suite's verdict, and why.
     static let deliberateDifferences: [String: (valid: Bool, why: String)] = [
@@ -25,10 +22,8 @@ struct MVTFixturesConformanceTests {
         "046": (true, "a repeated vertex in a line ('recoverable'): common in real tiles and harmless to draw, so it is kept"),
     ]
 
-    @Test(.enabled(if: fixturesPresent || ProcessInfo.processInfo.environment["CI"] != nil,
-                   "mvt-fixtures not exported: run scripts/test-mvt-fixtures (needs the mvt-fixtures git mirror)"))
+    @Test(.conformance(suite))
     func everyFixtureDecodesAsTheSuiteSays() throws {
-        try #require(Self.fixturesPresent, "CI is set but .build/mvt-fixtures is missing: scripts/test-mvt-fixtures did not export the suite")
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.fixturesDirectory.path)
             .filter { !$0.hasPrefix(".") }.sorted()
         #expect(names.count >= 70)

@@ -2,6 +2,7 @@ import CairnCore
 import CairnVectorTile
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Round trips with the PyPI `mapbox-vector-tile` package (pinned in scripts/install-deps, in the
 /// .build/mvt-python venv): it decodes Cairn's tiles, and Cairn decodes tiles it encodes.
@@ -110,15 +111,13 @@ struct MapboxVectorTileInteropTests {
         }
     }
 
-    @Test(.enabled(if: InteropSupport.hasMapboxVectorTile || InteropSupport.isCI,
-                   "PyPI mapbox-vector-tile venv missing: run scripts/install-deps"))
+    @Test(.interop)
     func mapboxVectorTileDecodesCairnTiles() throws {
         let encoder = InteropSupport.haiPhongEncoder()
         Self.expectSame(encoder.tile, try Self.pythonDecode(encoder.encode()))
     }
 
-    @Test(.enabled(if: InteropSupport.hasMapboxVectorTile || InteropSupport.isCI,
-                   "PyPI mapbox-vector-tile venv missing: run scripts/install-deps"))
+    @Test(.interop)
     func cairnDecodesMapboxVectorTileTiles() throws {
         let directory = try InteropSupport.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

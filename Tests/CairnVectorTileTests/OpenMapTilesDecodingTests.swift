@@ -2,21 +2,13 @@ import CairnCore
 import CairnVectorTile
 import Foundation
 import Testing
+import CairnTestSupport
 
-/// Every tile of a real OpenMapTiles MBTiles file (tilemaker, Liechtenstein, shared test data) read
-/// with the sqlite3 CLI, decoded, and re-encoded losslessly.
+/// Every tile of a real OpenMapTiles MBTiles file (tilemaker, Liechtenstein, the committed
+/// `data/liechtenstein_omt.mbtiles`) read with the sqlite3 CLI, decoded, and re-encoded losslessly.
+/// Interop tier: it runs the sqlite3 program.
 struct OpenMapTilesDecodingTests {
-    /// `<repo root>/../shared/data` (CI layout), or two levels up for a worktree under `wt/`.
-    static let mbtiles: String = {
-        let file = "shared/data/mbtiles/liechtenstein_omt.mbtiles"
-        let besideClone = InteropSupport.repositoryRoot.deletingLastPathComponent().appendingPathComponent(file)
-        if FileManager.default.fileExists(atPath: besideClone.path) { return besideClone.path }
-        return InteropSupport.repositoryRoot.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(file).path
-    }()
-
-    static var available: Bool {
-        FileManager.default.fileExists(atPath: mbtiles) && FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3")
-    }
+    static let mbtiles = InteropSupport.repositoryRoot.appendingPathComponent("data/liechtenstein_omt.mbtiles").path
 
     static func tiles() throws -> [(name: String, bytes: [UInt8])] {
         let (status, output) = try InteropSupport.run(
@@ -37,7 +29,7 @@ struct OpenMapTilesDecodingTests {
         }
     }
 
-    @Test(.enabled(if: available || InteropSupport.isCI, "shared/data liechtenstein_omt.mbtiles or sqlite3 missing"))
+    @Test(.interop)
     func decodesEveryTile() throws {
         let tiles = try Self.tiles()
         #expect(tiles.count == 183)

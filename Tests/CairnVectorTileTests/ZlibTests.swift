@@ -1,9 +1,10 @@
 import CairnZlib
 import Foundation
 import Testing
+import CairnTestSupport
 
 struct ZlibTests {
-    @Test func gzipRoundTripsAndIsReadableByGzip() throws {
+    @Test(.interop) func gzipRoundTripsAndIsReadableByGzip() throws {
         let text = Array(String(repeating: "Hải Phòng ", count: 500).utf8)
         let packed = try Zlib.gzip(text)
         #expect(Zlib.isGzip(packed))

@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Web maps in a real browser (headless Chromium): OpenLayers on Cairn's WMTS in the VN-2000
 /// grid and Leaflet on its XYZ tiles. Each page centres the map on a tile corner, so the four
 /// tiles around it land on the four quarters of the 512 × 512 window; the screenshot must show
 /// the tiles Cairn serves, pixel for pixel.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct BrowserTests {
     typealias Server = InteropServer
 

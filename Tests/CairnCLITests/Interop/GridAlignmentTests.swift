@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The same map in two grids lines up: district boundaries fetched through GDAL's WMTS driver in
 /// the VN-2000 grid and in Web Mercator, both warped by GDAL onto one EPSG:9210 raster, lie
 /// within a pixel of each other.
+@Suite(.interop)
 struct GridAlignmentTests {
     typealias Server = InteropServer
 
@@ -26,7 +28,8 @@ struct GridAlignmentTests {
                                                     rasters[0], rasters[1], "\(size)", "\(size)"])
         let dx = try #require(shift["dx"] as? Double), dy = try #require(shift["dy"] as? Double)
         // The estimator finds a known shift, and there are boundaries to align.
-        #expect(shift["checkDx"] as? Double == 3 && shift["checkDy"] as? Double == -2, "\(shift)")
+        let checkDx = shift["checkDx"] as? Double ?? .nan, checkDy = shift["checkDy"] as? Double ?? .nan
+        #expect(abs(checkDx - 3) < 1e-6 && abs(checkDy + 2) < 1e-6, "\(shift)")
         #expect((shift["darkA"] as? Double ?? 0) > 0.002 && (shift["darkB"] as? Double ?? 0) > 0.002, "\(shift)")
         #expect(abs(dx) < 1 && abs(dy) < 1, "VN-2000 against Web Mercator at \(resolution) m per pixel: \(shift)")
     }

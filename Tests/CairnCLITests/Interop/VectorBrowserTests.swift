@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The viewer's vector mode in a real browser: headless Chromium loads MapLibre GL JS from Cairn,
 /// the client style from `/maps/{map}/style.json` and Cairn's `.pbf` tiles, and draws them with
 /// WebGL (SwiftShader, on the CPU). Skipped when `scripts/fetch-maplibre` has not been run.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct VectorBrowserTests {
     typealias Server = InteropServer
 

@@ -1,9 +1,10 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// WMTS clients nobody here wrote (GDAL's WMTS driver, OWSLib) and the official OGC schema,
 /// against a live `cairn serve`.
-@Suite(.serialized)
+@Suite(.interop, .serialized)
 struct WMTSClientTests {
     typealias Server = InteropServer
 

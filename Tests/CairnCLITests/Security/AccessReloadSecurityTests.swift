@@ -1,10 +1,12 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// T11 against a live `cairn serve`: map `mini` is public, its tiles get cached, then cairn.yaml
 /// switches it to internal and `POST /admin/reload` on the admin listener applies that. From then on
 /// anonymous clients get, for every resource of the map (cached PNG and `.pbf` tiles, TileJSON,
 /// style, viewer), the same 404 as for an unknown map, and nothing is served `Cache-Control: public`.
+@Suite(.interop)
 struct AccessReloadSecurityTests {
     @Test func switchingAMapToInternalHidesItsCachedTiles() async throws {
         var key = ""

@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Internal maps against a live server (T8–T10, T12, T13): forbidden looks like unknown, a cached
 /// internal tile never reaches a client without its credential (directly or through a caching
 /// proxy), CORS only for allowed origins, one render when authorised and refused clients race.
+@Suite(.interop)
 struct AccessSecurityTests {
     static let jwtSecret = "jwt-test-secret-" + UUID().uuidString
     static let audience = "cairn-tiles"
@@ -303,9 +305,10 @@ struct CachingProxy {
         process.standardError = FileHandle.nullDevice
         try process.run()
         let proxy = CachingProxy(process: process, port: port)
-        for _ in 0..<50 {
-            if curlStatus("http://127.0.0.1:\(port)/health") == 200 { return proxy }
-            Thread.sleep(forTimeInterval: 0.1)
+        if Wait.untilBlocking(timeout: .seconds(10), interval: .milliseconds(50), {
+            Wait.portAccepts(port) && curlStatus("http://127.0.0.1:\(port)/health") == 200
+        }) {
+            return proxy
         }
         proxy.stop()
         throw InteropError("nginx did not start: " + ((try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""))

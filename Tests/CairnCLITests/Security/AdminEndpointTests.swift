@@ -1,7 +1,9 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// The admin listener's reload, purge and metrics: token required, and they do what they say.
+@Suite(.interop)
 struct AdminEndpointTests {
     @Test func reloadPurgeAndMetricsNeedTheTokenAndWork() async throws {
         let server = try await SecurityServer.start("admin", mapLines: "  - name: mini\n    style: \(CommandLineTests.miniStyle)\n    metatile: 1\n", admin: true)

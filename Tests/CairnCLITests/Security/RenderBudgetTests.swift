@@ -1,9 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// T6, T24, T27: a pathological layer cannot hold the server. Over its vertex or time budget a
 /// render stops with 503 + Retry-After + no-store, nothing is cached, the server keeps serving;
 /// past the render queue cap cold requests get a fast 503.
+@Suite(.interop)
 struct RenderBudgetTests {
     static func mapLines(_ maps: [(String, String)]) -> String {
         maps.map { "  - name: \($0.0)\n    style: \($0.1)\n    metatile: 2\n" }.joined()
@@ -90,10 +92,9 @@ struct RenderBudgetTests {
             _ = try? runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "--max-time", "0.2", server.base + "/maps/many/16/52180/\(28870 + row).png"])
         }
         var depth = -1.0
-        for _ in 0..<150 {
+        try await Wait.until(timeout: .seconds(15), interval: .milliseconds(100)) {
             depth = try server.metrics()["cairn_render_queue_depth"] ?? -1
-            if depth == 0 { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return depth == 0
         }
         #expect(depth == 0, "a render queue slot leaked")
         #expect(server.isAlive())

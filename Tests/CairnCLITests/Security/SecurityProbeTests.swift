@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// Attack and bad-input cases (docs: security-and-reliability-cases.md §5) against a live
 /// `cairn serve`: each asserts the answer, that nothing rendered, and that the server still
 /// serves a normal tile afterwards.
-@Suite(.serialized) struct SecurityProbeTests {
+@Suite(.interop, .serialized) struct SecurityProbeTests {
     static let mapLines = "  - name: mini\n    style: \(CommandLineTests.miniStyle)\n    metatile: 2\n"
     /// Rate limits off, so the probes measure the parser and routes alone.
     static let noRateLimits = """

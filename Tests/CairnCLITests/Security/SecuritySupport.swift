@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import CairnTestSupport
 
 /// A live `cairn serve` on 127.0.0.1 for the security suite, with an optional admin listener;
 /// everything it prints goes to `folder/server.log`, which the tests search for secrets.
@@ -55,11 +56,10 @@ final class SecurityServer: @unchecked Sendable {
         process.standardError = process.standardOutput
         try process.run()
         let server = SecurityServer(folder: folder, port: port, adminPort: adminPort, process: process)
-        for _ in 0..<600 {
-            if curlStatus(server.base + "/health") == 200 { return server }
-            guard process.isRunning else { break }
-            try await Task.sleep(for: .milliseconds(100))
+        let up = await Wait.until(timeout: .seconds(60), interval: .milliseconds(50)) {
+            !process.isRunning || (Wait.portAccepts(port) && curlStatus(server.base + "/health") == 200)
         }
+        if up && process.isRunning { return server }
         server.stop()
         throw InteropError("cairn serve did not start: " + server.log.suffix(3000))
     }

@@ -1,13 +1,10 @@
 import Foundation
 
-/// Paths to the GeoJSON fixtures beside this file and to the shared Hai Phong data.
+/// Paths to the GeoJSON fixtures beside this file.
 enum GeoJSONFixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    /// The shared Hai Phong data set.
-    static var sharedData: String? { SharedData.path }
 
     /// Writes `text` to a fresh temporary file and returns its path.
     static func temporaryFile(_ text: String, name: String = "test.geojson") throws -> String {

@@ -1,13 +1,10 @@
 import Foundation
 
-/// Paths to the shapefile fixtures beside this file and to the shared Hai Phong data.
+/// Paths to the shapefile fixtures beside this file.
 enum ShapefileFixtures {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     static func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
-
-    /// The shared Hai Phong data set.
-    static var sharedData: String? { SharedData.path }
 
     /// Copies the named fixture files into a fresh temporary folder and returns it.
     static func temporaryCopy(_ names: [String]) throws -> URL {

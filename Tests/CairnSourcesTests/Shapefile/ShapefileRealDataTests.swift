@@ -2,11 +2,11 @@ import CairnCore
 import CairnSources
 import Testing
 
-/// Reference numbers from GDAL 3.6: `ogrinfo -al -so` and `ogrinfo -al -geom=SUMMARY` on /work/shared/data/shp.
+/// Reference numbers from GDAL 3.6: `ogrinfo -al -so` and `ogrinfo -al -geom=SUMMARY` on the committed
+/// files: the districts in Fixtures/hai_phong (see its README) and the land use in `data/`.
 @Suite struct ShapefileRealDataTests {
     private func path(_ name: String) throws -> String {
-        let data = try #require(ShapefileFixtures.sharedData, "shared/data not found beside the repository")
-        return data + "/shp/" + name
+        name.hasPrefix("hp_districts") ? ShapefileFixtures.path("hai_phong/" + name) : RepositoryData.data(name)
     }
 
     private func extent(_ features: [Feature]) -> BoundingBox {
