@@ -47,9 +47,9 @@ struct GridTileController: Sendable {
         let map = try await engine.map(named: name, grid: grid)
         let base = MapController(engine: engine, fallbackHost: fallbackHost).baseURL(request)
         var document = MapController.tileJSONDocument(map, tiles: base + "/maps/\(name)/grids/\(grid)/{z}/{x}/{y}.png")
-        document["crs"] = map.grid.crs.projInput
-        document["tilematrixset"] = map.grid.identifier
-        document["maxzoom"] = min(map.configuration.maxZoom, map.grid.maxZoom)
+        document[member: "crs"] = JSONValue(map.grid.crs.projInput)
+        document[member: "tilematrixset"] = JSONValue(map.grid.identifier)
+        document[member: "maxzoom"] = JSONValue(min(map.configuration.maxZoom, map.grid.maxZoom))
         return MapController.json(document, cacheControl: "public, max-age=60", cors: true)
     }
 

@@ -2,8 +2,6 @@ import Foundation
 
 /// The built `cairn` run as a user runs it, for the README and error-message tests.
 enum CairnProcess {
-    /// Tests that start external programs run only with `CAIRN_INTEROP` set (`scripts/test` sets it).
-    static let interopEnabled = ProcessInfo.processInfo.environment["CAIRN_INTEROP"] != nil
 
     static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 

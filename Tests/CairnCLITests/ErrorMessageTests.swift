@@ -1,4 +1,5 @@
 import Foundation
+import CairnTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 /// Failures as the README shows them: `error: ` before every line (never ArgumentParser's `Error:`),
 /// configuration problems in line order naming file, line and key path, a busy port named with its
 /// address. They start `cairn` processes, so they run with `CAIRN_INTEROP=1`.
-@Suite(.serialized, .enabled(if: CairnProcess.interopEnabled, "set CAIRN_INTEROP=1 to run the error-message tests (they start cairn processes)"))
+@Suite(.interop, .serialized)
 struct ErrorMessageTests {
     /// A style that loads at once: one background layer.
     static func writeTinyStyle(in folder: String) throws {

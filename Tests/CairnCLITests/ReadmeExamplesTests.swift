@@ -1,4 +1,5 @@
 import Foundation
+import CairnTestSupport
 import Testing
 
 /// Every example of README.md, run as written against the built `cairn` in a scratch copy of the
@@ -13,7 +14,7 @@ import Testing
 ///   ```` ```sh ```` block or transcript names exists.
 ///
 /// They start `cairn` processes, so they run with `CAIRN_INTEROP=1` (as `scripts/test` sets it).
-@Suite(.serialized, .enabled(if: CairnProcess.interopEnabled, "set CAIRN_INTEROP=1 to run the README's examples (they start cairn processes)"))
+@Suite(.interop, .serialized)
 struct ReadmeExamplesTests {
     static let readme = CairnProcess.repositoryRoot.appendingPathComponent("README.md").path
 

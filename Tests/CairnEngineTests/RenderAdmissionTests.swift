@@ -2,6 +2,7 @@ import CairnCore
 import CairnSQLite
 import Foundation
 import Synchronization
+import CairnTestSupport
 import Testing
 @testable import CairnEngine
 
@@ -70,11 +71,7 @@ struct RenderAdmissionTests {
         // A client whose render budget is spent still gets the stale tile, and the refresh runs.
         let stale = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: RenderAdmission { throw Refused() })
         #expect(stale.cacheHit)
-        var refreshed = false
-        for _ in 0..<100 where !refreshed {
-            try await Task.sleep(for: .milliseconds(20))
-            refreshed = engine.renderCount > renders
-        }
+        let refreshed = await Wait.until(timeout: .seconds(60), interval: .milliseconds(20)) { engine.renderCount > renders }
         #expect(refreshed)
         #expect(engine.metrics.staleRefreshesDroppedCount == 0)
         try await engine.shutdown()

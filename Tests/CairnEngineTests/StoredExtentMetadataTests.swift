@@ -1,6 +1,7 @@
 import CairnCore
 import CairnSQLite
 import Foundation
+import CairnTestSupport
 import Testing
 @testable import CairnEngine
 
@@ -15,7 +16,7 @@ import Testing
         return rows
     }
 
-    @Test func aSeededCacheDescribesWhatItHoldsAndGDALReadsItAtFullResolution() async throws {
+    @Test(.interop) func aSeededCacheDescribesWhatItHoldsAndGDALReadsItAtFullResolution() async throws {
         let cache = TestPaths.temporaryFolder()
         let engine = TileEngine(configuration: CairnConfiguration(cacheDirectory: cache, maps: [
             MapConfiguration(name: "mini", stylePath: TestPaths.miniStyle, metatileSize: 2, maxZoom: 20),

@@ -2,13 +2,14 @@ import CairnCache
 import CairnCore
 import CairnSQLite
 import Foundation
+import CairnTestSupport
 import Testing
 @testable import CairnEngine
 
 /// A style edit of one map with a big cache must not stall another map's cache hits: the older
 /// tiles are marked stale in the background, on the file's own maintenance, while other files'
 /// reads run on the IO pool under their own locks.
-@Suite(.serialized) struct StyleEditIsolationTests {
+@Suite(.interop, .serialized) struct StyleEditIsolationTests {
     static let bigCacheTiles = 300_000
     static let centre = TileCoordinate(z: 13, x: 6523, y: 3610)
 

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HTTPTypes
 import HummingbirdTesting
+import CairnTestSupport
 import Testing
 @testable import CairnServer
 
@@ -95,7 +96,7 @@ struct HTTPMethodTests {
         try await f.engine.shutdown()
     }
 
-    @Test func curlHeadAgainstALiveServer() async throws {
+    @Test(.interop) func curlHeadAgainstALiveServer() async throws {
         let engine = ServerFixtures.engine()
         let port = PortBox()
         let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0) { port.set($0) }

@@ -1,3 +1,4 @@
+import CairnCore
 import CairnEngine
 import Hummingbird
 

@@ -149,7 +149,7 @@ struct TileMatrixSetDocumentTests {
     @Test func notJSONIsMalformed() throws {
         let error = try #require(throws: TileMatrixSetError.self) { try TileMatrixSetDocument.parse(Data("{nope".utf8), path: "grids/bad.json") }
         #expect(error.code == .malformed)
-        #expect(error.description == "grids/bad.json: expected a JSON document")
+        #expect(error.description == "grids/bad.json: expected a JSON document: expected a string key, got 'n' at line 1, column 2 (byte 1)")
         let array = try #require(throws: TileMatrixSetError.self) { try TileMatrixSetDocument.parse(Data("[1]".utf8), path: "grids/a.json") }
         #expect(array.description == "grids/a.json: expected a JSON object")
     }
