@@ -58,12 +58,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Configuration, map loading, render coalescing, seeding: everything but HTTP.
+        // The configuration file (maps, limits, access, auth) and tile matrix set documents: read and
+        // checked with errors naming file and line, before anything is loaded or served.
+        .target(
+            name: "CairnConfiguration",
+            dependencies: ["CairnCore", "CairnAccess", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // Map loading, the tile pipeline (cache, coalesced renders and encodes), seeding and expiry.
         .target(
             name: "CairnEngine",
             dependencies: [
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
-                "CairnVectorTile", "CairnAccess",
+                "CairnVectorTile", "CairnAccess", "CairnConfiguration",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -76,7 +83,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnEngine",
+                "CairnEngine", "CairnConfiguration",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -87,7 +94,7 @@ let package = Package(
         // The only module that imports ArgumentParser.
         .executableTarget(
             name: "CairnCLI",
-            dependencies: ["CairnServer", "CairnEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -102,11 +109,11 @@ let package = Package(
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", "CairnTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
                                                          .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnTestSupport"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnConfiguration", "CairnTestSupport"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnConfiguration", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: ["CairnServer", "CairnConfiguration", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,3 +1,4 @@
+import CairnConfiguration
 import ArgumentParser
 import CairnEngine
 import Foundation

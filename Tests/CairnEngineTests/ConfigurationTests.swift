@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import Foundation
 import Testing
 @testable import CairnEngine

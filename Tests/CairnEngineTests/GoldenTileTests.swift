@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnCore
 import CairnPNG
 import CairnRender

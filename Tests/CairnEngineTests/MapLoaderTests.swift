@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnCore
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnCache
 import CairnCore
 import CairnSQLite

@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnVectorTile
 import CairnCore
 import CairnPNG

@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnAccess
 import CairnEngine
 import Foundation

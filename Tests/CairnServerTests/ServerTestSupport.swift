@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnEngine
 import CairnServer
 import Foundation

@@ -1,3 +1,4 @@
+@testable import CairnConfiguration
 import CairnCore
 import CairnEngine
 import CairnVectorTile

@@ -1,3 +1,4 @@
+import CairnConfiguration
 import CairnCache
 import CairnCore
 import Foundation

@@ -1,3 +1,4 @@
+import CairnConfiguration
 import CairnAccess
 import CairnEngine
 import Foundation

@@ -1,3 +1,4 @@
+import CairnConfiguration
 import CairnAccess
 import CairnCore
 import CairnEngine

@@ -1,3 +1,4 @@
+import CairnConfiguration
 import CairnEngine
 import HTTPTypes
 import Hummingbird

@@ -41,11 +41,6 @@ public struct LimitsConfiguration: Sendable, Equatable {
     public var maxQueryParameters = 16
 
     public init() {}
-
-    /// The budget of one metatile render starting now.
-    public func renderBudget() -> RenderBudget {
-        RenderBudget(timeout: .milliseconds(renderTimeoutMilliseconds), maxFeatures: renderMaxFeatures, maxVertices: renderMaxVertices)
-    }
 }
 
 extension LimitsConfiguration {
