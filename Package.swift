@@ -74,7 +74,15 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
-                // Already in the graph through Hummingbird; the admin JobManager is a Service.
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Background admin jobs (seeding through the admin API): queued, listed, cancellable, a Service.
+        .target(
+            name: "CairnJobs",
+            dependencies: [
+                "CairnCore", "CairnConfiguration", "CairnEngine",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
@@ -83,7 +91,7 @@ let package = Package(
         .target(
             name: "CairnServer",
             dependencies: [
-                "CairnEngine", "CairnConfiguration",
+                "CairnEngine", "CairnConfiguration", "CairnJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -94,7 +102,7 @@ let package = Package(
         // The only module that imports ArgumentParser.
         .executableTarget(
             name: "CairnCLI",
-            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -113,7 +121,7 @@ let package = Package(
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnConfiguration", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", "CairnConfiguration", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: ["CairnServer", "CairnConfiguration", "CairnJobs", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

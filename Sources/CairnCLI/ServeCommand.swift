@@ -1,3 +1,4 @@
+import CairnJobs
 import ArgumentParser
 import CairnEngine
 import CairnServer

@@ -1,3 +1,4 @@
+import CairnJobs
 import CairnConfiguration
 import CairnEngine
 import Foundation

@@ -1,3 +1,4 @@
+import CairnJobs
 import CairnEngine
 import Hummingbird
 import Logging

@@ -1,3 +1,4 @@
+@testable import CairnJobs
 import CairnAccess
 import CairnEngine
 import Foundation

@@ -1,3 +1,4 @@
+@testable import CairnJobs
 import CairnCore
 import CairnEngine
 import Foundation

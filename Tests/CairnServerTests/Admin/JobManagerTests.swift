@@ -1,3 +1,4 @@
+@testable import CairnJobs
 import CairnEngine
 import Foundation
 import Testing

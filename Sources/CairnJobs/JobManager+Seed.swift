@@ -1,5 +1,6 @@
 import CairnConfiguration
 import CairnCore
+import CairnEngine
 import Foundation
 
 extension JobManager {

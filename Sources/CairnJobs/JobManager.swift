@@ -1,3 +1,4 @@
+import CairnEngine
 import Foundation
 import Logging
 import ServiceLifecycle
