@@ -28,7 +28,7 @@ func startServer(folder: String, port: Int, mapLines: String, preamble: String =
     let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
     try text.write(toFile: config, atomically: true, encoding: .utf8)
     let log = folder + "/server.log"
-    FileManager.default.createFile(atPath: log, contents: nil)
+    _ = FileManager.default.createFile(atPath: log, contents: nil)
     let server = Process()
     server.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
     server.arguments = ["serve", "--config", config]

@@ -38,7 +38,7 @@ final class SecurityServer: @unchecked Sendable {
         let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
         try text.write(toFile: config, atomically: true, encoding: .utf8)
         let log = folder + "/server.log"
-        FileManager.default.createFile(atPath: log, contents: nil)
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
         var arguments = ["serve", "--config", config]
