@@ -2,8 +2,8 @@
 import PackageDescription
 
 // One set of compiler settings for every target (as Hummingbird does). Release builds keep Swift's
-// checks (plain -O): the server parses untrusted input; what -Ounchecked would save is measured
-// in the README ("Release builds keep Swift's checks").
+// checks (plain -O): the server parses untrusted input; what dropping them would save is measured
+// by scripts/checks-cost (README, "Release builds keep Swift's checks").
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
