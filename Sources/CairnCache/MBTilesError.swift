@@ -2,7 +2,7 @@
 public struct MBTilesError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
-            case invalidTile, invalidETag, notACache, database
+            case invalidTile, invalidETag, notACache, database, noSpace
         }
         private let wrapped: Wrapped
         /// A tile address outside the zoom's 2^z by 2^z grid.
@@ -13,6 +13,9 @@ public struct MBTilesError: Error, Sendable, CustomStringConvertible {
         public static var notACache: Self { .init(wrapped: .notACache) }
         /// SQLite failed (I/O, full disk, a lock held past the busy timeout).
         public static var database: Self { .init(wrapped: .database) }
+        /// The file's filesystem is full (SQLITE_FULL, ENOSPC, EFBIG): nothing more can be written
+        /// until space is freed; what was committed before is intact.
+        public static var noSpace: Self { .init(wrapped: .noSpace) }
         public var description: String { wrapped.rawValue }
     }
 

@@ -82,7 +82,7 @@ public final class MBTilesStore: @unchecked Sendable {
                 path: path, flags: [.readWriteCreate, .fullMutex],
                 busyTimeoutMilliseconds: Int32(Self.busyTimeout.components.seconds * 1000))
         } catch let error as SQLiteError {
-            throw MBTilesError(.database, path: path, "cannot open: \(error.message)")
+            throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "cannot open: \(error.message)")
         }
         try withRetry {
             // journal_mode answers with a row; WAL persists in the file once set.
@@ -508,7 +508,7 @@ public final class MBTilesStore: @unchecked Sendable {
                     pause = min(pause * 2, 0.05)
                     continue
                 }
-                throw MBTilesError(.database, path: path, "\(error.message) (SQLite code \(error.code))")
+                throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "\(error.message) (SQLite code \(error.code))")
             }
         }
     }

@@ -63,7 +63,8 @@ public final class SQLiteConnection {
         if rc != SQLITE_OK {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(rc))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, path: path)
+            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql, path: path,
+                              systemErrno: sqlite3_system_errno(handle))
         }
     }
 
@@ -117,7 +118,8 @@ public final class SQLiteConnection {
             code: extended != SQLITE_OK ? extended : code,
             message: String(cString: sqlite3_errmsg(handle)),
             sql: sql,
-            path: path
+            path: path,
+            systemErrno: sqlite3_system_errno(handle)
         )
     }
 }

@@ -9,12 +9,15 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     public var sql: String?
     /// The database file.
     public var path: String
+    /// The operating system's error number behind an I/O error (`sqlite3_system_errno`), 0 when none.
+    public var systemErrno: Int32
 
-    public init(code: Int32, message: String, sql: String? = nil, path: String) {
+    public init(code: Int32, message: String, sql: String? = nil, path: String, systemErrno: Int32 = 0) {
         self.code = code
         self.message = message
         self.sql = sql
         self.path = path
+        self.systemErrno = systemErrno
     }
 
     /// The primary result code (SQLITE_BUSY, SQLITE_CONSTRAINT, ...).
