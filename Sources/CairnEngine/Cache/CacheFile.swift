@@ -32,6 +32,8 @@ final class CacheFile: Sendable {
     private let state = Mutex(State())
     /// Held (on an IO thread) while the file is opened, so it is opened once.
     private let opening = Mutex(())
+    /// Write failures, logged once per interval (a full disk fails every metatile).
+    let writeFailures = WriteFailureLog()
 
     /// A read error is logged at most once per this interval per file; all of them are counted.
     static let readErrorLogInterval: Duration = .seconds(60)
@@ -52,7 +54,11 @@ final class CacheFile: Sendable {
             store = open
         } else {
             do {
-                store = try await ioPool.runIfActive { try self.open(producer) }
+                store = try await ioPool.runIfActive {
+                    do { return try self.open(producer) } catch { throw CacheOpenError(error, path: self.path) }
+                }
+            } catch let error as CacheOpenError {
+                throw EngineError(.cacheFailed, "cannot open the tile cache", detail: "\(error)")
             } catch {
                 throw EngineError(.cacheFailed, "cannot open the tile cache", detail: "\(path): \(error)")
             }
@@ -100,9 +106,20 @@ final class CacheFile: Sendable {
     /// Stores made tiles. Call on a pool thread (this blocks on SQLite). When the tiles reach
     /// zoom levels the metadata does not cover yet, the metadata is brought up to date in the
     /// background.
+    /// A failure is logged here (once per interval per file, with the free space when the disk
+    /// is full) and thrown as a `CacheWriteError`.
     func write(_ rows: [(TileCoordinate, [UInt8], etag: String)], fingerprint: String, to store: MBTilesStore, of producer: TileProducer) throws {
         guard !rows.isEmpty else { return }
-        try store.store(rows, fingerprint: fingerprint)
+        do {
+            try store.store(rows, fingerprint: fingerprint)
+        } catch {
+            let failure = CacheWriteError(error, path: path)
+            writeFailures.record(failure, "could not cache tiles", metadata: [
+                "map": "\(producer.map.name)", "product": "\(producer.product)", "tile": "\(rows[0].0)", "tiles": "\(rows.count)",
+            ], logger: logger)
+            throw failure
+        }
+        writeFailures.recordSuccess(path: path, logger: logger)
         var lowest = Int.max, highest = Int.min
         for row in rows {
             lowest = min(lowest, row.0.z)

@@ -114,20 +114,20 @@ extension TileEngine {
                     if storing?.contains(coordinate) ?? true { rows.append((coordinate, data, etag: etag)) }
                 }
                 do {
+                    // Logged by the file, once per interval: a full disk fails every metatile.
                     try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer)
                 } catch {
-                    logger.error("could not cache tiles", metadata: [
-                        "map": "\(map.name)", "product": "\(producer.product)", "batch": "\(batch)", "error": "\(error)",
-                    ])
                     // A cache that cannot be written must not stop tiles from being served; a seed
                     // that cannot store has made nothing.
-                    if seeding { throw EngineError(.cacheFailed, "the tiles could not be cached", detail: "\(file.path): \(error)") }
+                    if seeding { throw error }
                 }
                 return results
             }
             do {
                 return try await pool.runIfActive(work)
             } catch let error as EngineError {
+                throw error
+            } catch let error as CacheWriteError {
                 throw error
             } catch {
                 throw EngineError(.overloaded, "the server is shutting down; try again shortly", detail: "render pool: \(error)")
