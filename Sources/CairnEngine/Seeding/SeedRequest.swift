@@ -63,8 +63,13 @@ public struct SeedProgress: Sendable, Codable {
     public var failedTiles: Int
     public var bytes: Int
     public var elapsedSeconds: Double
-    /// True when a time limit stopped the run early.
+    /// True when a time limit, a cancellation or a full disk stopped the run early.
     public var stoppedEarly: Bool
+    /// Set when the run stopped because the cache's disk is full (the file, its free space).
+    public var cacheFull: CacheWriteError?
+    /// Failed tiles that could not be recorded in the file for `--retry-failed` (its disk was
+    /// full even after the seed gave up its reserve): a plain rerun still renders them.
+    public var unrecordedFailures: Int
 
     public init(totalTiles: Int, totalMetatiles: Int) {
         self.totalTiles = totalTiles
@@ -77,6 +82,8 @@ public struct SeedProgress: Sendable, Codable {
         bytes = 0
         elapsedSeconds = 0
         stoppedEarly = false
+        cacheFull = nil
+        unrecordedFailures = 0
     }
 
     public var tilesPerSecond: Double { elapsedSeconds > 0 ? Double(renderedTiles + cachedTiles) / elapsedSeconds : 0 }

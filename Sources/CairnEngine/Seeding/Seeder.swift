@@ -29,11 +29,20 @@ extension TileEngine {
         }
     }
 
-    /// How many tiles and metatiles the request covers, zoom by zoom, before any work.
+    /// How many tiles and metatiles the request covers, zoom by zoom, before any work. Creates
+    /// and writes nothing (`cairn seed --dry-run`): the area's count needs no cache, so an empty
+    /// one in memory stands in for it; only `staleOnly` and `retryFailed` read the cache file,
+    /// when there is one (none means nothing stale and nothing failed).
     public func planSeed(map name: String, _ request: SeedRequest) async throws -> SeedPlan {
         let map = try await seedMap(named: name, request)
         let producer = seedProducer(for: map, request)
-        let store = try await seedFile(for: producer, request).reconciledStore(for: producer)
+        let file = seedFile(for: producer, request)
+        let path = file.path
+        var readsCache = false
+        if request.staleOnly || request.retryFailed { readsCache = try await ioPool.runIfActive { FileManager.default.fileExists(atPath: path) } }
+        let store = readsCache
+            ? try await file.reconciledStore(for: producer)
+            : try await ioPool.runIfActive { try MBTilesStore(path: ":memory:", metadata: producer.metadata, matrixSize: producer.matrixSize) }
         return try await plan(map, request, store: store)
     }
 
@@ -52,14 +61,49 @@ extension TileEngine {
         let file = seedFile(for: producer, request)
         let store = try await file.reconciledStore(for: producer)
         let plan = try await plan(map, request, store: store)
-        let result = try await runSeed(plan, request, store: store, progress: progress) { metatile, wanted in
-            await self.seed(metatile, wanted: wanted, of: producer, file: file, store: store)
-        }
+        let halt = SeedHalt()
+        let pending = PendingFailures()
+        let reserve = try? await seedPool.runIfActive { SeedReserve(beside: file.path) }
+        var result: SeedProgress
         do {
-            try await file.refreshStoredExtent(of: producer)
+            result = try await runSeed(plan, request, store: store, halt: halt, progress: progress) { metatile, wanted in
+                await self.seed(metatile, wanted: wanted, of: producer, file: file, store: store, halt: halt, pending: pending)
+            }
         } catch {
-            logger.error("could not describe the seeded tiles in the file's metadata", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            if let reserve { _ = try? await seedPool.runIfActive { reserve.release() } }
+            throw error
         }
+        if let full = halt.reason {
+            result.stoppedEarly = true
+            result.cacheFull = full
+        }
+        let (unrecorded, dropped) = pending.take()
+        result.unrecordedFailures = dropped
+        if !unrecorded.isEmpty {
+            // On a full disk the failures could not be recorded as they happened: the reserve's
+            // space makes room for them now.
+            if halt.isHalted, let reserve { _ = try? await seedPool.runIfActive { reserve.release() } }
+            do {
+                try await seedPool.runIfActive { try store.recordFailures(unrecorded) }
+            } catch {
+                result.unrecordedFailures += unrecorded.count
+            }
+        }
+        if result.unrecordedFailures > 0 {
+            logger.error("could not record failed tiles for --retry-failed; a plain rerun renders them", metadata: [
+                "file": "\(file.path)", "tiles": "\(result.unrecordedFailures)",
+            ])
+        }
+        progress(result)
+        // On a full disk this would fail too; the next run describes the file.
+        if !halt.isHalted {
+            do {
+                try await file.refreshStoredExtent(of: producer)
+            } catch {
+                logger.error("could not describe the seeded tiles in the file's metadata", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            }
+        }
+        if let reserve { _ = try? await seedPool.runIfActive { reserve.release() } }
         return result
     }
 
@@ -79,7 +123,7 @@ extension TileEngine {
     }
 
     /// The planned batches, `workers` at a time, until done, cancelled or past the time limit.
-    private func runSeed(_ plan: SeedPlan, _ request: SeedRequest, store: MBTilesStore,
+    private func runSeed(_ plan: SeedPlan, _ request: SeedRequest, store: MBTilesStore, halt: SeedHalt,
                          progress: @escaping @Sendable (SeedProgress) -> Void,
                          batch: @escaping @Sendable (Metatile, [TileCoordinate]) async -> SeedBatchOutcome) async throws -> SeedProgress {
         let start = ContinuousClock.now
@@ -92,6 +136,7 @@ extension TileEngine {
             var iterator = plan.work.makeIterator()
             func addNext() -> Bool {
                 if Task.isCancelled { return false }
+                if halt.isHalted { state.stoppedEarly = true; return false }
                 if let deadline, ContinuousClock.now >= deadline { state.stoppedEarly = true; return false }
                 guard let (metatile, wanted) = iterator.next() else { return false }
                 group.addTask { await batch(metatile, wanted) }
@@ -119,8 +164,11 @@ extension TileEngine {
 
     /// One batch of a seed: the wanted tiles not cached yet are made and stored; failures are
     /// recorded in the file for `--retry-failed`.
-    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of producer: TileProducer, file: CacheFile, store: MBTilesStore) async -> SeedBatchOutcome {
+    private func seed(_ metatile: Metatile, wanted: [TileCoordinate], of producer: TileProducer, file: CacheFile, store: MBTilesStore,
+                      halt: SeedHalt, pending: PendingFailures) async -> SeedBatchOutcome {
         var outcome = SeedBatchOutcome()
+        // Queued before the disk filled: not started, so neither done nor failed.
+        if halt.isHalted { return outcome }
         let fingerprint = producer.cacheFingerprint
         let existing: Set<TileCoordinate>
         do {
@@ -143,12 +191,28 @@ extension TileEngine {
             }
         } catch {
             outcome.failed = missing.count
-            let reason = (error as? EngineError)?.detail ?? String(describing: error)
-            logger.error("seeding failed", metadata: ["map": "\(producer.map.name)", "product": "\(producer.product)", "batch": "\(metatile)", "error": "\(reason)"])
-            do {
-                try await seedPool.runIfActive { try store.recordFailures(missing.map { ($0, reason) }) }
-            } catch {
-                logger.error("could not record failed tiles", metadata: ["file": "\(file.path)", "error": "\(error)"])
+            let reason: String
+            if let failure = error as? CacheWriteError {
+                // Already logged by the file, once per interval.
+                reason = failure.code == .noSpace ? "the disk was full" : "could not be stored: \(failure.message)"
+                if failure.code == .noSpace { halt.halt(failure) }
+            } else {
+                reason = (error as? EngineError)?.detail ?? String(describing: error)
+                logger.error("seeding failed", metadata: ["map": "\(producer.map.name)", "product": "\(producer.product)", "batch": "\(metatile)", "error": "\(reason)"])
+            }
+            let failures = missing.map { ($0, reason) }
+            // Once the disk is full they are recorded at the end of the run, with the reserve's space.
+            if halt.isHalted {
+                pending.append(failures)
+            } else {
+                do {
+                    try await seedPool.runIfActive { try store.recordFailures(failures) }
+                } catch {
+                    let path = file.path
+                    let failure = (try? await seedPool.runIfActive { CacheWriteError(error, path: path) }) ?? CacheWriteError(error, path: path)
+                    file.writeFailures.record(failure, "could not record failed tiles", metadata: ["map": "\(producer.map.name)"], logger: logger)
+                    pending.append(failures)
+                }
             }
         }
         return outcome
