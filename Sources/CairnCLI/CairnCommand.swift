@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnEngine
 import Foundation
 
 @main
@@ -28,6 +29,11 @@ struct CairnCommand: AsyncParsableCommand {
         if let failure = error as? CommandFailure {
             printError(failure.message)
             terminate(failure.status)
+        }
+        // The engine's message is written for clients; an operator also needs the file and the reason.
+        if let error = error as? EngineError, error.code == .cacheFailed {
+            printError(error.operatorText)
+            terminate(1)
         }
         let code = exitCode(for: error)
         let text = fullMessage(for: error)

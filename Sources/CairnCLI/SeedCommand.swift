@@ -12,7 +12,9 @@ struct SeedCommand: AsyncParsableCommand {
         Renders every metatile with tiles touching the area, skipping tiles already cached from the current \
         style and data. Safe to interrupt at any moment (even kill -9): run the same command again and it \
         renders only what is missing. Exit status 0 only when every tile of the area is in the cache; 1 when \
-        tiles failed (see --retry-failed); 3 when --max-duration stopped the run early. \
+        tiles failed (see --retry-failed) or the cache's disk filled up (the run stops: free space and run it \
+        again); 3 when --max-duration stopped the run early. --dry-run creates no file (it opens an existing one \
+        only with --stale-only or --retry-failed). \
         --format pbf encodes the map's vector tiles (Web Mercator only) into NAME.pbf.mbtiles, the file \
         the server answers .pbf requests from, tile by tile in batches of 16 per transaction.
         """
@@ -92,7 +94,7 @@ struct SeedCommand: AsyncParsableCommand {
                 do {
                     plan = try await engine.planSeed(map: name, request(format, maxDuration: nil))
                 } catch let error as EngineError {
-                    throw CommandFailure(message: "\(error)")
+                    throw CommandFailure(message: error.operatorText)
                 }
                 if formats.count > 1 { print("\(format.rawValue):") }
                 // Vector tiles are encoded one by one and committed in batches, not rendered by metatile.
@@ -115,10 +117,13 @@ struct SeedCommand: AsyncParsableCommand {
             let result: SeedProgress
             do {
                 result = try await engine.seed(map: name, request(format, maxDuration: left)) { printer.report($0) }
+            } catch let error as EngineError {
+                throw CommandFailure(message: error.operatorText)
             } catch {
                 throw CommandFailure(message: "\(error)")
             }
             printer.finish(result)
+            if let full = result.cacheFull { throw CommandFailure(message: diskFullMessage(full, result)) }
             failed += result.failedTiles
             if result.stoppedEarly { stoppedEarly = true; break }
         }
@@ -126,6 +131,19 @@ struct SeedCommand: AsyncParsableCommand {
             throw CommandFailure(message: "\(failed) tiles failed; run again with --retry-failed to re-render just those")
         }
         if stoppedEarly { throw ExitCode(3) }
+    }
+}
+
+extension SeedCommand {
+    /// The one line a seed stopped by a full disk ends with: the file, its free space, what was
+    /// stored and failed, and how to go on.
+    func diskFullMessage(_ full: CacheWriteError, _ result: SeedProgress) -> String {
+        let space = full.space.map { "\($0)" } ?? "free space unknown"
+        let recorded = result.unrecordedFailures > 0
+            ? " (\(result.unrecordedFailures) of them could not be recorded; a plain rerun renders them)" : ""
+        return "seeding stopped: the disk holding \(full.path) is full (\(space)); \(result.renderedTiles) tiles stored, "
+            + "\(result.failedTiles) failed\(recorded), \(result.totalTiles - result.doneTiles) not started. Free some space, then run "
+            + "the same command again (it renders only what is missing), or with --retry-failed for just the failed tiles"
     }
 }
 
@@ -191,6 +209,10 @@ final class ProgressPrinter: @unchecked Sendable {
             "tiles_per_second": JSONValue(p.tilesPerSecond.rounded()), "stopped_early": JSONValue(p.stoppedEarly),
         ]
         if let eta = p.etaSeconds { object[member: "eta_seconds"] = JSONValue(eta.rounded()) }
+        if let full = p.cacheFull {
+            object[member: "disk_full"] = ["file": JSONValue(full.path), "free_bytes": full.space.map { JSONValue(Int($0.availableBytes)) } ?? JSONValue.null]
+            object[member: "unrecorded_failures"] = JSONValue(p.unrecordedFailures)
+        }
         return object.text
     }
 

@@ -46,6 +46,12 @@ struct SeedJob: Sendable {
         // The map may have been reloaded with other bounds meanwhile; a finished job counts what it did.
         finished.total = finished.done
         reporter.report(finished)
+        // Never `succeeded` when tiles were not stored. The message reaches clients: no path.
+        if let full = result.cacheFull {
+            let free = full.space.map { FreeSpace.format($0.availableBytes) + " free" } ?? "free space unknown"
+            throw JobFailure("stopped: the tile cache's disk is full (\(free)); \(result.renderedTiles) tile(s) stored, \(finished.failed) failed; "
+                + "free some space and start the seed again (the server log names the file)")
+        }
         if finished.failed > 0 {
             throw JobFailure("\(finished.failed) tile(s) failed to render; see the server log")
         }
