@@ -96,6 +96,30 @@ struct DiskFullTests {
         #expect(try SeedingTests.sqlite(disk.path + "/demo.mbtiles", "PRAGMA integrity_check") == "ok")
     }
 
+    @Test func aCacheThatCannotBeOpenedIsNamedWithTheReason() throws {
+        let disk = try TmpfsMount(kibibytes: 1024)
+        defer { disk.unmount() }
+        let base = ["seed", "--style", Self.demoStyle, "--zoom", "14", "--bbox", "106.66,20.84,106.70,20.87", "--progress", "none"]
+        func error(_ file: String) throws -> String {
+            let run = try CLI.cairn(base + ["--mbtiles", disk.path + "/" + file])
+            #expect(run.status == 1, "\(run.output)")
+            return run.output.split(separator: "\n").first { $0.hasPrefix("error: cannot open the tile cache: \(disk.path)/\(file): ") }.map(String.init) ?? run.output
+        }
+        let png = CLI.repositoryRoot.appendingPathComponent("Tests/CairnCacheTests/Fixtures/tile_10_815_451.png").path
+        try FileManager.default.copyItem(atPath: png, toPath: disk.path + "/png.mbtiles")
+        #expect(try error("png.mbtiles").contains(": not an SQLite file"))
+
+        let filler = disk.fill()
+        let full = try error("full.mbtiles")
+        #expect(full.contains(": no space left on its disk (") && full.contains("free of 1.0 MiB"), "\(full)")
+        try FileManager.default.removeItem(atPath: filler)
+
+        let made = try CLI.cairn(base + ["--mbtiles", disk.path + "/made.mbtiles"])
+        #expect(made.status == 0, "\(made.output)")
+        try disk.remount(options: "ro")
+        #expect(try error("made.mbtiles").contains(": the file is read-only (Read-only file system)"))
+    }
+
     /// "STATUS X-Cairn-Cache" of a GET.
     func cacheHeader(_ url: String) -> String {
         let result = try? runProgram("/usr/bin/curl", ["-s", "-o", "/dev/null", "-D", "-", "--max-time", "60", url])

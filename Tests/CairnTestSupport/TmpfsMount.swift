@@ -29,6 +29,13 @@ public final class TmpfsMount: @unchecked Sendable {
         }
     }
 
+    /// Remounts with other options (e.g. "ro"), keeping the files.
+    public func remount(options: String) throws {
+        guard mount("tmpfs", path, "tmpfs", UInt(MS_REMOUNT) | (options == "ro" ? UInt(MS_RDONLY) : 0), options) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot remount \(path) \(options): \(String(cString: strerror(errno)))"])
+        }
+    }
+
     /// Writes a file of zeros until the filesystem is full; returns its path.
     @discardableResult
     public func fill(_ name: String = "filler") -> String {

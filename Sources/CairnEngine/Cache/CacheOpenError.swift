@@ -33,7 +33,7 @@ public struct CacheOpenError: Error, Sendable, CustomStringConvertible {
         } else if FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
             code = .readOnly
             reason = "the file is read-only (\(String(cString: strerror(errno)))): \(underlying)"
-        } else if access(folder, W_OK) != 0 {
+        } else if FileManager.default.fileExists(atPath: folder), access(folder, W_OK) != 0 {
             code = .readOnly
             reason = "its folder \(folder) is not writable (\(String(cString: strerror(errno)))), and SQLite needs to create files beside it: \(underlying)"
         } else {

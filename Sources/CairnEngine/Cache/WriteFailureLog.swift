@@ -33,7 +33,7 @@ final class WriteFailureLog: Sendable {
         metadata["failures_since_last_report"] = "\(suppressed)"
         if let space = failure.space { metadata["free"] = "\(space)" }
         let message: Logger.Message = failure.code == .noSpace
-            ? "\(what): the tile cache's disk is full; tiles are served uncached until space is freed (logged once per \(Self.interval) per file)"
+            ? "\(what): the tile cache's disk is full; no more tiles are cached (requests are answered uncached) until space is freed (logged once per \(Self.interval) per file)"
             : "\(what) (logged once per \(Self.interval) per file)"
         logger.error(message, metadata: metadata)
     }
