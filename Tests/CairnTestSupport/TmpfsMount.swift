@@ -15,25 +15,34 @@ public final class TmpfsMount: @unchecked Sendable {
     public init(kibibytes: Int) throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-tmpfs-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        #if !os(Linux)
+        try? FileManager.default.removeItem(atPath: path)
+        throw CocoaError(.featureUnsupported, userInfo: [NSLocalizedDescriptionKey: "tmpfs mounts are made on Linux only"])
+        #else
         guard mount("tmpfs", path, "tmpfs", 0, "size=\(kibibytes)k,mode=0755") == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: path)
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSLocalizedDescriptionKey: "cannot mount a tmpfs on \(path): \(reason)"])
         }
+        #endif
     }
 
     /// Changes the size, keeping the files (`mount -o remount,size=…`).
     public func resize(kibibytes: Int) throws {
+        #if os(Linux)
         guard mount("tmpfs", path, "tmpfs", UInt(MS_REMOUNT), "size=\(kibibytes)k,mode=0755") == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot remount \(path): \(String(cString: strerror(errno)))"])
         }
+        #endif
     }
 
     /// Remounts with other options (e.g. "ro"), keeping the files.
     public func remount(options: String) throws {
+        #if os(Linux)
         guard mount("tmpfs", path, "tmpfs", UInt(MS_REMOUNT) | (options == "ro" ? UInt(MS_RDONLY) : 0), options) == 0 else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: "cannot remount \(path) \(options): \(String(cString: strerror(errno)))"])
         }
+        #endif
     }
 
     /// Writes a file of zeros until the filesystem is full; returns its path.
@@ -51,7 +60,9 @@ public final class TmpfsMount: @unchecked Sendable {
     /// Detaches the mount (lazily, so a process still holding a file does not keep it busy) and
     /// removes the folder.
     public func unmount() {
+        #if os(Linux)
         umount2(path, Int32(MNT_DETACH))
+        #endif
         try? FileManager.default.removeItem(atPath: path)
     }
 

@@ -17,15 +17,15 @@ struct SeedReserve: Sendable {
         path = cachePath + "-reserve"
         let descriptor = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { return }
-        defer { close(descriptor) }
-        // Allocated blocks, not a sparse file (which would hold no space); where fallocate is
-        // unsupported, written bytes (random, so a compressing filesystem cannot shrink them).
-        if posix_fallocate(descriptor, 0, off_t(Self.size)) != 0 {
-            var bytes = [UInt8](repeating: 0, count: Self.size)
-            var generator = SystemRandomNumberGenerator()
-            for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
-            _ = bytes.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
-        }
+        // Allocated blocks, not a sparse file (which would hold no space). When they cannot be
+        // had (the disk is nearly full already), no reserve rather than a part of one.
+        #if os(Linux)
+        let allocated = posix_fallocate(descriptor, 0, off_t(Self.size)) == 0
+        #else
+        let allocated = false
+        #endif
+        close(descriptor)
+        if !allocated { unlink(path) }
     }
 
     /// Frees the space.
