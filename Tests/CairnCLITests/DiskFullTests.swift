@@ -27,8 +27,10 @@ struct DiskFullTests {
             line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         })
 
-        let full = try CLI.cairn(arguments)
+        let full = try CLI.cairn(arguments.map { $0 == "none" ? "json" : $0 })
         #expect(full.status == 1, "\(full.output)")
+        let summary = full.output.split(separator: "\n").first { $0.contains("\"event\":\"summary\"") } ?? ""
+        #expect(summary.contains("\"disk_full\":{") && summary.contains("\"free_bytes\":"), "\(full.output)")
         let message = try #require(full.output.split(separator: "\n").first { $0.hasPrefix("error: seeding stopped") }, "\(full.output)")
         #expect(message.contains(mbtiles) && message.contains("free of 1.0 MiB"), "\(message)")
         #expect(message.contains("tiles stored") && message.contains("failed") && message.contains("--retry-failed"), "\(message)")
