@@ -109,4 +109,39 @@ struct SeedPlanningProcessTests {
         }
         #expect(rendered.allSatisfy { $0 > 0 }, "both worked: the runs overlapped")
     }
+
+    /// A seed killed with kill -9 leaves its claims behind; run again, it takes them over at
+    /// once (their owner is a dead process on this machine) instead of waiting out their lease.
+    @Test func aKilledSeedsClaimsAreTakenOverAtOnce() throws {
+        let config = try Self.configuration(maxZoom: 20)
+        let folder = URL(fileURLWithPath: config).deletingLastPathComponent().path
+        let arguments = ["seed", "--config", config, "--map", "mini", "--zoom", "10-16", "--metatile", "2",
+                         "--workers", "2", "--progress", "json"]
+        let output = folder + "/killed.jsonl"
+        _ = FileManager.default.createFile(atPath: output, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: CLI.binary)
+        process.arguments = arguments
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let cache = folder + "/cache/mini.mbtiles"
+        // Killed once it has claimed work: claims are in the file.
+        let claimed = Wait.untilBlocking(timeout: .seconds(120), interval: .milliseconds(2)) {
+            guard FileManager.default.fileExists(atPath: cache) else { return false }
+            return ((try? SeedingTests.sqlite(cache, "SELECT count(*) FROM cairn_claims")).flatMap { Int($0) } ?? 0) > 0
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(claimed, "\(String(decoding: (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data(), as: UTF8.self))")
+        let left = try SeedingTests.sqlite(cache, "SELECT count(*) FROM cairn_claims")
+        let start = ContinuousClock.now
+        let again = try CLI.cairn(arguments.map { $0 == "json" ? "none" : $0 })
+        let elapsed = ContinuousClock.now - start
+        print("a seed killed with \(left) claims left behind resumed and finished in \(elapsed)")
+        #expect(again.status == 0, "\(again.output)")
+        #expect(elapsed < .seconds(100), "the lease is 150 s; taking over dead claims takes none of it")
+        #expect(try SeedingTests.sqlite(cache, "SELECT count(*) FROM cairn_claims") == "0")
+    }
 }

@@ -63,3 +63,14 @@ struct MBTilesClaimsTests {
         #expect(try MBTilesTestSupport.rows(a.path, "SELECT count(*) FROM cairn_claims") == ["0"])
     }
 }
+
+extension MBTilesClaimsTests {
+    /// The claim of an owner the caller knows is gone (a killed process) is taken over at once.
+    @Test func anAbandonedClaimIsTakenOverBeforeItExpires() throws {
+        let (a, b) = try Self.stores()
+        #expect(try a.claim(Self.metatile, owner: "host 1234 x", lease: .seconds(600)))
+        #expect(try !b.claim(Self.metatile, owner: "host 99 y", lease: .seconds(60), isAbandoned: { _ in false }))
+        #expect(try b.claim(Self.metatile, owner: "host 99 y", lease: .seconds(60), isAbandoned: { $0 == "host 1234 x" }))
+        #expect(try MBTilesTestSupport.rows(a.path, "SELECT owner FROM cairn_claims") == ["host 99 y"])
+    }
+}

@@ -21,7 +21,7 @@ struct SeedClaims: Sendable {
 
     /// Opens the claims of `store` for a new seed run.
     static func open(_ store: MBTilesStore, renderTimeout: Duration, pool: NIOThreadPool, logger: Logger) async -> SeedClaims {
-        let owner = "\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.lowercased())"
+        let owner = "\(Self.host) \(getpid()) \(UUID().uuidString.lowercased())"
         let lease = Duration.seconds(120) + renderTimeout * 3
         var enabled = true
         do {
@@ -33,6 +33,24 @@ struct SeedClaims: Sendable {
         return SeedClaims(store: store, owner: owner, lease: lease, pool: pool, enabled: enabled)
     }
 
+    /// This machine's name, as owners carry it ("host pid uuid").
+    static let host: String = {
+        // gethostname, not ProcessInfo.hostName, which may wait on a name lookup.
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name.replacingOccurrences(of: " ", with: "_")
+    }()
+
+    /// True for an owner on this machine whose process no longer exists: a seed killed with
+    /// `kill -9` and run again resumes at once instead of waiting for its old claims to expire.
+    /// A reused pid only makes the claim wait for its lease, as one from another machine does.
+    @Sendable static func isDeadProcessOnThisHost(_ owner: String) -> Bool {
+        let parts = owner.split(separator: " ")
+        guard parts.count == 3, parts[0] == host, let pid = pid_t(parts[1]), pid > 0, pid != getpid() else { return false }
+        return kill(pid, 0) == -1 && errno == ESRCH
+    }
+
     /// Runs `work` holding the claim on `metatile` and releases it afterwards. Another seeder's
     /// claim: nil at once without `wait`; with `wait`, polls until that claim is released or has
     /// expired (an empty outcome if the task is cancelled meanwhile).
@@ -42,7 +60,9 @@ struct SeedClaims: Sendable {
         while true {
             let claimed: Bool
             do {
-                claimed = try await pool.runIfActive { [store, owner, lease] in try store.claim(metatile, owner: owner, lease: lease) }
+                claimed = try await pool.runIfActive { [store, owner, lease] in
+                    try store.claim(metatile, owner: owner, lease: lease, isAbandoned: Self.isDeadProcessOnThisHost)
+                }
             } catch {
                 // A claim that cannot be written costs at worst a render twice; the store's own
                 // errors are reported by the batch that follows.
