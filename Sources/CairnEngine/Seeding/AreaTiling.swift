@@ -42,8 +42,20 @@ struct AreaTiling: Sendable {
     }
 
     func level(_ z: Int, size: Int) -> Level? {
-        guard z >= 0, z <= grid.maxZoom, let range = grid.tileRange(covering: area.bounds, at: z) else { return nil }
+        guard z >= 0, z <= grid.maxZoom, let range = grid.tileRange(covering: clampedBounds, at: z) else { return nil }
         return Level(z: z, range: range, size: max(1, size))
+    }
+
+    /// The area's bounds within the grid's extent (which loses no tile), so that a huge or
+    /// non-finite box never reaches the tile arithmetic; an empty box when nothing is left.
+    var clampedBounds: BoundingBox {
+        let b = area.bounds, e = grid.extent
+        let box = BoundingBox(minX: max(b.minX, e.minX), minY: max(b.minY, e.minY), maxX: min(b.maxX, e.maxX), maxY: min(b.maxY, e.maxY))
+        guard [box.minX, box.minY, box.maxX, box.maxY].allSatisfy(\.isFinite), box.minX <= box.maxX, box.minY <= box.maxY,
+              [b.minX, b.minY, b.maxX, b.maxY].allSatisfy({ !$0.isNaN }) else {
+            return BoundingBox(minX: e.maxX + 1, minY: e.maxY + 1, maxX: e.maxX + 2, maxY: e.maxY + 2)
+        }
+        return box
     }
 
     /// The box of a rectangle of tiles, from its corner tiles, so that a one-tile rectangle has

@@ -172,4 +172,18 @@ struct AreaTilingTests {
             #expect(after - before < 512 << 20, "listing them would take terabytes; other tests share the process")
         }
     }
+
+    /// A box far larger than the grid is the whole grid; one with NaN or infinities never
+    /// reaches the tile arithmetic (where it would trap).
+    @Test func hugeAndNonFiniteBoxesAreSafe() {
+        let grid = TileGrid.webMercator
+        let huge = AreaTiling(area: AreaOfInterest(box: BoundingBox(minX: -1e300, minY: -1e300, maxX: 1e300, maxY: 1e300)), grid: grid, metatileSize: 8)
+        #expect(huge.levels(0...10).reduce(0) { $0 + $1.tiles } == ((1 << 22) - 1) / 3)
+        for box in [BoundingBox(minX: .nan, minY: 0, maxX: 1, maxY: 1), BoundingBox(minX: -.infinity, minY: -.infinity, maxX: .infinity, maxY: .nan)] {
+            let tiling = AreaTiling(area: AreaOfInterest(box: box), grid: grid, metatileSize: 8)
+            #expect(tiling.levels(0...10).isEmpty)
+            var walk = tiling.walk(0...10)
+            #expect(walk.next() == nil)
+        }
+    }
 }
