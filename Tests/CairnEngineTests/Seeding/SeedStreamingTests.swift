@@ -108,6 +108,32 @@ struct SeedStreamingTests {
         try await engine.shutdown()
     }
 
+    /// Expiry by polygon walks the area in chunks instead of listing it, and marks exactly the
+    /// cached tiles the polygon touches (as the old enumeration lists them).
+    @Test func polygonExpiryMarksTheTilesThePolygonTouches() async throws {
+        let engine = Self.engine(cache: TestPaths.temporaryFolder())
+        let seed = try await engine.seed(map: "mini", SeedRequest(zooms: 11...13, workers: 2))
+        #expect(seed.failedTiles == 0)
+        let map = try await engine.map(named: "mini")
+        var seeded: Set<TileCoordinate> = []
+        var walk = AreaTiling(area: try engine.resolveArea(nil, for: map), grid: map.grid, metatileSize: 2).walk(11...13)
+        while let (_, tiles) = walk.next() { seeded.formUnion(tiles) }
+        #expect(seeded.count == seed.totalTiles)
+        let b = map.geographicBounds
+        func at(_ fx: Double, _ fy: Double) -> String { "[\(b.minX + (b.maxX - b.minX) * fx), \(b.minY + (b.maxY - b.minY) * fy)]" }
+        let file = TestPaths.temporaryFolder() + "/triangle.geojson"
+        try """
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon",
+             "coordinates": [[\(at(0.11, 0.13)), \(at(0.83, 0.29)), \(at(0.37, 0.91)), \(at(0.11, 0.13))]]}}]}
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let polygon = try engine.resolveArea(.polygons(path: file, layer: nil), for: map)
+        let expected = polygon.tiles(in: map.grid, zooms: 11...13).values.flatMap { $0 }.filter(seeded.contains).count
+        let result = try await engine.expire(map: "mini", ExpireRequest(zooms: 11...13, area: .polygons(path: file, layer: nil), scales: [1]))
+        #expect(expected > 0 && expected < seeded.count)
+        #expect(result.tiles == expected)
+        try await engine.shutdown()
+    }
+
     /// Two seeders of one cache file (two engines: two connections, as two processes have) over
     /// the same area render each metatile once between them, and both end with all of it cached.
     @Test func concurrentSeedsOfOneFileShareTheWork() async throws {
