@@ -186,4 +186,21 @@ struct AreaTilingTests {
             #expect(walk.next() == nil)
         }
     }
+
+    /// A count deep in a z22 boundary asks `shouldStop` every few thousand steps and stops.
+    @Test func aCountStopsWhenAsked() {
+        let grid = TileGrid.webMercator
+        let area = AreaOfInterest(polygons: [[[Self.at(grid, 0.0513, 0.0717), Self.at(grid, 0.9613, 0.1111), Self.at(grid, 0.4917, 0.9419)]]])
+        let tiling = AreaTiling(area: area, grid: grid, metatileSize: 8)
+        var asked = 0
+        let start = ContinuousClock.now
+        let levels = tiling.levels(22...22) {
+            asked += 1
+            return asked > 5
+        }
+        let elapsed = ContinuousClock.now - start
+        #expect(levels.isEmpty)
+        #expect(asked > 5 && asked < 10, "stopped at the first answer of true")
+        #expect(elapsed < .seconds(30), "generous: uncancelled, the count takes many minutes")
+    }
 }

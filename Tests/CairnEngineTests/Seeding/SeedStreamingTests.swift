@@ -134,6 +134,24 @@ struct SeedStreamingTests {
         try await engine.shutdown()
     }
 
+    /// Counting a polygon's tiles at z22 follows millions of boundary tiles; cancelling the
+    /// task stops the count on its thread at once.
+    @Test func cancellingAPolygonCountStopsIt() async throws {
+        let engine = Self.engine(cache: TestPaths.temporaryFolder(), maxZoom: 22, metatileSize: 8)
+        _ = try await engine.map(named: "mini")
+        let file = TestPaths.temporaryFolder() + "/world-triangle.geojson"
+        try #"{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[-160.3, -70.1], [170.2, -60.7], [10.4, 80.3], [-160.3, -70.1]]]}}]}"#
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let start = ContinuousClock.now
+        let task = Task { try await engine.planSeed(map: "mini", SeedRequest(zooms: 0...22, area: .polygons(path: file, layer: nil))) }
+        task.cancel()
+        await #expect(throws: CancellationError.self) { try await task.value }
+        let elapsed = ContinuousClock.now - start
+        print("a z0-22 polygon count cancelled after \(elapsed)")
+        #expect(elapsed < .seconds(30), "generous: uncancelled, the count takes many minutes")
+        try await engine.shutdown()
+    }
+
     /// Two seeders of one cache file (two engines: two connections, as two processes have) over
     /// the same area render each metatile once between them, and both end with all of it cached.
     @Test func concurrentSeedsOfOneFileShareTheWork() async throws {
