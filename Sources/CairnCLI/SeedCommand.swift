@@ -99,8 +99,8 @@ struct SeedCommand: AsyncParsableCommand {
                 if formats.count > 1 { print("\(format.rawValue):") }
                 // Vector tiles are encoded one by one and committed in batches, not rendered by metatile.
                 print(format == .pbf ? "zoom  tiles    batches" : "zoom  tiles  metatiles")
-                for level in plan.levels { print(String(format: "%4d %6d %10d", level.zoom, level.tiles, level.metatiles)) }
-                print(String(format: "all  %6d %10d", plan.totalTiles, plan.totalMetatiles))
+                for level in plan.levels { print(String(format: "%4ld %6ld %10ld", level.zoom, level.tiles, level.metatiles)) }
+                print(String(format: "all  %6ld %10ld", plan.totalTiles, plan.totalMetatiles))
             }
             return
         }
@@ -188,7 +188,7 @@ final class ProgressPrinter: @unchecked Sendable {
         if style == .bar { FileHandle.standardError.write(Data("\n".utf8)) }
         let megabytes = Double(p.bytes) / 1_048_576
         let vector = format == .pbf
-        print(String(format: "seeded %d %@tiles: %d %@, %d already cached, %d %@, %d failed, %.1f MB, %.1f s%@",
+        print(String(format: "seeded %ld %@tiles: %ld %@, %ld already cached, %ld %@, %ld failed, %.1f MB, %.1f s%@",
                      p.totalTiles, vector ? "vector " : "", p.renderedTiles, vector ? "encoded" : "rendered",
                      p.cachedTiles, p.blankTiles, vector ? "empty" : "blank", p.failedTiles, megabytes, p.elapsedSeconds,
                      p.stoppedEarly ? " (stopped early; run again to continue)" : ""))

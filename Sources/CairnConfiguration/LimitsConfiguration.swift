@@ -40,6 +40,10 @@ public struct LimitsConfiguration: Sendable, Equatable {
     public var maxQueryBytes = 2048
     public var maxQueryParameters = 16
 
+    /// Tiles one `POST /admin/seed` may cover (all its zooms together); larger requests are
+    /// refused (413) with the count, so a typo cannot queue the world at z20. `cairn seed` has no cap.
+    public var maxSeedTiles = 10_000_000
+
     public init() {}
 }
 
@@ -47,6 +51,7 @@ extension LimitsConfiguration {
     static let keys: Set<String> = [
         "per_ip", "per_key", "trusted_proxies", "render_timeout_ms", "render_max_features", "render_max_vertices",
         "render_queue", "max_header_bytes", "max_headers", "max_path_bytes", "max_query_bytes", "max_query_parameters",
+        "max_seed_tiles",
     ]
     static let rateKeys: Set<String> = ["requests_per_second", "burst", "renders_per_second", "render_burst"]
 
@@ -106,6 +111,7 @@ extension LimitsConfiguration {
         integer("max_path_bytes", 64...65_536, &limits.maxPathBytes)
         integer("max_query_bytes", 0...65_536, &limits.maxQueryBytes)
         integer("max_query_parameters", 0...1_000, &limits.maxQueryParameters)
+        integer("max_seed_tiles", 1...1_000_000_000_000_000, &limits.maxSeedTiles)
         return (limits, problems)
     }
 }

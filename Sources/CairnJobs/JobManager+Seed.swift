@@ -4,10 +4,13 @@ import CairnEngine
 import Foundation
 
 extension JobManager {
-    /// Checks a seed request against the map and queues it as a "seed" job.
+    /// Checks a seed request against the map, counts its tiles (arithmetic for a box: instant
+    /// whatever the area and zooms) and queues it as a "seed" job, listed and cancellable at once;
+    /// the job walks its metatiles lazily, so neither the request nor the job holds its tiles.
     /// - Throws: `EngineError`: `.notFound` / `.mapUnavailable` for the map, `.badRequest` for a
-    ///   scale or zoom range the map does not offer or vector tiles of a map not in WebMercatorQuad,
-    ///   `.overloaded` when the queue is full.
+    ///   scale or zoom range the map does not offer, an area outside the map's grid or vector
+    ///   tiles of a map not in WebMercatorQuad, `.overloaded` when the queue is full;
+    ///   `SeedLimitError` above `limits.max_seed_tiles`.
     public func startSeed(map name: String, request: SeedRequest) async throws -> JobID {
         guard MapConfiguration.isValidName(name) else { throw EngineError(.notFound, "no such map") }
         let map = try await engine.map(named: name)
@@ -19,7 +22,20 @@ extension JobManager {
         guard request.zooms.lowerBound >= configuration.minZoom, request.zooms.upperBound <= configuration.maxZoom else {
             throw EngineError(.badRequest, "zooms: the map \(name) has zoom levels \(configuration.minZoom)-\(configuration.maxZoom)")
         }
-        let planned = try await engine.planSeed(map: name, request).totalTiles
+        let planned: Int
+        do {
+            planned = try await engine.planSeed(map: name, request).totalTiles
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            // The box could not be placed in the map's grid (a projection that fails there).
+            throw EngineError(.badRequest, "bbox: cannot be placed in the grid of the map \(name); give an area inside it", detail: "\(error)")
+        }
+        guard planned > 0 else {
+            throw EngineError(.badRequest, "bbox: covers no tile of the map \(name) at zooms \(request.zooms.lowerBound)-\(request.zooms.upperBound)")
+        }
+        let limit = engine.configuration.limits.maxSeedTiles
+        guard planned <= limit else { throw SeedLimitError(map: name, tiles: planned, limit: limit) }
         let seed = SeedJob(engine: engine, map: name, request: request, plannedTotal: planned)
         return try start(kind: "seed", map: name, progress: JobProgress(total: seed.plannedTotal), work: seed.run)
     }

@@ -43,6 +43,9 @@ public struct AreaOfInterest: Sendable {
         })
     }
 
+    /// True for a plain box: every tile of its tile range belongs to it.
+    public var isBox: Bool { edgeIndex == nil }
+
     /// How `box` relates to the area.
     public func coverage(of box: BoundingBox) -> Coverage {
         guard box.intersects(bounds) else { return .outside }

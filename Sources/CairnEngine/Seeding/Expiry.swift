@@ -87,7 +87,8 @@ extension TileEngine {
             let store = try await file.reconciledStore(for: producer)
             let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
             var ranges: [(z: Int, minX: Int, minY: Int, maxX: Int, maxY: Int)] = []
-            var listed: [TileCoordinate] = []
+            // Polygons are walked, not listed: a large area at high zooms is expired a chunk at a time.
+            var polygonWalk: AreaTiling.Walk?
             if let specification = request.area {
                 let area = try resolveArea(specification, for: map)
                 if case .box = specification {
@@ -96,8 +97,8 @@ extension TileEngine {
                             ranges.append((z, range.minX, range.minY, range.maxX, range.maxY))
                         }
                     }
-                } else {
-                    listed = area.tiles(in: map.grid, zooms: zooms).values.flatMap { $0 }
+                } else if zooms.lowerBound <= zooms.upperBound {
+                    polygonWalk = AreaTiling(area: area, grid: map.grid, metatileSize: 16).walk(zooms)
                 }
             }
             for tile in request.tiles {
@@ -112,11 +113,22 @@ extension TileEngine {
                 }
             }
             let delete = request.delete
-            let tiles = listed
+            if var walk = polygonWalk {
+                var chunk: [TileCoordinate] = []
+                while true {
+                    let next = walk.next()
+                    if let (_, tiles) = next { chunk += tiles }
+                    guard chunk.count >= 8192 || (next == nil && !chunk.isEmpty) else {
+                        if next == nil { break } else { continue }
+                    }
+                    let tiles = chunk
+                    chunk.removeAll(keepingCapacity: true)
+                    total += try await ioPool.runIfActive { delete ? try store.deleteTiles(tiles) : try store.markStale(tiles) }
+                }
+            }
             let rangesToApply = ranges
             total += try await ioPool.runIfActive {
                 var changed = 0
-                if !tiles.isEmpty { changed += delete ? try store.deleteTiles(tiles) : try store.markStale(tiles) }
                 for r in rangesToApply {
                     changed += delete
                         ? try store.deleteTiles(zoom: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)

@@ -1,3 +1,4 @@
+import CairnCache
 import CairnCore
 import Foundation
 
@@ -105,10 +106,25 @@ public struct SeedPlan: Sendable {
         public var zoom: Int
         public var tiles: Int
         public var metatiles: Int
+
+        public init(zoom: Int, tiles: Int, metatiles: Int) {
+            self.zoom = zoom
+            self.tiles = tiles
+            self.metatiles = metatiles
+        }
     }
     public var levels: [Level]
     public var totalTiles: Int { levels.reduce(0) { $0 + $1.tiles } }
     public var totalMetatiles: Int { levels.reduce(0) { $0 + $1.metatiles } }
-    /// Metatiles with the tiles of each that belong to the area.
-    var work: [(Metatile, [TileCoordinate])]
+
+    public init(levels: [Level]) { self.levels = levels }
+}
+
+/// What a seed covers, decided before any work: its zooms within the map's (nil: none), its
+/// area in the grid with the batch size, and for `staleOnly` / `retryFailed` which records of
+/// the file it works through instead of the whole area.
+struct SeedScope: Sendable {
+    let tiling: AreaTiling
+    let zooms: ClosedRange<Int>?
+    let listing: TileListing?
 }

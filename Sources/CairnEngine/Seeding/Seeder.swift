@@ -29,21 +29,20 @@ extension TileEngine {
         }
     }
 
-    /// How many tiles and metatiles the request covers, zoom by zoom, before any work. Creates
-    /// and writes nothing (`cairn seed --dry-run`): the area's count needs no cache, so an empty
-    /// one in memory stands in for it; only `staleOnly` and `retryFailed` read the cache file,
-    /// when there is one (none means nothing stale and nothing failed).
+    /// How many tiles and metatiles the request covers, zoom by zoom, before any work: counted,
+    /// not listed (see `AreaTiling`), so any area and zoom range costs constant memory. Creates
+    /// and writes nothing (`cairn seed --dry-run`): only `staleOnly` / `retryFailed` read the
+    /// cache file (a page at a time), when there is one (none means nothing stale and nothing failed).
     public func planSeed(map name: String, _ request: SeedRequest) async throws -> SeedPlan {
         let map = try await seedMap(named: name, request)
+        let scope = try seedScope(map, request)
+        guard scope.listing != nil else { return try await count(scope, store: nil) }
         let producer = seedProducer(for: map, request)
         let file = seedFile(for: producer, request)
         let path = file.path
-        var readsCache = false
-        if request.staleOnly || request.retryFailed { readsCache = try await ioPool.runIfActive { FileManager.default.fileExists(atPath: path) } }
-        let store = readsCache
-            ? try await file.reconciledStore(for: producer)
-            : try await ioPool.runIfActive { try MBTilesStore(path: ":memory:", metadata: producer.metadata, matrixSize: producer.matrixSize) }
-        return try await plan(map, request, store: store)
+        guard try await ioPool.runIfActive({ FileManager.default.fileExists(atPath: path) }) else { return SeedPlan(levels: []) }
+        let store = try await file.reconciledStore(for: producer)
+        return try await count(scope, store: store)
     }
 
     /// Renders every metatile with tiles touching the request's area, skipping tiles already cached
@@ -60,14 +59,18 @@ extension TileEngine {
         let producer = seedProducer(for: map, request)
         let file = seedFile(for: producer, request)
         let store = try await file.reconciledStore(for: producer)
-        let plan = try await plan(map, request, store: store)
+        let scope = try seedScope(map, request)
+        let plan = try await count(scope, store: store)
+        let claims = await SeedClaims.open(store, renderTimeout: configuration.limits.renderBudget().timeout ?? .seconds(60), pool: ioPool, logger: logger)
         let halt = SeedHalt()
         let pending = PendingFailures()
         let reserve = try? await seedPool.runIfActive { SeedReserve(beside: file.path) }
         var result: SeedProgress
         do {
-            result = try await runSeed(plan, request, store: store, halt: halt, progress: progress) { metatile, wanted in
-                await self.seed(metatile, wanted: wanted, of: producer, file: file, store: store, halt: halt, pending: pending)
+            result = try await runSeed(plan, work(scope, store: store), request, store: store, halt: halt, progress: progress) { metatile, wanted, wait in
+                await claims.withClaim(metatile, wait: wait) {
+                    await self.seed(metatile, wanted: wanted, of: producer, file: file, store: store, halt: halt, pending: pending)
+                }
             }
         } catch {
             if let reserve { _ = try? await seedPool.runIfActive { reserve.release() } }
@@ -122,37 +125,65 @@ extension TileEngine {
         return cacheFiles.file(for: producer)
     }
 
-    /// The planned batches, `workers` at a time, until done, cancelled or past the time limit.
-    private func runSeed(_ plan: SeedPlan, _ request: SeedRequest, store: MBTilesStore, halt: SeedHalt,
+    /// The batches `work` produces, `workers` at a time, until done, cancelled, past the time
+    /// limit or halted by a full disk. A batch another seeder holds (`batch` answers nil) is put
+    /// aside and taken up again once the rest is done, or once too many wait, then waiting for
+    /// that seeder: each metatile is made once, and this run still ends only when all of its
+    /// tiles are in the cache.
+    private func runSeed(_ plan: SeedPlan, _ work: SeedWork, _ request: SeedRequest, store: MBTilesStore, halt: SeedHalt,
                          progress: @escaping @Sendable (SeedProgress) -> Void,
-                         batch: @escaping @Sendable (Metatile, [TileCoordinate]) async -> SeedBatchOutcome) async throws -> SeedProgress {
+                         batch: @escaping @Sendable (Metatile, [TileCoordinate], _ wait: Bool) async -> SeedBatchOutcome?) async throws -> SeedProgress {
         let start = ContinuousClock.now
         let deadline = request.maxDuration.map { start + $0 }
         var state = SeedProgress(totalTiles: plan.totalTiles, totalMetatiles: plan.totalMetatiles)
         progress(state)
         let workers = max(1, request.workers ?? ProcessInfo.processInfo.activeProcessorCount)
+        typealias Item = (Metatile, [TileCoordinate])
 
-        try await withThrowingTaskGroup(of: SeedBatchOutcome.self) { group in
-            var iterator = plan.work.makeIterator()
-            func addNext() -> Bool {
+        try await withThrowingTaskGroup(of: (Item, SeedBatchOutcome?).self) { group in
+            var work = work
+            var setAside: [Item] = []
+            var setAsideStart = 0
+            func addNext() async throws -> Bool {
                 if Task.isCancelled { return false }
                 if halt.isHalted { state.stoppedEarly = true; return false }
                 if let deadline, ContinuousClock.now >= deadline { state.stoppedEarly = true; return false }
-                guard let (metatile, wanted) = iterator.next() else { return false }
-                group.addTask { await batch(metatile, wanted) }
+                var item: Item?
+                var wait = true
+                if setAside.count - setAsideStart < Self.maxSetAsideBatches, let next = try await work.next() {
+                    item = next
+                    wait = false
+                } else if setAsideStart < setAside.count {
+                    item = setAside[setAsideStart]
+                    setAsideStart += 1
+                    if setAsideStart > 256, setAsideStart * 2 > setAside.count {
+                        setAside.removeFirst(setAsideStart)
+                        setAsideStart = 0
+                    }
+                }
+                guard let item else { return false }
+                let waiting = wait
+                group.addTask { (item, await batch(item.0, item.1, waiting)) }
                 return true
             }
-            for _ in 0..<(workers * 2) where !addNext() { break }
-            while let outcome = try await group.next() {
-                state.cachedTiles += outcome.cached
-                state.renderedTiles += outcome.rendered
-                state.blankTiles += outcome.blank
-                state.failedTiles += outcome.failed
-                state.bytes += outcome.bytes
-                state.doneTiles += outcome.cached + outcome.rendered + outcome.failed
-                state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
-                progress(state)
-                _ = addNext()
+            for _ in 0..<(workers * 2) {
+                if !(try await addNext()) { break }
+            }
+            while let (item, outcome) = try await group.next() {
+                if let outcome {
+                    state.cachedTiles += outcome.cached
+                    state.renderedTiles += outcome.rendered
+                    state.blankTiles += outcome.blank
+                    state.failedTiles += outcome.failed
+                    state.bytes += outcome.bytes
+                    state.doneTiles += outcome.cached + outcome.rendered + outcome.failed
+                    state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
+                    progress(state)
+                } else {
+                    setAside.append(item)
+                }
+                // A batch set aside frees its slot without work done: refill until one runs.
+                _ = try await addNext()
             }
         }
         if Task.isCancelled { state.stoppedEarly = true }
@@ -161,6 +192,9 @@ extension TileEngine {
         progress(state)
         return state
     }
+
+    /// Batches another seeder holds, kept aside before this seed waits for the oldest of them.
+    static var maxSetAsideBatches: Int { 1024 }
 
     /// One batch of a seed: the wanted tiles not cached yet are made and stored; failures are
     /// recorded in the file for `--retry-failed`.
@@ -218,41 +252,52 @@ extension TileEngine {
         return outcome
     }
 
-    func plan(_ map: LoadedMap, _ request: SeedRequest, store: MBTilesStore) async throws -> SeedPlan {
-        let zooms = max(request.zooms.lowerBound, map.configuration.minZoom)...min(request.zooms.upperBound, map.configuration.maxZoom, map.grid.maxZoom)
-        let area = try resolveArea(request.area, for: map)
-        var byZoom: [Int: [TileCoordinate]] = [:]
-        if request.staleOnly || request.retryFailed {
-            let staleOnly = request.staleOnly, retryFailed = request.retryFailed
-            let listed = try await ioPool.runIfActive { () throws -> [TileCoordinate] in
-                var listed: [TileCoordinate] = []
-                if staleOnly { listed += try store.staleTiles() }
-                if retryFailed { listed += try store.failures().map(\.tile) }
-                return listed
-            }
-            for tile in Set(listed) where zooms.contains(tile.z) && area.coverage(of: map.grid.bounds(of: tile)) != .outside {
-                byZoom[tile.z, default: []].append(tile)
-            }
-            for z in byZoom.keys { byZoom[z]?.sort { ($0.y, $0.x) < ($1.y, $1.x) } }
-        } else if zooms.lowerBound <= zooms.upperBound {
-            byZoom = area.tiles(in: map.grid, zooms: zooms)
-        }
+    /// The request's zooms within the map's, its area in the grid and its batch size.
+    func seedScope(_ map: LoadedMap, _ request: SeedRequest) throws -> SeedScope {
+        let low = max(request.zooms.lowerBound, map.configuration.minZoom, 0)
+        let high = min(request.zooms.upperBound, map.configuration.maxZoom, map.grid.maxZoom)
         let batchSide = request.format == .pbf ? Self.vectorSeedBatchSide : map.configuration.metatileSize
-        var levels: [SeedPlan.Level] = []
-        var work: [(Metatile, [TileCoordinate])] = []
-        for z in byZoom.keys.sorted() {
-            guard let tiles = byZoom[z], !tiles.isEmpty else { continue }
-            var order: [TileCoordinate] = []
-            var groups: [TileCoordinate: (Metatile, [TileCoordinate])] = [:]
-            for tile in tiles {
-                let metatile = Metatile(containing: tile, size: batchSide, in: map.grid)
-                if groups[metatile.origin] == nil { order.append(metatile.origin); groups[metatile.origin] = (metatile, []) }
-                groups[metatile.origin]!.1.append(tile)
+        var listing: TileListing = []
+        if request.staleOnly { listing.insert(.stale) }
+        if request.retryFailed { listing.insert(.failed) }
+        return SeedScope(tiling: AreaTiling(area: try resolveArea(request.area, for: map), grid: map.grid, metatileSize: batchSide),
+                         zooms: low <= high ? low...high : nil, listing: listing.isEmpty ? nil : listing)
+    }
+
+    /// Tiles and metatiles per zoom. A box is counted at once; a polygon on the seeding threads,
+    /// stopping when the task is cancelled; listed tiles by reading the list through once.
+    func count(_ scope: SeedScope, store: MBTilesStore?) async throws -> SeedPlan {
+        guard let zooms = scope.zooms else { return SeedPlan(levels: []) }
+        if let listing = scope.listing, let store {
+            var work = ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool)
+            var levels: [SeedPlan.Level] = []
+            while let (metatile, tiles) = try await work.next() {
+                try Task.checkCancellation()
+                if levels.last?.zoom != metatile.z { levels.append(SeedPlan.Level(zoom: metatile.z, tiles: 0, metatiles: 0)) }
+                levels[levels.count - 1].tiles += tiles.count
+                levels[levels.count - 1].metatiles += 1
             }
-            levels.append(SeedPlan.Level(zoom: z, tiles: tiles.count, metatiles: order.count))
-            work += order.map { groups[$0]! }
+            return SeedPlan(levels: levels)
         }
-        return SeedPlan(levels: levels, work: work)
+        let tiling = scope.tiling
+        if tiling.area.isBox { return SeedPlan(levels: tiling.levels(zooms)) }
+        let stop = StopFlag()
+        let levels = try await withTaskCancellationHandler {
+            try await seedPool.runIfActive { tiling.levels(zooms, shouldStop: { stop.isStopped }) }
+        } onCancel: {
+            stop.stop()
+        }
+        try Task.checkCancellation()
+        return SeedPlan(levels: levels)
+    }
+
+    /// A fresh walk over the scope's metatiles.
+    func work(_ scope: SeedScope, store: MBTilesStore) -> SeedWork {
+        guard let zooms = scope.zooms else { return SeedWork() }
+        if let listing = scope.listing {
+            return SeedWork(listed: ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool))
+        }
+        return SeedWork(area: scope.tiling.walk(zooms))
     }
 }
 

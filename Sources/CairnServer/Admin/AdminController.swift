@@ -31,7 +31,13 @@ struct AdminController<Context: RequestContext>: Sendable {
     func startSeed(_ request: Request) async throws -> Response {
         let body = try await Self.collect(request, upTo: maxBodyBytes)
         let seed = try SeedJobBody.parse(body)
-        let id = try await jobs.startSeed(map: seed.map, request: seed.request)
+        let id: JobID
+        do {
+            id = try await jobs.startSeed(map: seed.map, request: seed.request)
+        } catch let error as SeedLimitError {
+            return try Self.json(SeedRefusal(error: error.message, code: error.code.rawValue, tiles: error.tiles, limit: error.limit),
+                                 status: .contentTooLarge)
+        }
         guard let status = await jobs.job(id) else { throw EngineError(.notFound, "no such job") }
         var response = try Self.json(status, status: .accepted)
         response.headers[.location] = "/admin/jobs/\(id)"
@@ -132,6 +138,14 @@ struct AdminController<Context: RequestContext>: Sendable {
         headers[.xContentTypeOptions] = "nosniff"
         let data = try encoder.encode(value)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// A seed request over `limits.max_seed_tiles`: the message with both numbers as fields.
+    struct SeedRefusal: Encodable {
+        var error: String
+        var code: String
+        var tiles: Int
+        var limit: Int
     }
 
     struct JobList: Encodable {
