@@ -111,6 +111,40 @@ struct CacheIntegrityTests {
         try await engine.shutdown()
     }
 
+    /// Damage SQLite cannot see (it keeps no page checksums): bytes changed inside stored images.
+    @Test func bytesChangedInsideStoredImagesAreCaughtByTheirChecksum() async throws {
+        let cache = TestPaths.temporaryFolder()
+        try await seed(Self.area, in: cache)
+        let path = cache + "/mini.mbtiles"
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        let idat = Array("IDAT".utf8)
+        var damagedImages = 0
+        var index = 0
+        while index + 12 < bytes.count {
+            if bytes[index] == idat[0], Array(bytes[index..<(index + 4)]) == idat {
+                bytes[index + 6] ^= 0x5A  // inside the compressed pixels
+                damagedImages += 1
+                index += 4
+            } else {
+                index += 1
+            }
+        }
+        #expect(damagedImages > 0)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let log = CacheLogCapture()
+        let engine = self.engine(cache: cache, log: log)
+        for tile in Self.area { expectIntactPNG(try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited), "tile \(tile)") }
+        #expect(engine.metrics.damagedCachedTileCount > 0)
+        #expect(status(engine)?.state == .ok)
+        let lines = log.lines(containing: "damaged tile in the cache")
+        #expect(lines.count == 1, "logged once a minute, with the count: \(lines)")
+        // Dropped and re-rendered: a second pass is all hits.
+        for tile in Self.area { #expect(try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited).cacheHit) }
+        print("\(damagedImages) images damaged in the file: \(engine.metrics.damagedCachedTileCount) tile reads caught, none served")
+        try await expectOtherMapUnaffected(engine)
+        try await engine.shutdown()
+    }
+
     enum Breakage: String, CaseIterable, CustomTestStringConvertible {
         case truncatedToHalf, pngRenamedToMBTiles, mapTableDropped, mapTableCorrupted
         var testDescription: String { rawValue }
