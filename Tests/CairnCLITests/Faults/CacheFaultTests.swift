@@ -219,6 +219,82 @@ struct CacheFaultTests {
 
     struct SkipMount: Error { var reason: String }
 
+    /// One cache file bind-mounted read-only (as root a chmod would not stop writes): served read-only.
+    @Test func aReadOnlyCacheFileIsServedReadOnly() async throws {
+        var mounted: String?
+        let server: SecurityServer
+        do {
+            server = try await Self.start("t11-readonly-file") { folder in
+                try Self.seed(folder)
+                let path = folder + "/cache/mini.mbtiles"
+                let bind = try runProgram("/bin/mount", ["--bind", path, path])
+                guard bind.status == 0 else { throw SkipMount(reason: bind.output) }
+                mounted = path
+                let remount = try runProgram("/bin/mount", ["-o", "remount,bind,ro", path])
+                guard remount.status == 0 else { throw SkipMount(reason: remount.output) }
+            }
+        } catch let skip as SkipMount {
+            if let mounted { _ = try? runProgram("/bin/umount", [mounted]) }
+            print("skipped: bind-mounting a file read-only is not permitted here (\(skip.reason.prefix(200)))")
+            return
+        }
+        defer {
+            server.stop()
+            if let mounted { _ = try? runProgram("/bin/umount", ["-l", mounted]) }
+        }
+        #expect(try Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
+        let outside = [(x: 6530, y: 3620)]
+        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
+        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
+        let mini = try #require(try Self.health(server)["maps"]?["mini"])
+        #expect(mini["cache"] as? String == "read-only", "\(mini)")
+        #expect(try server.metrics()[#"cairn_cache_files{state="read-only"}"#] == 1)
+        #expect(server.log.contains("cache file cannot be written; serving its tiles read-only"), "\(server.log.suffix(2000))")
+        try Self.expectOtherMapUnaffected(server)
+    }
+
+    /// A start on a full disk: the file that cannot be created renders through (logged with the
+    /// reason), a seeded file is still served; nothing fails.
+    @Test func aStartOnAFullDiskServesEveryTile() async throws {
+        var mounted: String?
+        let server: SecurityServer
+        do {
+            server = try await Self.start("t11-full") { folder in
+                let cache = folder + "/cache"
+                try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+                let mount = try runProgram("/bin/mount", ["-t", "tmpfs", "-o", "size=2m", "tmpfs", cache])
+                guard mount.status == 0 else { throw SkipMount(reason: mount.output) }
+                mounted = cache
+                try Self.seed(folder, map: "other")
+                // Fill what is left.
+                let filler = cache + "/filler"
+                _ = FileManager.default.createFile(atPath: filler, contents: nil)
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: filler))
+                let block = Data(count: 64 * 1024)
+                while (try? handle.write(contentsOf: block)) != nil {}
+                try? handle.close()
+            }
+        } catch let skip as SkipMount {
+            if let mounted { _ = try? runProgram("/bin/umount", [mounted]) }
+            print("skipped: mounting a tmpfs is not permitted here (\(skip.reason.prefix(200)))")
+            return
+        }
+        defer {
+            server.stop()
+            if let mounted { _ = try? runProgram("/bin/umount", ["-l", mounted]) }
+        }
+        try Self.expectIntactTiles(server, Array(Self.tiles.prefix(4)))
+        #expect(try Self.expectIntactTiles(server, map: "other", Array(Self.tiles.prefix(4))).allSatisfy { $0 == "HIT" })
+        let health = try Self.health(server)
+        let mini = try #require(health["maps"]?["mini"])
+        #expect(mini["cache"] as? String == "render-through", "\(mini)")
+        #expect((mini["cache_reason"] as? String)?.contains("full") == true, "\(mini)")
+        #expect(try Self.overallStatus(server) == "degraded")
+        let lines = server.log.split(separator: "\n").filter { $0.contains("cache file unusable") && $0.contains("mini.mbtiles") }
+        #expect(lines.count == 1, "\(lines)")
+        #expect(server.process.isRunning)
+    }
+
     // MARK: Files deleted or replaced under the server
 
     @Test func aFileDeletedWhileServingIsRecreatedAndThenSeededTilesAreServed() async throws {
