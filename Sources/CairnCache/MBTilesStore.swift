@@ -185,6 +185,18 @@ public final class MBTilesStore: @unchecked Sendable {
         }
     }
 
+    /// Reads the first and last rows of `map` and `images` on the serving connection: a few
+    /// pages, so cheap on any size of file, but enough to fail (`.database` with SQLite's code) on
+    /// a file truncated or damaged where its b-trees start and end, before any tile is asked for.
+    public func probe() throws {
+        for sql in ["SELECT tile_id FROM map ORDER BY zoom_level, tile_column, tile_row LIMIT 1",
+                    "SELECT tile_id FROM map ORDER BY zoom_level DESC, tile_column DESC, tile_row DESC LIMIT 1",
+                    "SELECT length(tile_data) FROM images ORDER BY tile_id LIMIT 1",
+                    "SELECT length(tile_data) FROM images ORDER BY tile_id DESC LIMIT 1"] {
+            try serve(sql) { statement in _ = try statement.step() }
+        }
+    }
+
     /// Which of `tiles` (XYZ) are cached from `fingerprint`; stale ones count only with
     /// `includeStale`. Made for resuming a seed: the tiles of one metatile cost one range query
     /// per zoom (scattered tiles fall back to point lookups, all in one read transaction).

@@ -280,6 +280,24 @@ final class CacheFile: Sendable {
     /// written (its permissions, folder or disk) but holds a readable cache is opened read-only,
     /// immutable when SQLite cannot even keep its lock files beside it. Call on an IO thread.
     private func open(_ producer: TileProducer) throws -> MBTilesStore {
+        do {
+            return try openUnchecked(producer)
+        } catch var failure as MBTilesError where failure.sqliteCode.map({ [10, 13].contains($0 & 0xFF) }) == true {
+            // SQLITE_IOERR / SQLITE_FULL: say how much room the disk has, the usual cause.
+            failure.message += "; \(Self.freeSpace(near: path)) free on its disk"
+            throw failure
+        }
+    }
+
+    /// The space left for unprivileged writers on the filesystem holding `path`'s folder.
+    static func freeSpace(near path: String) -> String {
+        var info = statvfs()
+        guard statvfs(URL(fileURLWithPath: path).deletingLastPathComponent().path, &info) == 0 else { return "unknown space" }
+        let bytes = Int64(info.f_bavail) * Int64(info.f_frsize)
+        return bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes) bytes"
+    }
+
+    private func openUnchecked(_ producer: TileProducer) throws -> MBTilesStore {
         try opening.withLock { _ in
             if let open = state.withLock({ $0.store }) { return open }
             let store: MBTilesStore
@@ -297,6 +315,8 @@ final class CacheFile: Sendable {
                 store = readable
                 readOnlyReason = Self.reason(error)
             }
+            // A damaged file fails here, at open (and so at start), rather than at some tile's read.
+            try store.probe()
             install(store, readOnlyReason: readOnlyReason)
             return store
         }
