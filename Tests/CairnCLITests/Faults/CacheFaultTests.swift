@@ -54,10 +54,10 @@ struct CacheFaultTests {
     /// Requests `tiles` of `map`; every answer must be 200 with an intact PNG. Returns the X-Cairn-Cache values.
     @discardableResult
     static func expectIntactTiles(_ server: SecurityServer, map: String = "mini", _ tiles: [(x: Int, y: Int)] = tiles,
-                                  sourceLocation: SourceLocation = #_sourceLocation) throws -> [String] {
+                                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> [String] {
         var cache: [String] = []
         for tile in tiles {
-            let reply = try server.request("/maps/\(map)/13/\(tile.x)/\(tile.y).png")
+            let reply = try await offPool { try server.request("/maps/\(map)/13/\(tile.x)/\(tile.y).png") }
             #expect(reply.status == 200, "\(map) 13/\(tile.x)/\(tile.y): \(reply.status) \(reply.text.prefix(200))", sourceLocation: sourceLocation)
             #expect(reply.header("content-type") == "image/png", sourceLocation: sourceLocation)
             #expect(isIntactPNG(reply.body), "\(map) 13/\(tile.x)/\(tile.y) is not an intact PNG (\(reply.body.count) bytes)", sourceLocation: sourceLocation)
@@ -67,16 +67,16 @@ struct CacheFaultTests {
     }
 
     /// The other map renders, stores and then serves hits; its health entry has no cache problem.
-    static func expectOtherMapUnaffected(_ server: SecurityServer, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        try expectIntactTiles(server, map: "other", [tiles[0]], sourceLocation: sourceLocation)
-        #expect(try expectIntactTiles(server, map: "other", [tiles[0]], sourceLocation: sourceLocation) == ["HIT"], sourceLocation: sourceLocation)
-        let other = try health(server)["maps"]?["other"]
+    static func expectOtherMapUnaffected(_ server: SecurityServer, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await expectIntactTiles(server, map: "other", [tiles[0]], sourceLocation: sourceLocation)
+        #expect(try await expectIntactTiles(server, map: "other", [tiles[0]], sourceLocation: sourceLocation) == ["HIT"], sourceLocation: sourceLocation)
+        let other = try await health(server)["maps"]?["other"]
         #expect(other?["status"] as? String == "ok" && other?["cache"] == nil, "\(String(describing: other))", sourceLocation: sourceLocation)
         #expect(server.process.isRunning, sourceLocation: sourceLocation)
     }
 
-    static func health(_ server: SecurityServer) throws -> [String: [String: [String: Any]]] {
-        let reply = try server.request("/health")
+    static func health(_ server: SecurityServer) async throws -> [String: [String: [String: Any]]] {
+        let reply = try await offPool { try server.request("/health") }
         #expect(reply.status == 200)
         let object = try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any] ?? [:]
         var result: [String: [String: [String: Any]]] = ["": ["": ["status": object["status"] ?? ""]]]
@@ -84,10 +84,26 @@ struct CacheFaultTests {
         return result
     }
 
-    static func overallStatus(_ server: SecurityServer) throws -> String? { try health(server)[""]?[""]?["status"] as? String }
+    static func overallStatus(_ server: SecurityServer) async throws -> String? { try await health(server)[""]?[""]?["status"] as? String }
+
+    static func metrics(_ server: SecurityServer) async throws -> [String: Double] { try await offPool { try server.metrics() } }
+
+    /// Runs blocking work (curl, `cairn seed`) on a thread of its own, not on the cooperative
+    /// pool: in-process servers of other suites answer on that pool, and a blocked thread there
+    /// would starve them.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+        }
+    }
 
     static func start(_ name: String, prepare: @escaping (String) throws -> Void = { _ in }) async throws -> SecurityServer {
-        try await SecurityServer.start(name, mapLines: mapLines, admin: true, prepare: prepare)
+        // Render-through renders every request: the per-client render bucket must not be what a test meets.
+        try await SecurityServer.start(name, mapLines: mapLines, preamble: """
+            limits:
+              per_ip: {requests_per_second: 1000, burst: 1000, renders_per_second: 1000, render_burst: 1000}
+
+            """, admin: true, prepare: prepare)
     }
 
     // MARK: Damage inside a readable file
@@ -95,17 +111,17 @@ struct CacheFaultTests {
     @Test func htmlWrittenIntoImagesIsNeverServed() async throws {
         let server = try await Self.start("t11-html")
         defer { server.stop() }
-        try Self.expectIntactTiles(server, [Self.tiles[0]])
-        #expect(try Self.expectIntactTiles(server, [Self.tiles[0]]) == ["HIT"])
+        try await Self.expectIntactTiles(server, [Self.tiles[0]])
+        #expect(try await Self.expectIntactTiles(server, [Self.tiles[0]]) == ["HIT"])
         // Behind the running server's back.
         let db = try SQLiteConnection(path: server.folder + "/cache/mini.mbtiles", flags: .readWrite, busyTimeoutMilliseconds: 5000)
         try db.execute("UPDATE images SET tile_data = CAST('<html><body>not a tile</body></html>' AS BLOB)")
-        #expect(try Self.expectIntactTiles(server, [Self.tiles[0]]) == ["MISS"])
-        #expect(try Self.expectIntactTiles(server, [Self.tiles[0]]) == ["HIT"])
-        #expect(try server.metrics()["cairn_cache_damaged_tiles_total"] == 1)
+        #expect(try await Self.expectIntactTiles(server, [Self.tiles[0]]) == ["MISS"])
+        #expect(try await Self.expectIntactTiles(server, [Self.tiles[0]]) == ["HIT"])
+        #expect(try await Self.metrics(server)["cairn_cache_damaged_tiles_total"] == 1)
         #expect(server.log.contains("damaged tile in the cache: not served, dropped and rendered again"), "\(server.log.suffix(2000))")
         #expect(server.log.contains("CRC-32"))
-        try Self.expectOtherMapUnaffected(server)
+        try await Self.expectOtherMapUnaffected(server)
     }
 
     @Test func randomBytesInTenPagesServeNoBrokenPNG() async throws {
@@ -126,14 +142,14 @@ struct CacheFaultTests {
             try handle.close()
         }
         defer { server.stop() }
-        try Self.expectIntactTiles(server)
-        try Self.expectIntactTiles(server)
-        let metrics = try server.metrics()
+        try await Self.expectIntactTiles(server)
+        try await Self.expectIntactTiles(server)
+        let metrics = try await Self.metrics(server)
         let damaged = metrics["cairn_cache_damaged_tiles_total"] ?? 0
         let renderThrough = server.log.components(separatedBy: "cache file unusable").count - 1
         #expect(damaged > 0 || renderThrough == 1, "damaged \(damaged), render-through lines \(renderThrough)\n\(server.log.suffix(2000))")
         #expect(renderThrough <= 1)
-        try Self.expectOtherMapUnaffected(server)
+        try await Self.expectOtherMapUnaffected(server)
     }
 
     // MARK: Files that cannot be used
@@ -165,23 +181,23 @@ struct CacheFaultTests {
         defer { server.stop() }
         // Reported at start, before any tile is asked for.
         let reported = try await Wait.until(timeout: .seconds(20), interval: .milliseconds(100)) {
-            try Self.overallStatus(server) == "degraded"
+            try await Self.overallStatus(server) == "degraded"
         }
         #expect(reported, "\(server.log.suffix(2000))")
-        let answers = try Self.expectIntactTiles(server, Array(Self.tiles.prefix(6)))
+        let answers = try await Self.expectIntactTiles(server, Array(Self.tiles.prefix(6)))
         #expect(answers.allSatisfy { $0 == "MISS" })
-        let health = try Self.health(server)
-        #expect(try Self.overallStatus(server) == "degraded")
+        let health = try await Self.health(server)
+        #expect(try await Self.overallStatus(server) == "degraded")
         let mini = try #require(health["maps"]?["mini"])
         #expect(mini["status"] as? String == "degraded")
         #expect(mini["cache"] as? String == "render-through")
         #expect((mini["cache_reason"] as? String)?.contains("mini.mbtiles") == true, "\(mini)")
-        let metrics = try server.metrics()
+        let metrics = try await Self.metrics(server)
         #expect(metrics[#"cairn_cache_files{state="render-through"}"#] == 1)
         let lines = server.log.split(separator: "\n").filter { $0.contains("cache file unusable") }
         #expect(lines.count == 1, "logged once: \(lines)")
         #expect(lines.first?.contains(server.folder + "/cache/mini.mbtiles") == true)
-        try Self.expectOtherMapUnaffected(server)
+        try await Self.expectOtherMapUnaffected(server)
     }
 
     /// A cache folder on a read-only filesystem, seeded before: hits served, misses rendered and not stored.
@@ -209,16 +225,16 @@ struct CacheFaultTests {
             server.stop()
             if let mounted { _ = try? runProgram("/bin/umount", ["-l", mounted]) }
         }
-        #expect(try Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
+        #expect(try await Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
         // Outside the seeded area: rendered, and not stored (still a miss the second time).
         let outside = [(x: 6530, y: 3620)]
-        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
-        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
-        let mini = try #require(try Self.health(server)["maps"]?["mini"])
+        #expect(try await Self.expectIntactTiles(server, outside) == ["MISS"])
+        #expect(try await Self.expectIntactTiles(server, outside) == ["MISS"])
+        let mini = try #require(try await Self.health(server)["maps"]?["mini"])
         #expect(mini["cache"] as? String == "read-only")
         #expect(mini["status"] as? String == "ok")
         #expect(server.log.contains("cache file cannot be written; serving its tiles read-only"), "\(server.log.suffix(2000))")
-        #expect(try Self.expectIntactTiles(server, map: "other", [Self.tiles[0]]) == ["HIT"])
+        #expect(try await Self.expectIntactTiles(server, map: "other", [Self.tiles[0]]) == ["HIT"])
         #expect(server.process.isRunning)
     }
 
@@ -247,15 +263,15 @@ struct CacheFaultTests {
             server.stop()
             if let mounted { _ = try? runProgram("/bin/umount", ["-l", mounted]) }
         }
-        #expect(try Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
+        #expect(try await Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
         let outside = [(x: 6530, y: 3620)]
-        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
-        #expect(try Self.expectIntactTiles(server, outside) == ["MISS"])
-        let mini = try #require(try Self.health(server)["maps"]?["mini"])
+        #expect(try await Self.expectIntactTiles(server, outside) == ["MISS"])
+        #expect(try await Self.expectIntactTiles(server, outside) == ["MISS"])
+        let mini = try #require(try await Self.health(server)["maps"]?["mini"])
         #expect(mini["cache"] as? String == "read-only", "\(mini)")
-        #expect(try server.metrics()[#"cairn_cache_files{state="read-only"}"#] == 1)
+        #expect(try await Self.metrics(server)[#"cairn_cache_files{state="read-only"}"#] == 1)
         #expect(server.log.contains("cache file cannot be written; serving its tiles read-only"), "\(server.log.suffix(2000))")
-        try Self.expectOtherMapUnaffected(server)
+        try await Self.expectOtherMapUnaffected(server)
     }
 
     /// A start on a full disk: the file that cannot be created renders through (logged with the
@@ -288,14 +304,14 @@ struct CacheFaultTests {
             server.stop()
             if let mounted { _ = try? runProgram("/bin/umount", ["-l", mounted]) }
         }
-        try Self.expectIntactTiles(server, Array(Self.tiles.prefix(4)))
-        #expect(try Self.expectIntactTiles(server, map: "other", Array(Self.tiles.prefix(4))).allSatisfy { $0 == "HIT" })
-        let health = try Self.health(server)
+        try await Self.expectIntactTiles(server, Array(Self.tiles.prefix(4)))
+        #expect(try await Self.expectIntactTiles(server, map: "other", Array(Self.tiles.prefix(4))).allSatisfy { $0 == "HIT" })
+        let health = try await Self.health(server)
         let mini = try #require(health["maps"]?["mini"])
         #expect(mini["cache"] as? String == "render-through", "\(mini)")
         // SQLite says "disk I/O error" (it cannot size its shared-memory file) or "database or disk is full".
         #expect((mini["cache_reason"] as? String)?.contains("bytes free on its disk") == true, "\(mini)")
-        #expect(try Self.overallStatus(server) == "degraded")
+        #expect(try await Self.overallStatus(server) == "degraded")
         let lines = server.log.split(separator: "\n").filter { $0.contains("cache file unusable") && $0.contains("mini.mbtiles") }
         #expect(lines.count == 1, "\(lines)")
         #expect(server.process.isRunning)
@@ -306,39 +322,39 @@ struct CacheFaultTests {
     @Test func aFileDeletedWhileServingIsRecreatedAndThenSeededTilesAreServed() async throws {
         let server = try await Self.start("t11-deleted")
         defer { server.stop() }
-        try Self.expectIntactTiles(server, [Self.tiles[0]])
+        try await Self.expectIntactTiles(server, [Self.tiles[0]])
         let path = server.folder + "/cache/mini.mbtiles"
         try FileManager.default.removeItem(atPath: path)
         let noticed = try await Wait.until(timeout: .seconds(30), interval: .milliseconds(200)) {
-            try Self.expectIntactTiles(server, [Self.tiles[0]])
+            try await Self.expectIntactTiles(server, [Self.tiles[0]])
             return server.log.contains("cache file changed under the server")
         }
         #expect(noticed, "\(server.log.suffix(2000))")
         #expect(server.log.contains("the file was deleted"))
         #expect(FileManager.default.fileExists(atPath: path))
-        try Self.seed(server.folder)
-        #expect(try Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
-        #expect(try Self.overallStatus(server) == "ok")
-        try Self.expectOtherMapUnaffected(server)
+        try await Self.offPool { try Self.seed(server.folder) }
+        #expect(try await Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
+        #expect(try await Self.overallStatus(server) == "ok")
+        try await Self.expectOtherMapUnaffected(server)
     }
 
     @Test func aFileReplacedWithMvServesTheNewFilesTiles() async throws {
         let server = try await Self.start("t11-replaced")
         defer { server.stop() }
-        try Self.expectIntactTiles(server, [Self.tiles[0]])
+        try await Self.expectIntactTiles(server, [Self.tiles[0]])
         let elsewhere = server.folder + "/new.mbtiles"
-        try Self.seed(server.folder, mbtiles: elsewhere)
+        try await Self.offPool { try Self.seed(server.folder, mbtiles: elsewhere) }
         #expect(rename(elsewhere, server.folder + "/cache/mini.mbtiles") == 0)
         // Requests for a tile of both files trigger the check (one for a tile only the new file
         // has would render it into the old file first).
         let noticed = try await Wait.until(timeout: .seconds(30), interval: .milliseconds(200)) {
-            try Self.expectIntactTiles(server, [Self.tiles[0]])
+            try await Self.expectIntactTiles(server, [Self.tiles[0]])
             return server.log.contains("cache file changed under the server")
         }
         #expect(noticed, "\(server.log.suffix(2000))")
         #expect(server.log.contains("the file was replaced"))
-        #expect(try Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
-        #expect(try Self.overallStatus(server) == "ok")
-        try Self.expectOtherMapUnaffected(server)
+        #expect(try await Self.expectIntactTiles(server).allSatisfy { $0 == "HIT" })
+        #expect(try await Self.overallStatus(server) == "ok")
+        try await Self.expectOtherMapUnaffected(server)
     }
 }
