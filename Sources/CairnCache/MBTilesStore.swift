@@ -16,7 +16,9 @@ import Foundation
 /// count from `matrixSize` (2^z for Web Mercator, the only grid MBTiles itself defines).
 ///
 /// Images are never orphaned: whatever replaces or deletes `map` rows deletes, in the same
-/// transaction, the images no row uses any more.
+/// transaction, the images no row uses any more. Each image is stored with its CRC-32
+/// (`cairn_crc32`), returned with every tile read, so the reader can tell a damaged image from
+/// a tile (`CachedTile.problem(expecting:)`) before sending it.
 ///
 /// Crash and concurrency safety: WAL mode lets readers run beside the single writer; every write
 /// is one `BEGIN IMMEDIATE` transaction (tiles, their failure records and their stale flags commit
