@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CairnProjection", dependencies: ["CairnCore", "CairnProj"], swiftSettings: swiftSettings),
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
         .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
-        .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite"], swiftSettings: swiftSettings),
+        .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite", "CairnZlib"], swiftSettings: swiftSettings),
         // Mapbox Vector Tiles 2.1: protobuf wire format, geometry commands, tile encoding.
         .target(name: "CairnVectorTile", dependencies: ["CairnCore", "CairnZlib"], swiftSettings: swiftSettings),
         // API keys, signed tokens and signed URLs for internal maps.

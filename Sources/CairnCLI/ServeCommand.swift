@@ -72,6 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
         for (name, error) in failures.sorted(by: { $0.key < $1.key }) {
             logger.error("map \(name) is unavailable: \(error)")
         }
+        // A cache file that cannot be used is reported now, not at its first request.
+        Task { await engine.openExistingCacheFiles() }
         let access = try await loadAccessControl(configuration)
         let (mapCount, host, startLogger) = (configuration.maps.count, configuration.host, logger)
         let maplibre = MapLibreAssets(directory: maplibreDir)

@@ -7,7 +7,8 @@ import CairnSQLite
 /// map(zoom_level, tile_column, tile_row,                    -- TMS rows
 ///     tile_id TEXT NOT NULL, fingerprint TEXT NOT NULL,
 ///     stale INTEGER NOT NULL DEFAULT 0, created_at INTEGER) -- milliseconds since 1970
-/// images(tile_id TEXT PRIMARY KEY, tile_data BLOB NOT NULL) -- each distinct image once
+/// images(tile_id TEXT PRIMARY KEY, tile_data BLOB NOT NULL, -- each distinct image once
+///     cairn_crc32 INTEGER)                                  -- CRC-32 of tile_data, checked on read
 /// VIEW tiles(zoom_level, tile_column, tile_row, tile_data)  -- map JOIN images, for readers
 /// cairn_failures(zoom_level, tile_column, tile_row,         -- TMS rows, like map
 ///     reason TEXT, failed_at INTEGER)
@@ -37,7 +38,8 @@ enum MBTilesSchema {
         CREATE INDEX IF NOT EXISTS map_stale ON map (zoom_level, tile_column, tile_row) WHERE stale = 1;
         CREATE TABLE IF NOT EXISTS images (
             tile_id TEXT PRIMARY KEY,
-            tile_data BLOB NOT NULL
+            tile_data BLOB NOT NULL,
+            cairn_crc32 INTEGER
         ) WITHOUT ROWID;
         CREATE VIEW IF NOT EXISTS tiles AS
             SELECT map.zoom_level AS zoom_level, map.tile_column AS tile_column,
@@ -86,5 +88,36 @@ enum MBTilesSchema {
             throw MBTilesError(.notACache, path: path, "the file has a `tiles` view or `images` table but no Cairn `map` table; expected a Cairn cache")
         }
         try connection.execute(tables)
+        // Files from builds before checksums: their images keep a NULL CRC (checked structurally).
+        if try !columns(of: "images", on: connection).contains(checksumColumn) {
+            try connection.execute("ALTER TABLE images ADD COLUMN \(checksumColumn) INTEGER")
+        }
+    }
+
+    /// The column of `images` holding each image's CRC-32.
+    static let checksumColumn = "cairn_crc32"
+
+    /// Checks, without changing anything, that the file holds a Cairn cache to read tiles from
+    /// (for a file opened read-only); returns whether its images carry checksums.
+    static func checkReadable(on connection: SQLiteConnection, path: String) throws -> Bool {
+        let map = try columns(of: "map", on: connection)
+        let expected: Set<String> = ["zoom_level", "tile_column", "tile_row", "tile_id", "fingerprint", "stale"]
+        guard expected.isSubset(of: map) else {
+            throw MBTilesError(.notACache, path: path, map.isEmpty ? "the file has no `map` table; expected a Cairn cache"
+                               : "the file's `map` table lacks \(expected.subtracting(map).sorted().joined(separator: ", ")); expected a Cairn cache")
+        }
+        let images = try columns(of: "images", on: connection)
+        guard images.isSuperset(of: ["tile_id", "tile_data"]) else {
+            throw MBTilesError(.notACache, path: path, "the file has no `images` table with tile_id and tile_data; expected a Cairn cache")
+        }
+        return images.contains(checksumColumn)
+    }
+
+    private static func columns(of table: String, on connection: SQLiteConnection) throws -> Set<String> {
+        let statement = try connection.prepare("SELECT name FROM pragma_table_info('\(table)')")
+        defer { statement.reset() }
+        var names: Set<String> = []
+        while try statement.step() { if let name = statement.string(0) { names.insert(name) } }
+        return names
     }
 }

@@ -1,5 +1,6 @@
 import CairnCore
 import CairnSQLite
+import CairnZlib
 import Foundation
 
 /// An MBTiles 1.3 file used as a tile cache, shared by `cairn serve` and `cairn seed`.
@@ -15,7 +16,9 @@ import Foundation
 /// count from `matrixSize` (2^z for Web Mercator, the only grid MBTiles itself defines).
 ///
 /// Images are never orphaned: whatever replaces or deletes `map` rows deletes, in the same
-/// transaction, the images no row uses any more.
+/// transaction, the images no row uses any more. Each image is stored with its CRC-32
+/// (`cairn_crc32`), returned with every tile read, so the reader can tell a damaged image from
+/// a tile (`CachedTile.problem(expecting:)`) before sending it.
 ///
 /// Crash and concurrency safety: WAL mode lets readers run beside the single writer; every write
 /// is one `BEGIN IMMEDIATE` transaction (tiles, their failure records and their stale flags commit
@@ -43,11 +46,21 @@ public final class MBTilesStore: @unchecked Sendable {
     /// cannot hold up the tiles a server is answering with.
     private let readerLock = NSLock()
     private var reader: SQLiteConnection?
+    /// Set (under `readerLock`) once the path names another file: no serving connection is opened any more.
+    private var detached = false
     private var readerStatements: [String: SQLiteStatement] = [:]
     private var statements: [String: SQLiteStatement] = [:]
 
     /// The database file.
     public let path: String
+    /// Opened read-only (the file, its folder or its disk cannot be written): tiles are served,
+    /// nothing is written. See `init(readingOnly:immutable:matrixSize:)`.
+    public let isReadOnly: Bool
+    /// The file's images carry a stored CRC-32 (files of older builds opened read-only may not).
+    let hasChecksums: Bool
+    /// How the serving connection is opened: like the writer, or read-only (and immutable).
+    private let readerPath: String
+    private let readerFlags: SQLiteConnection.OpenFlags
     /// Columns and rows of the tile grid at a zoom level: the TMS row flip needs the row count.
     /// Web Mercator's `2^z × 2^z` by default.
     public let matrixSize: @Sendable (Int) -> (columns: Int, rows: Int)
@@ -63,6 +76,12 @@ public final class MBTilesStore: @unchecked Sendable {
     /// The highest zoom whose rows fit the TMS flip in 64-bit integers with room to spare.
     public static let maximumZoom = 30
 
+    /// The size the write-ahead log is cut back to after each checkpoint that resets it
+    /// (`PRAGMA journal_size_limit`): without it the log keeps the largest size it ever reached.
+    public static let walSizeLimit = 4 << 20
+    /// Pages of WAL after which a commit checkpoints (`PRAGMA wal_autocheckpoint`), about 4 MB.
+    public static let walAutocheckpointPages = 1000
+
     /// Opens the cache at `path`, creating the file, its folder and the schema when missing,
     /// and writes `metadata` (INSERT OR REPLACE, so other rows already there stay).
     /// Throws `.notACache` for an MBTiles or SQLite file of another layout, including the
@@ -71,6 +90,10 @@ public final class MBTilesStore: @unchecked Sendable {
                 matrixSize: @escaping @Sendable (Int) -> (columns: Int, rows: Int) = { (1 << $0, 1 << $0) }) throws {
         self.path = path
         self.matrixSize = matrixSize
+        isReadOnly = false
+        hasChecksums = true
+        readerPath = path
+        readerFlags = [.readWrite, .fullMutex]
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -82,7 +105,7 @@ public final class MBTilesStore: @unchecked Sendable {
                 path: path, flags: [.readWriteCreate, .fullMutex],
                 busyTimeoutMilliseconds: Int32(Self.busyTimeout.components.seconds * 1000))
         } catch let error as SQLiteError {
-            throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "cannot open: \(error.message)")
+            throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "cannot open: \(error.message)", sqliteCode: error.code)
         }
         try withRetry {
             // journal_mode answers with a row; WAL persists in the file once set.
@@ -91,6 +114,9 @@ public final class MBTilesStore: @unchecked Sendable {
             // NORMAL in WAL: a crashed process loses nothing committed; only a power cut may
             // lose the last transactions, never the file's consistency.
             try connection.execute("PRAGMA synchronous = NORMAL; PRAGMA temp_store = MEMORY;")
+            // A bounded log: checkpoint every ~4 MB of commits, and cut the file back after each
+            // checkpoint that resets it (readers holding old snapshots can delay a reset, not undo it).
+            try connection.execute("PRAGMA wal_autocheckpoint = \(Self.walAutocheckpointPages); PRAGMA journal_size_limit = \(Self.walSizeLimit);")
             try connection.execute(MBTilesSchema.connectionTables)
         }
         try withRetry {
@@ -101,13 +127,40 @@ public final class MBTilesStore: @unchecked Sendable {
         }
     }
 
+    /// Opens an existing cache for reading only, for a file whose folder, disk or permissions
+    /// forbid writing: nothing is created, migrated or written, and every write method throws.
+    /// `immutable` opens it with SQLite's `immutable=1` (no locks, no `-shm`, the WAL ignored),
+    /// which a read-only folder requires; the file must then not change while open (the caller
+    /// watches its size and modification time and reopens it).
+    /// - Throws: `.database` when the file cannot be read, `.notACache` when it holds no Cairn cache.
+    public init(readingOnly path: String, immutable: Bool,
+                matrixSize: @escaping @Sendable (Int) -> (columns: Int, rows: Int) = { (1 << $0, 1 << $0) }) throws {
+        self.path = path
+        self.matrixSize = matrixSize
+        isReadOnly = true
+        if immutable {
+            let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._~/"))
+            readerPath = "file:" + (path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path) + "?immutable=1"
+            readerFlags = [.readOnly, .uri, .fullMutex]
+        } else {
+            readerPath = path
+            readerFlags = [.readOnly, .fullMutex]
+        }
+        do {
+            connection = try SQLiteConnection(path: readerPath, flags: readerFlags, busyTimeoutMilliseconds: Self.readerBusyTimeoutMilliseconds)
+            hasChecksums = try MBTilesSchema.checkReadable(on: connection, path: path)
+        } catch let error as SQLiteError {
+            throw MBTilesError(.database, path: path, "cannot open read-only: \(error.message)", sqliteCode: error.code)
+        }
+    }
+
     // MARK: Reading
 
     /// The cached tile at `tile` (XYZ), whatever fingerprint it was rendered from.
     public func tile(_ tile: TileCoordinate) throws -> CachedTile? {
         let row = try tmsRow(tile)
         return try serve("""
-            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
+            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale, \(checksumColumn) FROM map JOIN images ON images.tile_id = map.tile_id
             WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3
             """) { statement in
             try statement.bind(tile.z, at: 1)
@@ -123,7 +176,7 @@ public final class MBTilesStore: @unchecked Sendable {
     public func tile(_ tile: TileCoordinate, matching fingerprint: String) throws -> CachedTile? {
         let row = try tmsRow(tile)
         return try serve("""
-            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale FROM map JOIN images ON images.tile_id = map.tile_id
+            SELECT images.tile_data, map.tile_id, map.fingerprint, map.stale, \(checksumColumn) FROM map JOIN images ON images.tile_id = map.tile_id
             WHERE map.zoom_level = ?1 AND map.tile_column = ?2 AND map.tile_row = ?3 AND map.fingerprint = ?4
             """) { statement in
             try statement.bind(tile.z, at: 1)
@@ -131,6 +184,18 @@ public final class MBTilesStore: @unchecked Sendable {
             try statement.bind(row, at: 3)
             try statement.bind(fingerprint, at: 4)
             return try Self.cachedTile(statement)
+        }
+    }
+
+    /// Reads the first and last rows of `map` and `images` on the serving connection: a few
+    /// pages, so cheap on any size of file, but enough to fail (`.database` with SQLite's code) on
+    /// a file truncated or damaged where its b-trees start and end, before any tile is asked for.
+    public func probe() throws {
+        for sql in ["SELECT tile_id FROM map ORDER BY zoom_level, tile_column, tile_row LIMIT 1",
+                    "SELECT tile_id FROM map ORDER BY zoom_level DESC, tile_column DESC, tile_row DESC LIMIT 1",
+                    "SELECT length(tile_data) FROM images ORDER BY tile_id LIMIT 1",
+                    "SELECT length(tile_data) FROM images ORDER BY tile_id DESC LIMIT 1"] {
+            try serve(sql) { statement in _ = try statement.step() }
         }
     }
 
@@ -314,10 +379,51 @@ public final class MBTilesStore: @unchecked Sendable {
         try write { try writeMetadata(rows) }
     }
 
+    /// Deletes the image stored as `etag` (a tile's ETag, quoted or not) and every `map` row
+    /// using it, for an image found damaged on read: each of those addresses is rendered again.
+    /// Returns how many addresses went.
+    @discardableResult
+    public func removeDamagedImage(etag: String) throws -> Int {
+        var id = Substring(etag)
+        if id.count >= 2, id.first == "\"", id.last == "\"" { id = id.dropFirst().dropLast() }
+        let tileID = String(id)
+        return try write {
+            let addresses = try execute("DELETE FROM map WHERE tile_id = ?1") { statement in try statement.bind(tileID, at: 1) }
+            try execute("DELETE FROM images WHERE tile_id = ?1") { statement in try statement.bind(tileID, at: 1) }
+            return addresses
+        }
+    }
+
+    /// Lets go of the path, for a file deleted or replaced while open: closing the connections
+    /// later (when the last user of this store lets go of it) keeps SQLite from deleting the
+    /// `-wal` and `-shm` files by name, which would by then be the new file's. Waits for a
+    /// statement in progress on either connection (call on a pool thread).
+    public func detachFromPath() {
+        lock.lock()
+        connection.keepWriteAheadLogOnClose()
+        lock.unlock()
+        readerLock.lock()
+        defer { readerLock.unlock() }
+        detached = true
+        reader?.keepWriteAheadLogOnClose()
+    }
+
+    /// Copies the whole write-ahead log into the database file and truncates the log to zero
+    /// bytes (PRAGMA wal_checkpoint(TRUNCATE)), waiting up to the busy timeout for readers: for
+    /// the end of a seed, so what it wrote leaves no large log behind. Best effort.
+    public func checkpointAndTruncate() {
+        guard !isReadOnly else { return }
+        try? read {
+            let statement = try connection.prepare("PRAGMA wal_checkpoint(TRUNCATE)")
+            while try statement.step() {}
+        }
+    }
+
     /// Copies what the write-ahead log holds into the database file without waiting for
     /// readers or writers (PRAGMA wal_checkpoint(PASSIVE)), so a long seed's WAL stays small.
     /// Best effort: a checkpoint that cannot run now is simply left for later.
     public func checkpoint() {
+        guard !isReadOnly else { return }
         try? read {
             let statement = try connection.prepare("PRAGMA wal_checkpoint(PASSIVE)")
             while try statement.step() {}
@@ -331,9 +437,12 @@ public final class MBTilesStore: @unchecked Sendable {
     private func placeImage(_ id: String, data: [UInt8]) throws -> String {
         for attempt in 0..<16 {
             let candidate = attempt == 0 ? id : "\(id)~\(attempt)"
-            let inserted = try execute("INSERT INTO images (tile_id, tile_data) VALUES (?1, ?2) ON CONFLICT (tile_id) DO NOTHING") { statement in
+            let inserted = try execute("""
+                INSERT INTO images (tile_id, tile_data, \(MBTilesSchema.checksumColumn)) VALUES (?1, ?2, ?3) ON CONFLICT (tile_id) DO NOTHING
+                """) { statement in
                 try statement.bind(candidate, at: 1)
                 try statement.bind(data, at: 2)
+                try statement.bind(Int(Zlib.crc32(data)), at: 3)
             }
             if inserted > 0 { return candidate }
             let same = try query("SELECT tile_data = ?2 FROM images WHERE tile_id = ?1") { statement in
@@ -406,8 +515,12 @@ public final class MBTilesStore: @unchecked Sendable {
         guard try statement.step() else { return nil }
         return CachedTile(
             data: statement.blob(0), etag: "\"" + (statement.string(1) ?? "") + "\"",
-            fingerprint: statement.string(2) ?? "", isStale: statement.int64(3) != 0)
+            fingerprint: statement.string(2) ?? "", isStale: statement.int64(3) != 0,
+            checksum: statement.isNull(4) ? nil : UInt32(truncatingIfNeeded: statement.int64(4)))
     }
+
+    /// The stored checksum column, or NULL for a file without one.
+    private var checksumColumn: String { hasChecksums ? "images.\(MBTilesSchema.checksumColumn)" : "NULL" }
 
     /// A cached prepared statement. Call with the lock held.
     private func statement(_ sql: String) throws -> SQLiteStatement {
@@ -449,9 +562,10 @@ public final class MBTilesStore: @unchecked Sendable {
             if let cached = readerStatements[sql] {
                 prepared = cached
             } else {
+                if reader == nil && detached { throw MBTilesError(.database, path: path, "the store was closed: the file at its path was replaced") }
                 // Opened on first use, once the writer has created the schema.
                 let connection = try reader ?? SQLiteConnection(
-                    path: path, flags: [.readWrite, .fullMutex],
+                    path: readerPath, flags: readerFlags,
                     busyTimeoutMilliseconds: Self.readerBusyTimeoutMilliseconds)
                 reader = connection
                 prepared = try connection.prepare(sql)
@@ -462,7 +576,7 @@ public final class MBTilesStore: @unchecked Sendable {
             defer { prepared.reset() }
             return try body(prepared)
         } catch let error as SQLiteError {
-            throw MBTilesError(.database, path: path, "\(error.message) (SQLite code \(error.code))")
+            throw MBTilesError(.database, path: path, "\(error.message) (SQLite code \(error.code))", sqliteCode: error.code)
         }
     }
 
@@ -508,7 +622,7 @@ public final class MBTilesStore: @unchecked Sendable {
                     pause = min(pause * 2, 0.05)
                     continue
                 }
-                throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "\(error.message) (SQLite code \(error.code))")
+                throw MBTilesError(error.isNoSpace ? .noSpace : .database, path: path, "\(error.message) (SQLite code \(error.code))", sqliteCode: error.code)
             }
         }
     }

@@ -15,6 +15,8 @@ public final class SQLiteConnection {
         /// Serialized threading mode for this connection.
         public static let fullMutex = OpenFlags(rawValue: SQLITE_OPEN_FULLMUTEX)
         public static let noMutex = OpenFlags(rawValue: SQLITE_OPEN_NOMUTEX)
+        /// The path is a `file:` URI, so query parameters such as `immutable=1` apply.
+        public static let uri = OpenFlags(rawValue: SQLITE_OPEN_URI)
     }
 
     /// The kinds of `BEGIN`.
@@ -89,6 +91,14 @@ public final class SQLiteConnection {
             if !isAutocommit { try? execute("ROLLBACK") }
             throw error
         }
+    }
+
+    /// Keeps the `-wal` and `-shm` files when this connection closes (SQLITE_FCNTL_PERSIST_WAL):
+    /// for a connection whose file was deleted or replaced, so closing it cannot delete by name
+    /// the log files of the new file now at its path.
+    public func keepWriteAheadLogOnClose() {
+        var on: Int32 = 1
+        _ = sqlite3_file_control(handle, "main", SQLITE_FCNTL_PERSIST_WAL, &on)
     }
 
     /// The rowid of the last successful INSERT on this connection.

@@ -102,8 +102,39 @@ struct MapController: Sendable {
                 maps[name] = ["status": entry.fingerprint == nil ? "not loaded" : "ok", "fingerprint": JSONValue(entry.fingerprint ?? "")]
             }
         }
+        // A cache file that cannot be used degrades its map (served, but rendered and not stored).
+        for cache in Self.worstCacheStatus(engine.cacheStatuses) where status[cache.map] != nil {
+            guard var entry = maps[cache.map], case .object = entry else { continue }
+            entry[member: "cache"] = JSONValue(cache.state.rawValue)
+            // The file's name, not its path: /health is public; the log has the path.
+            let file = URL(fileURLWithPath: cache.path).lastPathComponent
+            entry[member: "cache_reason"] = JSONValue("\(file): \(cache.reason ?? "")".prefix(500).description)
+            if cache.state == .renderThrough {
+                entry[member: "status"] = "degraded"
+                healthy = false
+            }
+            maps[cache.map] = entry
+        }
         return Self.json(["status": healthy ? "ok" : "degraded", "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)],
                          cacheControl: "no-store")
+    }
+
+    /// Per map, its cache file in the worst state (render-through over read-only); maps whose
+    /// files are all `ok` are left out.
+    static func worstCacheStatus(_ statuses: [CacheFileStatus]) -> [CacheFileStatus] {
+        func rank(_ state: CacheFileStatus.State) -> Int {
+            switch state {
+            case .ok: 0
+            case .readOnly: 1
+            case .renderThrough: 2
+            }
+        }
+        var worst: [String: CacheFileStatus] = [:]
+        for status in statuses where status.state != .ok {
+            if let known = worst[status.map], rank(known.state) >= rank(status.state) { continue }
+            worst[status.map] = status
+        }
+        return worst.values.sorted { $0.map < $1.map }
     }
 
     func loadedMap(_ context: Context) async throws -> LoadedMap {

@@ -47,7 +47,7 @@ struct MBTilesConcurrencyTests {
         let script = """
             .timeout 5000
             BEGIN IMMEDIATE;
-            INSERT INTO images VALUES ('cli', x'00');
+            INSERT INTO images (tile_id, tile_data) VALUES ('cli', x'00');
             INSERT INTO map VALUES (3, 0, 0, 'cli', 'f', 0, 0);
             .output \(marker)
             SELECT 'locked';

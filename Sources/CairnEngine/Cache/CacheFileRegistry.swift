@@ -13,12 +13,16 @@ final class CacheFileRegistry: Sendable {
     private let maintenancePool: NIOThreadPool
     private let logger: Logger
     private let files = Mutex<[String: CacheFile]>([:])
+    /// How long a file that failed is served render-through (or read-only) before it is opened again.
+    private let retryInterval: Duration
 
-    init(directory: String, ioPool: NIOThreadPool, maintenancePool: NIOThreadPool, logger: Logger) {
+    init(directory: String, ioPool: NIOThreadPool, maintenancePool: NIOThreadPool, logger: Logger,
+         retryInterval: Duration = CacheFile.defaultRetryInterval) {
         self.directory = directory
         self.ioPool = ioPool
         self.maintenancePool = maintenancePool
         self.logger = logger
+        self.retryInterval = retryInterval
     }
 
     /// The cache file of `producer`'s map and product (created on first use).
@@ -26,7 +30,8 @@ final class CacheFileRegistry: Sendable {
         let path = directory + "/" + producer.fileName
         return files.withLock { files in
             if let known = files[path] { return known }
-            let file = CacheFile(path: path, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger)
+            let file = CacheFile(path: path, mapName: producer.map.name, productName: producer.product.description,
+                                 ioPool: ioPool, maintenancePool: maintenancePool, logger: logger, retryInterval: retryInterval)
             files[path] = file
             return file
         }
@@ -43,7 +48,13 @@ final class CacheFileRegistry: Sendable {
 
     /// A file outside the cache directory (`cairn seed --mbtiles PATH`), handled like the
     /// cache's own but not kept in the table.
-    func standaloneFile(at path: String) -> CacheFile {
-        files.withLock { $0[path] } ?? CacheFile(path: path, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger)
+    func standaloneFile(at path: String, of producer: TileProducer) -> CacheFile {
+        files.withLock { $0[path] } ?? CacheFile(path: path, mapName: producer.map.name, productName: producer.product.description,
+                                                 ioPool: ioPool, maintenancePool: maintenancePool, logger: logger, retryInterval: retryInterval)
+    }
+
+    /// How each cache file opened so far serves, by path.
+    func statuses() -> [CacheFileStatus] {
+        files.withLock { Array($0.values) }.map(\.status).sorted { $0.path < $1.path }
     }
 }

@@ -121,7 +121,7 @@ extension TileEngine {
     /// The map's cache file of the product (the file the server answers from), or the file at the
     /// request's `mbtilesPath`, handled the same way (metadata, stale marks of older versions).
     func seedFile(for producer: TileProducer, _ request: SeedRequest) -> CacheFile {
-        if let path = request.mbtilesPath { return cacheFiles.standaloneFile(at: path) }
+        if let path = request.mbtilesPath { return cacheFiles.standaloneFile(at: path, of: producer) }
         return cacheFiles.file(for: producer)
     }
 
@@ -188,7 +188,8 @@ extension TileEngine {
         }
         if Task.isCancelled { state.stoppedEarly = true }
         state.elapsedSeconds = (ContinuousClock.now - start).secondsValue
-        _ = try? await ioPool.runIfActive { store.checkpoint() }
+        // The whole log into the file and the log cut to nothing: a seed leaves no large WAL behind.
+        _ = try? await ioPool.runIfActive { store.checkpointAndTruncate() }
         progress(state)
         return state
     }

@@ -55,6 +55,7 @@ public final class ServiceMetrics: Sendable {
     public var renderBudgetExceededCount: Int { png.budgetExceededCount + pbf.budgetExceededCount }
     public var renderQueueFullCount: Int { png.queueFullCount + pbf.queueFullCount }
     public var cacheReadErrorCount: Int { png.readErrorCount + pbf.readErrorCount }
+    public var damagedCachedTileCount: Int { png.damagedCount + pbf.damagedCount }
     public var staleRefreshesDroppedCount: Int { png.refreshesDroppedCount + pbf.refreshesDroppedCount }
     public var rateLimitedCount: Int { rateLimitedCounter.load(ordering: .relaxed) }
 }

@@ -14,6 +14,8 @@ public final class TileCounters: Sendable {
     let queueFull = Atomic<Int>(0)
     /// Cache reads that failed (the request rendered instead).
     let readErrors = Atomic<Int>(0)
+    /// Cached tiles that failed their check on read (checksum or format): dropped, not served.
+    let damaged = Atomic<Int>(0)
     /// Serve-stale refreshes that could not run (queue full, render failed, shutting down).
     let refreshesDropped = Atomic<Int>(0)
 
@@ -26,5 +28,6 @@ public final class TileCounters: Sendable {
     public var budgetExceededCount: Int { budgetExceeded.load(ordering: .relaxed) }
     public var queueFullCount: Int { queueFull.load(ordering: .relaxed) }
     public var readErrorCount: Int { readErrors.load(ordering: .relaxed) }
+    public var damagedCount: Int { damaged.load(ordering: .relaxed) }
     public var refreshesDroppedCount: Int { refreshesDropped.load(ordering: .relaxed) }
 }

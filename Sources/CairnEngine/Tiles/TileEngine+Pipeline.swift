@@ -18,26 +18,31 @@ extension TileEngine {
         case seeding
     }
 
-    /// A tile of `producer`'s product: from the cache when current, else made (or joined).
+    /// A tile of `producer`'s product: from the cache when current (and intact), else made (or
+    /// joined). A cache file that cannot be used does not fail the request: the tile is made and
+    /// not stored (see `CacheFile.servingStore`).
     func serve(_ tile: TileCoordinate, of producer: TileProducer, admission: RenderAdmission) async throws -> TileResult {
         let counters = metrics.tiles(producer.format)
         let file = cacheFiles.file(for: producer)
-        let store = try await file.store(for: producer)
-        if let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint, counters: counters) {
+        let store = await file.servingStore(for: producer)
+        let writable = store?.isReadOnly == false ? store : nil
+        if let store, let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint,
+                                                   kind: producer.cachedImageKind, counters: counters) {
             if !cached.isStale {
                 counters.hits.wrappingAdd(1, ordering: .relaxed)
                 return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
             }
             if producer.map.configuration.serveStale {
-                // Answer now with the expired tile and refresh it for the next request.
+                // Answer now with the expired tile and refresh it for the next request (a
+                // read-only file keeps it: a refresh could not be stored).
                 counters.hits.wrappingAdd(1, ordering: .relaxed)
-                refreshInBackground(tile, of: producer, file: file, store: store)
+                if let writable { refreshInBackground(tile, of: producer, file: file, store: writable) }
                 return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
             }
         }
         counters.misses.wrappingAdd(1, ordering: .relaxed)
         let batch = producer.batch(containing: tile)
-        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: store, purpose: .request(admission))
+        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: writable, purpose: .request(admission))
         guard let result = made[tile] else {
             throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
         }
@@ -45,9 +50,10 @@ extension TileEngine {
     }
 
     /// Makes (or waits for the making of) `wanted` of `batch` and caches them (all, or only
-    /// `storing`). PNG renders the whole metatile whatever `wanted` says.
+    /// `storing`) in `store` (nil: the file is render-through or read-only, nothing is stored).
+    /// PNG renders the whole metatile whatever `wanted` says.
     func make(_ batch: Metatile, wanted: [TileCoordinate], storing: Set<TileCoordinate>? = nil, of producer: TileProducer,
-              file: CacheFile, store: MBTilesStore, purpose: MakePurpose) async throws -> [TileCoordinate: TileResult] {
+              file: CacheFile, store: MBTilesStore?, purpose: MakePurpose) async throws -> [TileCoordinate: TileResult] {
         let map = producer.map
         var key = "\(producer.product)/\(map.name)/\(map.grid.identifier)/\(producer.cacheFingerprint)/\(batch)/\(file.path)"
         // Vector tiles make only what is wanted, so a partial batch is other work than the whole one.
@@ -113,12 +119,13 @@ extension TileEngine {
                     results[coordinate] = TileResult(data: data, etag: etag, cacheHit: false)
                     if storing?.contains(coordinate) ?? true { rows.append((coordinate, data, etag: etag)) }
                 }
+                guard let store else { return results }
                 do {
-                    // Logged by the file, once per interval: a full disk fails every metatile.
                     try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer)
                 } catch {
                     // A cache that cannot be written must not stop tiles from being served; a seed
-                    // that cannot store has made nothing.
+                    // that cannot store has made nothing. The file logged it (once per interval)
+                    // and, when it cannot be written at all, turned render-through.
                     if seeding { throw error }
                 }
                 return results

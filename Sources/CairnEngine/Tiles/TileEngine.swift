@@ -38,7 +38,10 @@ public final class TileEngine: Sendable {
     /// - Parameters:
     ///   - renderThreads: threads that render (CPU bound); defaults to the number of cores.
     ///   - maxQueuedRenders: defaults to the configuration's `limits.render_queue`.
-    public init(configuration: CairnConfiguration, logger: Logger = Logger(label: "cairn"), renderThreads: Int? = nil, maxQueuedRenders: Int? = nil) {
+    ///   - cacheRetryInterval: how long a cache file that cannot be used is served render-through
+    ///     (or read-only) before opening it is tried again.
+    public init(configuration: CairnConfiguration, logger: Logger = Logger(label: "cairn"), renderThreads: Int? = nil, maxQueuedRenders: Int? = nil,
+                cacheRetryInterval: Duration = .seconds(30)) {
         self.configuration = configuration
         self.logger = logger
         self.maxQueuedRenders = maxQueuedRenders ?? configuration.limits.renderQueue
@@ -55,7 +58,8 @@ public final class TileEngine: Sendable {
         let maintenancePool = NIOThreadPool(numberOfThreads: 1)
         maintenancePool.start()
         self.maintenancePool = maintenancePool
-        cacheFiles = CacheFileRegistry(directory: configuration.cacheDirectory, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger)
+        cacheFiles = CacheFileRegistry(directory: configuration.cacheDirectory, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger,
+                                       retryInterval: cacheRetryInterval)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
     }
 
@@ -114,6 +118,10 @@ public final class TileEngine: Sendable {
         try Self.check(tile, scale: scale, in: map)
         return try await serve(tile, of: TileProducer(png: map, scale: scale), admission: admission)
     }
+
+    /// How each cache file used so far serves (ok, read-only or render-through, and why), for
+    /// `/health` and the metrics. Files are listed once a request, seed or expiry has used them.
+    public var cacheStatuses: [CacheFileStatus] { cacheFiles.statuses() }
 
     /// Renders queued or running now (interactive and serve-stale refreshes; seeding has its own threads).
     public var renderQueueDepth: Int { queuedRenders.load(ordering: .relaxed) }

@@ -21,6 +21,11 @@ enum PrometheusText {
                [("", metrics.renderQueueFullCount)])
         metric("cairn_cache_read_errors_total", "counter", "Cache reads that failed (the tile was rendered instead).",
                [("", metrics.cacheReadErrorCount)])
+        metric("cairn_cache_damaged_tiles_total", "counter", "Cached tiles that failed their checksum or format check on read: dropped, re-rendered, never sent.",
+               [("", metrics.damagedCachedTileCount)])
+        let caches = engine.cacheStatuses
+        metric("cairn_cache_files", "gauge", "Cache files in use, by how they serve (render-through: rendered and not stored).",
+               CacheFileStatus.State.allCases.map { state in (#"{state="\#(state.rawValue)"}"#, caches.filter { $0.state == state }.count) })
         metric("cairn_stale_refreshes_dropped_total", "counter", "Serve-stale refreshes that could not run.",
                [("", metrics.staleRefreshesDroppedCount)])
         metric("cairn_rate_limited_total", "counter", "Requests refused with 429.", [("", metrics.rateLimitedCount)])

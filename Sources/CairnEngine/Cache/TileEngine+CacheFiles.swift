@@ -1,0 +1,33 @@
+import CairnCore
+import Foundation
+
+extension TileEngine {
+    /// Opens every cache file of the loaded maps that already exists (each grid and scale, and the
+    /// vector tiles), as serving would: a file that cannot be used is logged and shown in
+    /// `/health` at start, not only at its first request. Files that do not exist yet are left
+    /// to be created by the first tile that needs them.
+    public func openExistingCacheFiles() async {
+        for name in mapNames {
+            guard let grids = try? await grids(for: name) else { continue }
+            for grid in grids {
+                guard let map = try? await map(named: name, grid: grid.identifier) else { continue }
+                for scale in map.configuration.scales {
+                    await openIfExists(TileProducer(png: map, scale: scale))
+                }
+                if grid.identifier == TileGrid.webMercator.identifier,
+                   await exists(cacheFiles.directory + "/" + map.name + ".pbf.mbtiles") {
+                    await openIfExists(TileProducer(pbf: map, plan: vectorPlans.plan(for: map)))
+                }
+            }
+        }
+    }
+
+    private func openIfExists(_ producer: TileProducer) async {
+        guard await exists(cacheFiles.directory + "/" + producer.fileName) else { return }
+        _ = await cacheFiles.file(for: producer).servingStore(for: producer)
+    }
+
+    private func exists(_ path: String) async -> Bool {
+        (try? await ioPool.runIfActive { FileManager.default.fileExists(atPath: path) }) ?? false
+    }
+}
