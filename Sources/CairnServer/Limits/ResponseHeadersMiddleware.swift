@@ -19,8 +19,10 @@ struct ResponseHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static func decorate(_ headers: inout HTTPFields) {
         if headers[.xContentTypeOptions] == nil { headers[.xContentTypeOptions] = "nosniff" }
         guard !isTile(headers[.contentType]) else { return }
-        let vary = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        if !vary.contains("host") && !vary.contains("*") { headers.append(HTTPField(name: .vary, value: "Host")) }
+        let vary = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !vary.contains(where: { $0.lowercased() == "host" || $0 == "*" }) else { return }
+        // One field, so clients and tools that keep one value per header name see all of it.
+        headers[.vary] = (vary.filter { !$0.isEmpty } + ["Host"]).joined(separator: ", ")
     }
 
     /// Raster and vector tiles: their bytes do not depend on the request's host.

@@ -6,6 +6,15 @@ enum ConnectionProbe {
     static let script = #"""
 import json, os, resource, select, socket, sys, time
 
+def readable(sockets, timeout):
+    # poll, not select: descriptors above 1023 do not fit select's sets.
+    poller = select.poll()
+    by_fd = {}
+    for s in sockets:
+        poller.register(s, select.POLLIN | select.POLLHUP | select.POLLERR)
+        by_fd[s.fileno()] = s
+    return [by_fd[fd] for fd, _ in poller.poll(timeout * 1000)]
+
 def connect(port, timeout=5):
     s = socket.create_connection(('127.0.0.1', port), timeout=timeout)
     return s
@@ -16,7 +25,7 @@ def read_until_closed(s, limit):
     data = b''
     s.setblocking(False)
     while time.monotonic() - start < limit:
-        r, _, _ = select.select([s], [], [], 0.05)
+        r = readable([s], 0.05)
         if r:
             try:
                 chunk = s.recv(65536)
@@ -75,7 +84,7 @@ if mode == 'flood':
     deadline = time.monotonic() + 1.0
     buffers = {}
     while pending and time.monotonic() < deadline:
-        r, _, _ = select.select(pending, [], [], 0.05)
+        r = readable(pending, 0.05)
         for s in r:
             try:
                 chunk = s.recv(4096)
@@ -131,7 +140,7 @@ elif mode == 'slowloris':
     data, closed, sent = b'', None, 0
     s.setblocking(False)
     while time.monotonic() - started < 90:
-        r, _, _ = select.select([s], [], [], interval)
+        r = readable([s], interval)
         if r:
             try:
                 chunk = s.recv(65536)

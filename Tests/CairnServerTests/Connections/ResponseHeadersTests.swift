@@ -62,9 +62,9 @@ struct ResponseHeadersTests {
     @Test func varyIsMergedNotDuplicated() {
         var fields: HTTPFields = [.contentType: "application/json", .vary: "Origin"]
         ResponseHeadersMiddleware<CairnRequestContext>.decorate(&fields)
-        #expect(fields[values: .vary] == ["Origin", "Host"])
+        #expect(fields[values: .vary] == ["Origin, Host"])
         ResponseHeadersMiddleware<CairnRequestContext>.decorate(&fields)
-        #expect(fields[values: .vary] == ["Origin", "Host"])
+        #expect(fields[values: .vary] == ["Origin, Host"])
         var tile: HTTPFields = [.contentType: "image/png", Self.nosniffHeader: "nosniff"]
         ResponseHeadersMiddleware<CairnRequestContext>.decorate(&tile)
         #expect(tile[values: .vary].isEmpty)
