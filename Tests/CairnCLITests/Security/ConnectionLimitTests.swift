@@ -47,6 +47,34 @@ struct ConnectionLimitTests {
         #expect(server.process.isRunning)
     }
 
+    /// T22 (and R12, scaled to the test machine): 300 idle keep-alive connections, 200 slowloris
+    /// connections and 20 clients that pipeline 400 tiles each and never read, all at once. The
+    /// head timeout closes the slow ones (408), the write timeout the deaf ones, the idle timeout
+    /// the idle ones; every descriptor is released within the longest timeout + 5 s, and a normal
+    /// client fetching a tile throughout is served every time.
+    @Test func slowIdleAndDeafClientsAreAllReleased() async throws {
+        let limits = Self.limits(head: 2000, idle: 6000) + "  write_timeout_ms: 2000\n"
+            + "  per_ip: {requests_per_second: 0, burst: 0, renders_per_second: 0, render_burst: 0}\n"
+        let server = try await SecurityServer.start("t22-slow-clients", mapLines: Self.mapLines, preamble: limits)
+        defer { server.stop() }
+        let result = try ConnectionProbe.run(["t22", String(server.port), String(server.process.processIdentifier), "300", "200", "20"])
+        print("T22:", result)
+        #expect(result["idle_closed"] as? Int == 300, "\(result)")
+        #expect(result["slow_closed"] as? Int == 200, "\(result)")
+        #expect((result["slow_answered_408"] as? Int ?? 0) >= 190, "\(result)")
+        #expect(result["deaf_closed_by_server"] as? Int == 20, "\(result)")
+        // Idle connections get their idle timeout, not the head timeout.
+        #expect((result["idle_closed_first_seconds"] as? Double ?? 0) >= 4, "\(result)")
+        #expect((result["slow_closed_last_seconds"] as? Double ?? 99) < 6, "\(result)")
+        let released = try #require(result["all_released_after_seconds"] as? Double, "descriptors not released: \(result)")
+        #expect(released < 6 + 5, "\(result)")
+        #expect((result["peak_open_files"] as? Int ?? 0) > 500, "the connections were never open: \(result)")
+        let statuses = result["normal_statuses"] as? [String: Int] ?? [:]
+        #expect(statuses.keys.sorted() == ["200"], "\(result)")
+        #expect((result["normal_latency_max_seconds"] as? Double ?? 99) < 3, "\(result)")
+        #expect(server.isAlive())
+    }
+
     /// A head byte every half second: closed (408) at the 1.5 s head timeout, not the 20 s idle timeout.
     @Test func slowlorisIsClosedAtTheHeadTimeout() async throws {
         let server = try await SecurityServer.start("t-conn-slowloris", mapLines: Self.mapLines, preamble: Self.limits(head: 1500, idle: 20000))

@@ -202,6 +202,97 @@ elif mode == 'hammer':
         statuses[status] = statuses.get(status, 0) + 1
     result = {'statuses': statuses}
 
+elif mode == 't22':
+    # T22 at once: idle keep-alive connections, slowloris connections (a head byte a second) and
+    # clients that pipeline tile requests and never read, while a normal client keeps fetching a tile.
+    pid, idle_count, slow_count, deaf_count = int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 4096)), hard))
+    # The cache file (and its -wal and -shm) is opened by the first tile; count from after it.
+    http_get(port, '/maps/mini/13/6523/3610.png')
+    http_get(port, '/maps/mini/13/6523/3610@2x.png')
+    base = open_files(pid)
+    started = time.monotonic()
+    idle, slow, deaf = [], [], []
+    for _ in range(idle_count):
+        s = connect(port)
+        s.sendall(b'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n')
+        idle.append(s)
+    for s in idle:
+        s.settimeout(10)
+        s.recv(65536)
+        s.setblocking(False)
+    for _ in range(slow_count):
+        s = connect(port)
+        s.sendall(b'GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n')
+        s.setblocking(False)
+        slow.append(s)
+    for _ in range(deaf_count):
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(('127.0.0.1', port))
+        s.sendall(b'GET /maps/mini/13/6523/3610@2x.png HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n' * 400)
+        deaf.append(s)
+    opened = time.monotonic()
+    result['opened_seconds'] = opened - started
+    closed = {'idle': [], 'slow': [], 'slow_408': 0}
+    open_sets = {'idle': list(idle), 'slow': list(slow)}
+    peak, released, latencies, statuses, next_byte = base, None, [], {}, opened + 1
+    while time.monotonic() - opened < 40:
+        now = time.monotonic()
+        for kind in ('idle', 'slow'):
+            if not open_sets[kind]:
+                continue
+            for s in readable(open_sets[kind], 0.01):
+                try:
+                    chunk = s.recv(65536)
+                except OSError:
+                    chunk = b''
+                if kind == 'slow' and chunk.startswith(b'HTTP/1.1 408'):
+                    closed['slow_408'] += 1
+                    try:
+                        chunk = s.recv(65536)
+                    except OSError:
+                        chunk = b''
+                if not chunk:
+                    open_sets[kind].remove(s)
+                    closed[kind].append(time.monotonic() - opened)
+        if now >= next_byte:
+            next_byte = now + 1
+            for s in list(open_sets['slow']):
+                try:
+                    s.send(b'X')
+                except OSError:
+                    pass
+        begin = time.monotonic()
+        reply = http_get(port, '/maps/mini/13/6523/3610.png')
+        latencies.append(time.monotonic() - begin)
+        status = reply.split(b' ')[1].decode() if reply else 'closed'
+        statuses[status] = statuses.get(status, 0) + 1
+        files = open_files(pid)
+        peak = max(peak, files)
+        if files <= base + 2 and not open_sets['idle'] and not open_sets['slow']:
+            released = time.monotonic() - opened
+            break
+        time.sleep(0.2)
+    latencies.sort()
+    result.update({
+        'base_open_files': base, 'peak_open_files': peak, 'all_released_after_seconds': released,
+        'idle_closed': len(closed['idle']), 'idle_closed_last_seconds': max(closed['idle']) if closed['idle'] else None,
+        'idle_closed_first_seconds': min(closed['idle']) if closed['idle'] else None,
+        'slow_closed': len(closed['slow']), 'slow_closed_last_seconds': max(closed['slow']) if closed['slow'] else None,
+        'slow_answered_408': closed['slow_408'],
+        'normal_requests': len(latencies), 'normal_statuses': statuses,
+        'normal_latency_median_seconds': latencies[len(latencies) // 2] if latencies else None,
+        'normal_latency_max_seconds': latencies[-1] if latencies else None,
+    })
+    deaf_eof = 0
+    for s in deaf:
+        data, when = read_until_closed(s, 5)
+        if when is not None:
+            deaf_eof += 1
+    result['deaf_closed_by_server'] = deaf_eof
+
 print(json.dumps(result))
 """#
 
