@@ -31,10 +31,11 @@ enum ServerFixtures {
     /// For live (socket) tests: HummingbirdTesting's client connects before the test body runs,
     /// and on a loaded machine the body can start more than the 10 s head timeout later; the
     /// server would close that silent connection (as it should for a real client) and the test
-    /// would fail with "I/O on closed channel". `Tests/CairnCLITests/Security/ConnectionLimitTests`
+    /// would fail with "I/O on closed channel". Beyond the 60 s idle timeout, so these tests wait
+    /// as they did before the head timeout existed; `Tests/CairnCLITests/Security/ConnectionLimitTests`
     /// tests the timeouts themselves.
     static func patientConnections() -> ConnectionPolicy {
-        ConnectionPolicy(maxConnections: 1_000, headTimeout: .seconds(60))
+        ConnectionPolicy(maxConnections: 1_000, headTimeout: .seconds(600))
     }
 }
 
