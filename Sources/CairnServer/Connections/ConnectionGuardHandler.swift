@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 
 /// The first handler of every connection, before the HTTP decoder, so it sees raw bytes and
@@ -19,6 +20,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     typealias OutboundOut = IOData
 
     private let policy: ConnectionPolicy
+    private let logger: Logger
     private var started = false
     private var admitted = false
     private var refused = false
@@ -31,8 +33,9 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var writeTimer: Scheduled<Void>?
     private var lingerTimer: Scheduled<Void>?
 
-    init(policy: ConnectionPolicy) {
+    init(policy: ConnectionPolicy, logger: Logger) {
         self.policy = policy
+        self.logger = logger
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -131,6 +134,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func refuse(context: ChannelHandlerContext) {
         refused = true
+        policy.gate.refusedOne(logger: logger)
         let answer = Self.fixedResponse("503 Service Unavailable", extra: "Retry-After: \(policy.retryAfterSeconds)\r\n")
         // Half-close after the answer, then close when the client does, or after half a second
         // at most: closing with its request unread would reset the connection and lose the answer.

@@ -20,7 +20,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
             let operations = channel.pipeline.syncOperations
-            let guardHandler = ConnectionGuardHandler(policy: policy)
+            let guardHandler = ConnectionGuardHandler(policy: policy, logger: logger)
             try operations.addHandler(guardHandler)
             try operations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,

@@ -45,6 +45,10 @@ struct ConnectionLimitTests {
         // Idle sockets cost no busy loop.
         #expect((result["server_cpu_seconds"] as? Double ?? 99) < (result["elapsed_seconds"] as? Double ?? 0) * 0.5, "\(result)")
         #expect(server.process.isRunning)
+        // The operator is told, once, not once per refusal.
+        let reports = server.log.split(separator: "\n").filter { $0.contains("connection cap of") }
+        #expect(reports.count == 1, "\(reports)")
+        #expect(reports.first?.contains("refused with 503") == true)
     }
 
     /// T22 (and R12, scaled to the test machine): 300 idle keep-alive connections, 200 slowloris

@@ -47,6 +47,15 @@ struct ConnectionBudgetTests {
         #expect(gate.count == 2)
     }
 
+    @Test func aFullCapIsReportedOnceAMinute() {
+        let log = CapturedLog()
+        let gate = ConnectionGate(capacity: 3)
+        for _ in 0..<100 { gate.refusedOne(logger: log.logger()) }
+        #expect(gate.refused == 100)
+        #expect(log.entries.count == 1)
+        #expect(log.entries.first?.message.contains("connection cap of 3 reached") == true)
+    }
+
     @Test func refusedAdminAuthenticationsAreSummarized() async throws {
         let log = CapturedLog()
         let failures = AdminAuthFailureLog(logger: log.logger(), interval: .milliseconds(300))
