@@ -11,10 +11,15 @@ public struct AccessError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var code: Code
     public var message: String
+    /// What the client may be told: set only for a credential whose signature was verified (so it
+    /// tells a forger nothing), e.g. an out-of-range `bbox` claim or an embed URL signed for too long.
+    /// Otherwise refusals all read alike.
+    public var clientReason: String?
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, _ message: String, clientReason: String? = nil) {
         self.code = code
         self.message = message
+        self.clientReason = clientReason
     }
 
     public var description: String { message }

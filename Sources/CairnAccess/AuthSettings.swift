@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `auth:` section of the configuration: where credentials are checked against.
 /// Secrets are never inline: they come from environment variables or files.
 public struct AuthSettings: Sendable, Equatable {
@@ -13,6 +15,9 @@ public struct AuthSettings: Sendable, Equatable {
     public var signingSecret: Secret?
     /// JSON-lines audit log of access to internal maps, absolute path.
     public var auditLog: String?
+    /// Longest lifetime of a signed embed URL, in seconds (`auth.embed_max_lifetime`): longer
+    /// ones are refused when signing and when verifying, so a leaked URL cannot stay good for years.
+    public var embedMaxLifetime: TimeInterval = URLSigner.defaultEmbedMaxLifetime
 
     public init(keysFile: String? = nil, jwt: JWTSettings? = nil, signingSecret: Secret? = nil, auditLog: String? = nil) {
         self.keysFile = keysFile

@@ -18,7 +18,7 @@ public final class CredentialVerifier: Sendable {
         let keys = try settings.keysFile.map { path throws(AccessError) in try KeyStore(path: path) } ?? KeyStore()
         var tokens: JWTVerifier?
         if let jwt = settings.jwt { tokens = try await JWTVerifier(settings: jwt, environment: environment) }
-        let signer = try settings.loadSigningSecret(environment: environment).map { URLSigner(secret: $0) }
+        let signer = try settings.loadSigningSecret(environment: environment).map { URLSigner(secret: $0, maxEmbedLifetime: settings.embedMaxLifetime) }
         self.init(keys: keys, tokens: tokens, signer: signer)
     }
 

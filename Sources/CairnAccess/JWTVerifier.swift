@@ -87,11 +87,29 @@ public final class JWTVerifier: Sendable {
         guard !claims.maps.isEmpty, claims.maps.count <= 256 else { throw refused }
         var bbox: BoundingBox?
         if let values = claims.bbox {
-            guard values.count == 4, values.allSatisfy(\.isFinite), values[0] < values[2], values[1] < values[3] else { throw refused }
-            bbox = BoundingBox(minX: values[0], minY: values[1], maxX: values[2], maxY: values[3])
+            bbox = try Self.checkedBoundingBox(values)
         }
         let subject = claims.sub.map { String($0.prefix(128)) } ?? kid
         return Principal(kind: .token, id: subject, maps: Set(claims.maps), origins: claims.origins ?? [], bbox: bbox,
                          minZoom: claims.minzoom, maxZoom: claims.maxzoom, expiresAt: Date(timeIntervalSince1970: exp))
+    }
+
+    /// The `bbox` claim, `[west, south, east, north]` in degrees: four finite numbers within
+    /// −180…180 and −90…90, west < east and south < north. A box crossing the antimeridian
+    /// (west > east) is not supported: the portal must send two tokens or the whole width.
+    /// The token's signature is already verified here, so the reason can be told.
+    static func checkedBoundingBox(_ values: [Double]) throws(AccessError) -> BoundingBox {
+        func refuse(_ reason: String) -> AccessError {
+            let message = "invalid token: the bbox claim \(values.map { "\($0)" }) \(reason)"
+            return AccessError(.invalidCredential, message, clientReason: message)
+        }
+        guard values.count == 4 else { throw refuse("must have 4 numbers [west, south, east, north]") }
+        guard values.allSatisfy(\.isFinite) else { throw refuse("must be finite numbers") }
+        let (west, south, east, north) = (values[0], values[1], values[2], values[3])
+        guard (-180...180).contains(west), (-180...180).contains(east) else { throw refuse("has a longitude outside -180...180") }
+        guard (-90...90).contains(south), (-90...90).contains(north) else { throw refuse("has a latitude outside -90...90") }
+        guard west < east else { throw refuse("has west >= east (a box crossing the antimeridian is not supported)") }
+        guard south < north else { throw refuse("has south >= north") }
+        return BoundingBox(minX: west, minY: south, maxX: east, maxY: north)
     }
 }

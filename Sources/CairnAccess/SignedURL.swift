@@ -12,15 +12,38 @@ import Foundation
 /// a second `?`, a second `sig` or any other spelling fail before the HMAC is even compared.
 public struct URLSigner: Sendable {
     private let key: SymmetricKey
+    /// Longest time from now to an embed URL's `exp`, when signing and when verifying.
+    public let maxEmbedLifetime: TimeInterval
 
     /// Parameters an embed URL may carry (all of them signed).
     public static let embedParameters: Set<String> = ["exp", "bbox", "minzoom", "maxzoom", "origins", "center", "zoom", "marker"]
     /// Longest lifetime of a tile token minted for an embed page.
     public static let tileTokenLifetime: TimeInterval = 12 * 3600
+    /// The default of `auth.embed_max_lifetime`: 30 days.
+    public static let defaultEmbedMaxLifetime: TimeInterval = 30 * 86_400
+    /// The highest `auth.embed_max_lifetime` allowed: one year.
+    public static let longestEmbedMaxLifetime: TimeInterval = 366 * 86_400
+    /// Clock difference tolerated between the signing machine and the server.
+    static let embedLifetimeLeeway: TimeInterval = 300
 
-    /// - Parameter secret: at least 32 bytes (see `SecretSource`).
-    public init(secret: [UInt8]) {
+    /// - Parameters:
+    ///   - secret: at least 32 bytes (see `SecretSource`).
+    ///   - maxEmbedLifetime: see `AuthSettings.embedMaxLifetime`.
+    public init(secret: [UInt8], maxEmbedLifetime: TimeInterval = URLSigner.defaultEmbedMaxLifetime) {
         key = SymmetricKey(data: secret)
+        self.maxEmbedLifetime = maxEmbedLifetime
+    }
+
+    /// - Throws: `AccessError(.configuration)` when `expires` is further from `now` than `maxEmbedLifetime`.
+    public func checkEmbedLifetime(expires: Date, now: Date = Date()) throws(AccessError) {
+        let lifetime = expires.timeIntervalSince(now)
+        guard lifetime <= maxEmbedLifetime else {
+            throw AccessError(.configuration, "an embed URL may be valid for at most \(Self.describe(maxEmbedLifetime)) (auth.embed_max_lifetime); asked for \(Self.describe(lifetime))")
+        }
+    }
+
+    static func describe(_ seconds: TimeInterval) -> String {
+        seconds >= 86_400 ? "\(Int((seconds / 86_400).rounded())) days" : "\(Int(seconds.rounded())) s"
     }
 
     // MARK: Canonical form
@@ -143,6 +166,12 @@ public struct URLSigner: Sendable {
         let parameters = try verify(path: "/embed/" + map, rawQuery: rawQuery)
         guard parameters.keys.allSatisfy(Self.embedParameters.contains),
               let expText = parameters["exp"], let exp = Int(expText), Double(exp) > now.timeIntervalSince1970 else { throw refused }
+        // The signature is good, so the reason can be told: a URL signed for longer than allowed
+        // (by an older version, or with another setting) is refused rather than honoured for years.
+        guard Double(exp) - now.timeIntervalSince1970 <= maxEmbedLifetime + Self.embedLifetimeLeeway else {
+            let message = "this embed URL expires in \(Self.describe(Double(exp) - now.timeIntervalSince1970)), beyond the maximum lifetime of \(Self.describe(maxEmbedLifetime)); ask for a new one"
+            throw AccessError(.invalidCredential, message, clientReason: message)
+        }
         // The audit id is a digest of the signature, so logs never hold a usable URL.
         let id = "e" + Hex.encode(SHA256.hash(data: Array(rawQuery!.suffix(64).utf8)).prefix(6))
         var grant = EmbedGrant(map: map, expiresAt: Date(timeIntervalSince1970: Double(exp)), id: id)

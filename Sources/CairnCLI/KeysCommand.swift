@@ -130,7 +130,7 @@ struct KeysCommand: AsyncParsableCommand {
         @Option(help: "The map to embed.")
         var map: String
 
-        @Option(help: "Lifetime, e.g. 1h, 7d (default 1h).")
+        @Option(help: "Lifetime, e.g. 1h, 7d (default 1h; at most auth.embed_max_lifetime, 30 days unless configured).")
         var expires: String = "1h"
 
         @Option(help: "Allowed area west,south,east,north in degrees; tiles outside are refused.")
@@ -176,8 +176,15 @@ struct KeysCommand: AsyncParsableCommand {
                 box = BoundingBox(minX: v[0], minY: v[1], maxX: v[2], maxY: v[3])
             }
             let zooms = try zoom.map { try parseZoomRange($0) }
-            let url = URLSigner(secret: secret).signEmbed(
-                map: map, expires: Date().addingTimeInterval(lifetime), bbox: box,
+            let signer = URLSigner(secret: secret, maxEmbedLifetime: configuration.auth.embedMaxLifetime)
+            let expiry = Date().addingTimeInterval(lifetime)
+            do {
+                try signer.checkEmbedLifetime(expires: expiry)
+            } catch {
+                throw ValidationError("--expires: \(error.message)")
+            }
+            let url = signer.signEmbed(
+                map: map, expires: expiry, bbox: box,
                 minZoom: zooms?.lowerBound, maxZoom: zooms?.upperBound, origins: try origins.map(parseOrigins) ?? [],
                 center: try center.map { try pair($0, "--center") }, zoom: viewZoom, marker: try marker.map { try pair($0, "--marker") })
             print(baseURL + url)

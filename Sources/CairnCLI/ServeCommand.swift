@@ -1,5 +1,6 @@
 import CairnJobs
 import ArgumentParser
+import CairnConfiguration
 import CairnEngine
 import CairnServer
 import Foundation
@@ -75,15 +76,18 @@ struct ServeCommand: AsyncParsableCommand {
         // A cache file that cannot be used is reported now, not at its first request.
         Task { await engine.openExistingCacheFiles() }
         let access = try await loadAccessControl(configuration)
+        access.verifier.keys.logReloads(to: logger)
+        let connections = try connectionPolicy(configuration, logger: logger)
         let (mapCount, host, startLogger) = (configuration.maps.count, configuration.host, logger)
         let maplibre = MapLibreAssets(directory: maplibreDir)
         if let reason = maplibre.unavailableReason { logger.info("viewer: raster only: \(reason)") }
         let app = buildApplication(
             engine: engine, host: configuration.host, port: configuration.port, logger: logger,
-            maplibre: maplibre, access: access
+            maplibre: maplibre, access: access, connections: connections
         ) { port in
             startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
+        let hangup = await HangupReload(engine: engine, access: access, configurationFile: config, logger: logger)
         // MARK: Admin API wiring: the public and admin listeners run in one ServiceGroup.
         if let adminToken, let adminPort {
             let adminHost = self.adminHost
@@ -98,6 +102,7 @@ struct ServeCommand: AsyncParsableCommand {
             let services: [any Service] = [
                 Listener(service: app, host: configuration.host, port: configuration.port),
                 Listener(service: admin, host: adminHost, port: adminPort, role: "the admin API"),
+                hangup,
             ]
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await run(group, engine: engine)
@@ -105,7 +110,23 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // MARK: -
         let listener = Listener(service: app, host: configuration.host, port: configuration.port)
-        try await run(ServiceGroup(configuration: .init(services: [listener], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+        try await run(ServiceGroup(configuration: .init(services: [listener, hangup], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+    }
+
+    /// Raises the open-file limit as far as allowed and derives the public listener's cap from
+    /// it (or checks the configured one against it), logging both.
+    func connectionPolicy(_ configuration: CairnConfiguration, logger: Logger) throws -> ConnectionPolicy {
+        let openFiles = OpenFileBudget.raiseOpenFileLimit()
+        let budget: OpenFileBudget
+        do {
+            budget = try OpenFileBudget(openFiles: openFiles, cacheFiles: configuration.maps.count * 4,
+                                        configured: configuration.limits.maxConnections)
+        } catch {
+            throw CommandFailure(message: error.message)
+        }
+        let limits = configuration.limits
+        logger.info("open-file limit \(openFiles): at most \(budget.maxConnections) public connection(s)\(limits.maxConnections == nil ? " (75 % of the limit less \(budget.reserved) kept for cache files and the admin API; set limits.max_connections to change)" : ""); request heads within \(limits.headTimeoutMilliseconds) ms, idle connections closed after \(limits.idleTimeoutMilliseconds) ms")
+        return ConnectionPolicy(limits: limits, maxConnections: budget.maxConnections)
     }
 
     /// Runs the listeners; the engine (render threads, cache files) is shut down however they end.

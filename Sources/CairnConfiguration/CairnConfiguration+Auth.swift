@@ -11,7 +11,11 @@ extension ConfigurationReader {
             problem(node, "auth", "expected a mapping with keys_file, jwt, signing and audit_log")
             return auth
         }
-        checkKeys(mapping, allowed: ["keys_file", "jwt", "signing", "audit_log"], at: "auth")
+        checkKeys(mapping, allowed: ["keys_file", "jwt", "signing", "audit_log", "embed_max_lifetime"], at: "auth")
+        if let value = mapping["embed_max_lifetime"] {
+            if let seconds = value.int, seconds >= 60, Double(seconds) <= URLSigner.longestEmbedMaxLifetime { auth.embedMaxLifetime = Double(seconds) }
+            else { problem(value, "auth.embed_max_lifetime", "expected seconds from 60 to \(Int(URLSigner.longestEmbedMaxLifetime)) (366 days), e.g. 2592000 for 30 days") }
+        }
         if let value = mapping["keys_file"] {
             if let text = value.string, !text.isEmpty { auth.keysFile = resolve(text, against: baseDirectory) }
             else { problem(value, "auth.keys_file", "expected the path of the API keys file, e.g. keys.yaml") }

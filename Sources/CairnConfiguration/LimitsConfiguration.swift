@@ -44,6 +44,19 @@ public struct LimitsConfiguration: Sendable, Equatable {
     /// refused (413) with the count, so a typo cannot queue the world at z20. `cairn seed` has no cap.
     public var maxSeedTiles = 10_000_000
 
+    // MARK: Connections and time (issue 11 item 5)
+
+    /// Open connections on the public listener; more get a fast 503 and are closed. `nil`: derived
+    /// from the open-file limit at start (see `ConnectionBudget` in CairnServer).
+    public var maxConnections: Int?
+    /// A client must send a complete request head within this time of connecting (or of its
+    /// first byte after an idle keep-alive pause); else it is closed.
+    public var headTimeoutMilliseconds = 10_000
+    /// An idle keep-alive connection (public or admin listener) is closed after this time.
+    public var idleTimeoutMilliseconds = 60_000
+    /// A client that reads nothing of its response for this long (the socket stays unwritable) is closed.
+    public var writeTimeoutMilliseconds = 30_000
+
     public init() {}
 }
 
@@ -52,6 +65,7 @@ extension LimitsConfiguration {
         "per_ip", "per_key", "trusted_proxies", "render_timeout_ms", "render_max_features", "render_max_vertices",
         "render_queue", "max_header_bytes", "max_headers", "max_path_bytes", "max_query_bytes", "max_query_parameters",
         "max_seed_tiles",
+        "max_connections", "head_timeout_ms", "idle_timeout_ms", "write_timeout_ms",
     ]
     static let rateKeys: Set<String> = ["requests_per_second", "burst", "renders_per_second", "render_burst"]
 
@@ -112,6 +126,14 @@ extension LimitsConfiguration {
         integer("max_query_bytes", 0...65_536, &limits.maxQueryBytes)
         integer("max_query_parameters", 0...1_000, &limits.maxQueryParameters)
         integer("max_seed_tiles", 1...1_000_000_000_000_000, &limits.maxSeedTiles)
+        if mapping["max_connections"] != nil {
+            var cap = 0
+            integer("max_connections", 1...10_000_000, &cap)
+            if cap > 0 { limits.maxConnections = cap }
+        }
+        integer("head_timeout_ms", 100...10_000, &limits.headTimeoutMilliseconds)
+        integer("idle_timeout_ms", 100...60_000, &limits.idleTimeoutMilliseconds)
+        integer("write_timeout_ms", 100...30_000, &limits.writeTimeoutMilliseconds)
         return (limits, problems)
     }
 }

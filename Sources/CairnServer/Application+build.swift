@@ -2,12 +2,15 @@ import CairnEngine
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOHTTP1
 
 /// Builds the HTTP application; the CLI and the tests share it.
 /// - Parameters:
 ///   - engine: the tile engine serving the configured maps; its configuration's `limits`
 ///     set the header caps, rate limits and render budgets.
 ///   - host/port: where to listen (port 0 picks a free port; see `onServerRunning`).
+///   - connections: the connection cap and timeouts (default: the configured timeouts and
+///     `limits.max_connections`, else a cap of 1,000).
 public func buildApplication(
     engine: TileEngine,
     host: String,
@@ -15,17 +18,19 @@ public func buildApplication(
     logger: Logger = Logger(label: "cairn"),
     maplibre: MapLibreAssets? = nil,
     access: AccessControl? = nil,
+    connections: ConnectionPolicy? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access)
     let limits = engine.configuration.limits
-    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
-        maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes, maxHeaderFieldCount: limits.maxHeaders
-    )
+    var decoder = NIOHTTPDecoderLimitConfiguration()
+    decoder.maxHeaderFieldSize = limits.maxHeaderBytes
+    decoder.maxHeaderListSize = limits.maxHeaderBytes
+    decoder.maxHeaderFieldCount = limits.maxHeaders
+    let policy = connections ?? ConnectionPolicy(limits: limits, maxConnections: limits.maxConnections ?? 1_000)
     return Application(
         router: router,
-        server: .http1(configuration: .init(additionalChannelHandlers: [HeaderOverflowHandler()], idleTimeout: .seconds(60),
-                                            httpDecoderConfiguration: decoder)),
+        server: .guardedHTTP1(policy: policy, decoderLimits: decoder, additionalChannelHandlers: { [HeaderOverflowHandler()] }),
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
@@ -49,6 +54,7 @@ func buildGuardedRouter(
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let limits = engine.configuration.limits
     router.add(middleware: MetricsMiddleware(metrics: engine.metrics))
+    router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware(limits: limits))
     let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
@@ -60,7 +66,7 @@ func buildGuardedRouter(
                                rateLimit: RateLimitMiddleware(limiter: limiter))
     EmbedController(engine: engine, control: accessControl).register(in: routes)
     let maplibre = maplibre ?? MapLibreAssets()
-    MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre).register(in: routes)
+    MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre, access: accessControl).register(in: routes)
     TileController(engine: engine).register(in: routes)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: routes)

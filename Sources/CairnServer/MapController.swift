@@ -13,6 +13,8 @@ struct MapController: Sendable {
     let fallbackHost: String
     /// For the viewer's vector mode (MapLibre GL JS); nil or unavailable: raster only.
     var maplibre: MapLibreAssets? = nil
+    /// For `/health`: a keys or configuration file that failed to load while serving.
+    var access: AccessControl? = nil
 
     func register(in routes: GuardedRouter) {
         routes.get("/", access: .listing(.maps)) { _, context in try await index(context) }
@@ -115,8 +117,11 @@ struct MapController: Sendable {
             }
             maps[cache.map] = entry
         }
-        return Self.json(["status": healthy ? "ok" : "degraded", "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)],
-                         cacheControl: "no-store")
+        let files = operatorFiles()
+        if files.contains(where: { $0.failed }) { healthy = false }
+        var document: JSONValue = ["status": JSONValue(healthy ? "ok" : "degraded"), "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)]
+        for file in files { document[member: file.key] = file.value }
+        return Self.json(document, cacheControl: "no-store")
     }
 
     /// Per map, its cache file in the worst state (render-through over read-only); maps whose

@@ -99,7 +99,7 @@ struct HTTPMethodTests {
     @Test(.interop) func curlHeadAgainstALiveServer() async throws {
         let engine = ServerFixtures.engine()
         let port = PortBox()
-        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0) { port.set($0) }
+        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0, connections: ServerFixtures.patientConnections()) { port.set($0) }
         try await app.test(.live) { _ in
             let run = try Self.curl(["-sI", "--max-time", "20", "http://127.0.0.1:\(port.get())/maps/mini/13/6523/3610.png"])
             let lines = run.split(separator: "\r\n").map(String.init)

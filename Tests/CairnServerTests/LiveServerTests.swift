@@ -24,7 +24,7 @@ struct LiveServerTests {
 
     @Test(.interop) func survivesHostileRequestsFromCurl() async throws {
         let engine = ServerFixtures.engine()
-        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0) { port in
+        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0, connections: ServerFixtures.patientConnections()) { port in
             ServerFixtures.port.set(port)
         }
         try await app.test(.live) { client in

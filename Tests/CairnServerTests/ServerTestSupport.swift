@@ -5,6 +5,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOCore
 
 enum ServerFixtures {
     static let testsFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -24,7 +25,17 @@ enum ServerFixtures {
     static func application(_ engine: TileEngine) -> some ApplicationProtocol {
         var logger = Logger(label: "cairn-test")
         logger.logLevel = .error
-        return buildApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger)
+        return buildApplication(engine: engine, host: "127.0.0.1", port: 0, logger: logger, connections: patientConnections())
+    }
+
+    /// For live (socket) tests: HummingbirdTesting's client connects before the test body runs,
+    /// and on a loaded machine the body can start more than the 10 s head timeout later; the
+    /// server would close that silent connection (as it should for a real client) and the test
+    /// would fail with "I/O on closed channel". Beyond the 60 s idle timeout, so these tests wait
+    /// as they did before the head timeout existed; `Tests/CairnCLITests/Security/ConnectionLimitTests`
+    /// tests the timeouts themselves.
+    static func patientConnections() -> ConnectionPolicy {
+        ConnectionPolicy(maxConnections: 1_000, headTimeout: .seconds(600))
     }
 }
 

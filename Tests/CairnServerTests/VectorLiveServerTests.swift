@@ -14,7 +14,7 @@ struct VectorLiveServerTests {
     @Test func curlGetsGzipOrPlainTilesAndTheStyle() async throws {
         let engine = ServerFixtures.engine()
         let port = PortBox()
-        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0) { port.set($0) }
+        let app = buildApplication(engine: engine, host: "127.0.0.1", port: 0, connections: ServerFixtures.patientConnections()) { port.set($0) }
         try await app.test(.live) { _ in
             let base = "http://127.0.0.1:\(port.get())"
             let tile = VectorTileRouteTests.tile

@@ -11,6 +11,21 @@ public final class AccessControl: Sendable {
     public let verifier: CredentialVerifier
     public let audit: AuditLog?
     private let table: Mutex<[String: MapConfiguration]>
+    private let rejectedConfiguration = Mutex<ConfigurationProblem?>(nil)
+
+    /// A configuration file re-read while serving that failed to load; the running configuration stays.
+    public struct ConfigurationProblem: Sendable, Equatable {
+        public var file: String
+        public var error: String
+    }
+
+    /// Why the last re-read of the configuration file failed; nil after a good one (`updateMaps(from:)`).
+    public var configurationProblem: ConfigurationProblem? { rejectedConfiguration.withLock { $0 } }
+
+    /// Records a re-read that failed, for `/health`, until a good file is read.
+    public func configurationRejected(file: String, error: String) {
+        rejectedConfiguration.withLock { $0 = ConfigurationProblem(file: file, error: error) }
+    }
 
     /// The maps by name, as last set; a map missing here is unknown (404 to everyone).
     var maps: [String: MapConfiguration] { table.withLock { $0 } }
@@ -28,6 +43,7 @@ public final class AccessControl: Sendable {
     /// longer in the configuration becomes unknown (404); maps added need a restart.
     public func updateMaps(from configuration: CairnConfiguration) {
         let updated = Self.byName(configuration)
+        rejectedConfiguration.withLock { $0 = nil }
         table.withLock { maps in
             var next: [String: MapConfiguration] = [:]
             for (name, current) in maps {

@@ -38,12 +38,21 @@ struct AccessGuard: Sendable {
             if control.access(of: name) == .public { return try await next(request, context) }
             var grant: EmbedGrant?
             if request.uri.queryParameters.get("sig") != nil {
-                guard control.access(of: name) == .internal, let signer = control.verifier.signer,
-                      let verified = try? signer.verifyEmbed(map: name, rawQuery: request.uri.query) else {
+                guard control.access(of: name) == .internal, let signer = control.verifier.signer else {
                     audit(request, map: name, principal: "invalid-signature", tile: nil, status: 404, started: started)
                     return Self.notFound(.maps)
                 }
-                grant = verified
+                do {
+                    grant = try signer.verifyEmbed(map: name, rawQuery: request.uri.query)
+                } catch {
+                    // A correctly signed URL refused for its content (too long a lifetime) is told why.
+                    if let reason = error.clientReason {
+                        audit(request, map: name, principal: "invalid-embed", tile: nil, status: 401, started: started)
+                        return Self.unauthorized(.maps, reason: reason)
+                    }
+                    audit(request, map: name, principal: "invalid-signature", tile: nil, status: 404, started: started)
+                    return Self.notFound(.maps)
+                }
             }
             return try await guarded(request, context, next, family: .maps, map: name, tileShaped: false, tile: nil,
                                      embed: grant, started: started)
@@ -67,7 +76,7 @@ struct AccessGuard: Sendable {
     /// A document listing maps: anyone may ask, and it shows what the (optional) credential may see.
     func listing(_ request: Request, _ context: Context, family: RouteAccess.Family, _ next: Next) async throws -> Response {
         let principal: Principal?
-        do { principal = try await authenticate(request) } catch { return Self.unauthorized(family) }
+        do { principal = try await authenticate(request) } catch { return Self.unauthorized(family, reason: (error as? AccessError)?.clientReason) }
         var context = context
         context.access = RequestAccess(principal: principal, control: control)
         var response = try await next(request, context)
@@ -87,7 +96,7 @@ struct AccessGuard: Sendable {
                 found = try await authenticate(request)
             } catch {
                 audit(request, map: name, principal: "invalid-credential", tile: tile, status: 401, started: started)
-                return Self.unauthorized(family)
+                return Self.unauthorized(family, reason: (error as? AccessError)?.clientReason)
             }
             guard let found else {
                 audit(request, map: name, principal: "anonymous", tile: tile, status: 404, started: started)
@@ -202,11 +211,13 @@ struct AccessGuard: Sendable {
         return response
     }
 
-    static func unauthorized(_ family: RouteAccess.Family) -> Response {
+    /// - Parameter reason: `AccessError.clientReason`, told instead of the usual words when set.
+    static func unauthorized(_ family: RouteAccess.Family, reason: String? = nil) -> Response {
         var response: Response
+        let message = reason ?? "invalid or expired credential"
         switch family {
-        case .maps, .ogc: response = ErrorMiddleware<Context>.response(.unauthorized, "invalid or expired credential")
-        case .wmts: response = WMTSException(.noApplicableCode, locator: nil, "invalid or expired credential", status: .unauthorized).response
+        case .maps, .ogc: response = ErrorMiddleware<Context>.response(.unauthorized, message)
+        case .wmts: response = WMTSException(.noApplicableCode, locator: nil, message, status: .unauthorized).response
         }
         response.headers[.cacheControl] = "no-store"
         response.headers[.vary] = varyCredentials

@@ -8,9 +8,11 @@ import Hummingbird
 struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Empty means no token was configured: every request is refused.
     private let expected: [UInt8]
+    private let failures: AdminAuthFailureLog?
 
-    init(token: String) {
+    init(token: String, failures: AdminAuthFailureLog? = nil) {
         expected = Array(token.utf8)
+        self.failures = failures
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -18,7 +20,12 @@ struct AdminAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             return Self.unauthorized(invalidToken: false)
         }
         guard let presented = Self.bearerToken(in: header), ConstantTime.equals(presented, expected) else {
-            context.logger.notice("admin request with a wrong or malformed Authorization header refused")
+            let address = (context as? any RemoteAddressRequestContext)?.remoteAddress?.ipAddress ?? "an unknown address"
+            if let failures {
+                failures.refused(from: address)
+            } else {
+                context.logger.notice("admin request from \(address) with a wrong or malformed Authorization header refused")
+            }
             return Self.unauthorized(invalidToken: true)
         }
         return try await next(request, context)

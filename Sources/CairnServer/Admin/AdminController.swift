@@ -77,6 +77,7 @@ struct AdminController<Context: RequestContext>: Sendable {
                 configuration = "ok"
             } catch {
                 configuration = String(describing: error).prefix(2000).description
+                access.configurationRejected(file: configurationFile, error: configuration ?? "")
             }
         }
         let failures = await engine.reloadMaps()

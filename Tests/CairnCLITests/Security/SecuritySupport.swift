@@ -28,8 +28,10 @@ final class SecurityServer: @unchecked Sendable {
     /// - Parameters:
     ///   - prepare: runs with the server's folder before it starts (e.g. to create API keys there).
     ///   - environment: extra environment variables (secrets named by the configuration).
+    ///   - launcher: a program and its arguments that start `cairn` (e.g. `prlimit --nofile=1024:1024`).
     static func start(_ name: String, mapLines: String, preamble: String = "", admin: Bool = false,
-                      environment extra: [String: String] = [:], prepare: (String) throws -> Void = { _ in }) async throws -> SecurityServer {
+                      environment extra: [String: String] = [:], launcher: [String] = [],
+                      prepare: (String) throws -> Void = { _ in }) async throws -> SecurityServer {
         let folder = CommandLineTests.temporary(name)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try prepare(folder)
@@ -52,6 +54,10 @@ final class SecurityServer: @unchecked Sendable {
         }
         process.environment = environment
         process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [CommandLineTests.binary] + arguments
+        }
         process.standardOutput = FileHandle(forWritingAtPath: log)
         process.standardError = process.standardOutput
         try process.run()

@@ -22,7 +22,8 @@ enum AdminFixtures {
     }
 
     static func application(_ engine: TileEngine, _ jobs: JobManager, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
-        buildAdminApplication(engine: engine, jobs: jobs, host: "127.0.0.1", port: 0, token: token, logger: logger(), onServerRunning: onServerRunning)
+        buildAdminApplication(engine: engine, jobs: jobs, host: "127.0.0.1", port: 0, token: token,
+                              connections: ServerFixtures.patientConnections(), logger: logger(), onServerRunning: onServerRunning)
     }
 
     static func body(_ json: String) -> ByteBuffer { ByteBuffer(string: json) }

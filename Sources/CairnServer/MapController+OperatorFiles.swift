@@ -1,0 +1,27 @@
+import CairnCore
+
+extension MapController {
+    /// `/health` entries for the files an operator edits while the server runs: the keys file
+    /// (`"keys"`) and the configuration file (`"configuration"`). One that failed to load is
+    /// reported (`"status": "error"`, the file, why) until a good one is read, since the server
+    /// keeps running on the previous version and nothing else would show the edit was ignored.
+    func operatorFiles() -> [(key: String, value: JSONValue, failed: Bool)] {
+        guard let access else { return [] }
+        var entries: [(key: String, value: JSONValue, failed: Bool)] = []
+        let keys = access.verifier.keys
+        if let path = keys.path {
+            keys.checkForChanges()
+            if let problem = keys.problem {
+                entries.append(("keys", ["status": "error", "file": JSONValue(path), "error": JSONValue(problem.message.prefix(500).description),
+                                         "in_force": "the keys read before"], true))
+            } else {
+                entries.append(("keys", ["status": "ok", "file": JSONValue(path)], false))
+            }
+        }
+        if let problem = access.configurationProblem {
+            entries.append(("configuration", ["status": "error", "file": JSONValue(problem.file), "error": JSONValue(problem.error.prefix(500).description),
+                                              "in_force": "the configuration read before"], true))
+        }
+        return entries
+    }
+}
