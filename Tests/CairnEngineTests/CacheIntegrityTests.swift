@@ -83,7 +83,7 @@ struct CacheIntegrityTests {
         let pages = size / 4096
         #expect(pages > 12)
         // Ten pages past the header page, chosen and filled reproducibly.
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         var chosen: Set<Int> = []
         while chosen.count < 10 { chosen.insert(Int.random(in: 1..<pages, using: &generator)) }
@@ -279,15 +279,3 @@ struct CacheIntegrityTests {
     }
 }
 
-/// A small seeded generator (SplitMix64), so "random" damage is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

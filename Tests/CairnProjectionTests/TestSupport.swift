@@ -1,3 +1,4 @@
+import CairnTestSupport
 import CairnCore
 import Foundation
 
@@ -51,22 +52,8 @@ enum CS2CS {
     }
 }
 
-/// SplitMix64: a small seeded generator so random tests repeat exactly.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A Double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}
+/// A small seeded generator so random tests repeat exactly.
+typealias SeededGenerator = SplitMix64
 
 /// Reads `WKT,vertex` CSV rows written by `ogr2ogr -f CSV -lco GEOMETRY=AS_WKT` with POINT geometries.
 func readPointCSV(_ url: URL) throws -> [(vertex: Int, point: Point)] {

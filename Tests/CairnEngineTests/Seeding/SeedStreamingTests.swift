@@ -54,7 +54,7 @@ struct SeedStreamingTests {
         let store = try MBTilesStore(path: path, metadata: MBTilesMetadata(
             name: "listed", bounds: BoundingBox(minX: -180, minY: -85, maxX: 180, maxY: 85),
             center: .init(longitude: 0, latitude: 0, zoom: 0), minZoom: 0, maxZoom: 14, attribution: ""))
-        var generator = SplitMix(seed: 11)
+        var generator = SplitMix64(seed: 11)
         var recorded: Set<TileCoordinate> = []
         for z in [11, 12] {
             while recorded.filter({ $0.z == z }).count < 400 {
@@ -190,15 +190,3 @@ struct SeedStreamingTests {
     }
 }
 
-/// A small deterministic generator, so a failure can be replayed.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
