@@ -17,7 +17,7 @@ struct CacheIntegrityTests {
     static let area: [TileCoordinate] = (6520..<6526).flatMap { x in (3608..<3614).map { TileCoordinate(z: 13, x: x, y: $0) } }
 
     /// Two maps on one style, so one map's broken file can be shown not to touch the other.
-    func engine(cache: String, log: CacheLogCapture = CacheLogCapture(), retry: Duration = .seconds(30)) -> TileEngine {
+    func engine(cache: String, log: CapturedLog = CapturedLog(), retry: Duration = .seconds(30)) -> TileEngine {
         let configuration = CairnConfiguration(cacheDirectory: cache, maps: [
             MapConfiguration(name: "mini", stylePath: TestPaths.miniStyle, metatileSize: 2),
             MapConfiguration(name: "other", stylePath: TestPaths.miniStyle, metatileSize: 2),
@@ -57,13 +57,13 @@ struct CacheIntegrityTests {
         try await seed([Self.tile], in: cache)
         let db = try SQLiteConnection(path: cache + "/mini.mbtiles", flags: .readWrite)
         try db.execute("UPDATE images SET tile_data = CAST('<html><body>gotcha</body></html>' AS BLOB)")
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         let first = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(!first.cacheHit)
         expectIntactPNG(first)
         #expect(engine.metrics.damagedCachedTileCount == 1)
-        let line = try #require(log.lines(containing: "damaged tile in the cache").first)
+        let line = try #require(log.entries(containing: "damaged tile in the cache").first)
         #expect(line.metadata["file"]?.description == cache + "/mini.mbtiles")
         #expect(line.metadata["problem"]?.description.contains("CRC-32") == true)
         // Dropped and stored again: the next request is an intact hit.
@@ -92,7 +92,7 @@ struct CacheIntegrityTests {
             try handle.write(contentsOf: Data((0..<4096).map { _ in UInt8.random(in: 0...255, using: &generator) }))
         }
         try handle.close()
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         var served = 0
         for tile in Self.area {
@@ -103,7 +103,7 @@ struct CacheIntegrityTests {
         #expect(served == Self.area.count)
         // Either damaged images were caught one by one, or the file failed as a whole.
         let damaged = engine.metrics.damagedCachedTileCount
-        let renderThrough = log.lines(containing: "cache file unusable")
+        let renderThrough = log.entries(containing: "cache file unusable")
         #expect(damaged > 0 || !renderThrough.isEmpty)
         #expect(renderThrough.count <= 1, "logged once: \(renderThrough)")
         print("10 damaged pages of \(pages): \(damaged) damaged tiles caught, \(renderThrough.count) render-through, \(engine.metrics.cacheReadErrorCount) read errors; \(served) intact tiles served")
@@ -131,12 +131,12 @@ struct CacheIntegrityTests {
         }
         #expect(damagedImages > 0)
         try Data(bytes).write(to: URL(fileURLWithPath: path))
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         for tile in Self.area { expectIntactPNG(try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited), "tile \(tile)") }
         #expect(engine.metrics.damagedCachedTileCount > 0)
         #expect(status(engine)?.state == .ok)
-        let lines = log.lines(containing: "damaged tile in the cache")
+        let lines = log.entries(containing: "damaged tile in the cache")
         #expect(lines.count == 1, "logged once a minute, with the count: \(lines)")
         // Dropped and re-rendered: a second pass is all hits.
         for tile in Self.area { #expect(try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited).cacheHit) }
@@ -179,7 +179,7 @@ struct CacheIntegrityTests {
             try handle.write(contentsOf: Data(repeating: 0xA5, count: 4096))
             try handle.close()
         }
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         for tile in Self.area.prefix(8) {
             let result = try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited)
@@ -189,7 +189,7 @@ struct CacheIntegrityTests {
         let current = try #require(self.status(engine))
         #expect(current.state == .renderThrough)
         #expect(current.reason?.isEmpty == false)
-        let lines = log.lines(containing: "cache file unusable")
+        let lines = log.entries(containing: "cache file unusable")
         #expect(lines.count == 1, "logged once: \(lines)")
         #expect(lines.first?.metadata["file"]?.description == path)
         #expect(lines.first?.metadata["reason"]?.description == current.reason)
@@ -212,7 +212,7 @@ struct CacheIntegrityTests {
         let cache = TestPaths.temporaryFolder()
         let path = cache + "/mini.mbtiles"
         try Data("this is not a database, and it is long enough to say so".utf8).write(to: URL(fileURLWithPath: path))
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log, retry: .milliseconds(200))
         _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(status(engine)?.state == .renderThrough)
@@ -224,14 +224,14 @@ struct CacheIntegrityTests {
         }
         #expect(recovered)
         #expect(try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited).cacheHit)
-        #expect(!log.lines(containing: "cache file usable again").isEmpty)
+        #expect(!log.entries(containing: "cache file usable again").isEmpty)
         try await engine.shutdown()
     }
 
     @Test func aFileDeletedWhileServingIsRecreatedAndWhatIsWrittenThereIsServed() async throws {
         let cache = TestPaths.temporaryFolder()
         let path = cache + "/mini.mbtiles"
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited).cacheHit)
@@ -239,10 +239,10 @@ struct CacheIntegrityTests {
         try FileManager.default.removeItem(atPath: path)
         let noticed = try await Wait.until(timeout: .seconds(20), interval: .milliseconds(100)) {
             _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
-            return !log.lines(containing: "cache file changed under the server").isEmpty
+            return !log.entries(containing: "cache file changed under the server").isEmpty
         }
         #expect(noticed)
-        #expect(log.lines(containing: "cache file changed under the server").first?.metadata["reason"]?.description == "the file was deleted")
+        #expect(log.entries(containing: "cache file changed under the server").first?.metadata["reason"]?.description == "the file was deleted")
         let recreated = try #require(FileIdentity(path: path))
         #expect(!recreated.isSameFile(as: before))
         // Another process (a `cairn seed`) writes the file now at the path; the engine serves it.
@@ -257,7 +257,7 @@ struct CacheIntegrityTests {
     @Test func aFileReplacedWithMvIsServed() async throws {
         let cache = TestPaths.temporaryFolder()
         let path = cache + "/mini.mbtiles"
-        let log = CacheLogCapture()
+        let log = CapturedLog()
         let engine = self.engine(cache: cache, log: log)
         _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         // A cache built elsewhere, with a tile the running engine never rendered, moved over the file.
@@ -268,10 +268,10 @@ struct CacheIntegrityTests {
         // Requests for another tile (one asking for `fresh` would render it into the old file).
         let noticed = try await Wait.until(timeout: .seconds(20), interval: .milliseconds(100)) {
             _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
-            return !log.lines(containing: "cache file changed under the server").isEmpty
+            return !log.entries(containing: "cache file changed under the server").isEmpty
         }
         #expect(noticed)
-        #expect(log.lines(containing: "cache file changed under the server").first?.metadata["reason"]?.description.contains("replaced") == true)
+        #expect(log.entries(containing: "cache file changed under the server").first?.metadata["reason"]?.description.contains("replaced") == true)
         #expect(try await engine.tile(map: "mini", fresh, scale: 1, admission: .unlimited).cacheHit)
         #expect(status(engine)?.state == .ok)
         try await expectOtherMapUnaffected(engine)

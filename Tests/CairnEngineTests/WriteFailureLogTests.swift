@@ -1,32 +1,14 @@
 import CairnCache
 import Foundation
 import Logging
-import Synchronization
+import CairnTestSupport
 import Testing
 @testable import CairnEngine
 
 /// A cache file's write failures are logged once per interval with a count, not once per metatile.
 struct WriteFailureLogTests {
-    final class Lines: Sendable {
-        let stored = Mutex<[(Logger.Level, String, Logger.Metadata)]>([])
-        func logger() -> Logger { Logger(label: "cairn-test") { _ in Handler(lines: self) } }
-    }
-
-    struct Handler: LogHandler {
-        let lines: Lines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.stored.withLock { $0.append((event.level, event.message.description, event.metadata ?? [:])) }
-        }
-    }
-
     @Test func aFullDiskIsReportedOncePerIntervalWithItsFreeSpace() throws {
-        let lines = Lines()
+        let lines = CapturedLog()
         let logger = lines.logger()
         let log = WriteFailureLog()
         let path = TestPaths.temporaryFolder() + "/map.mbtiles"
@@ -35,17 +17,17 @@ struct WriteFailureLogTests {
         let space = try #require(failure.space, "statvfs of the temporary folder")
         #expect(failure.description.contains("free of"))
         for _ in 0..<55 { log.record(failure, "could not cache tiles", metadata: ["map": "mini"], logger: logger) }
-        let logged = lines.stored.withLock { $0 }
+        let logged = lines.entries
         #expect(logged.count == 1)
-        #expect(logged.first?.1.contains("disk is full") == true)
-        #expect(logged.first?.2["file"] == "\(path)")
-        #expect(logged.first?.2["free"] == "\(space)")
+        #expect(logged.first?.message.contains("disk is full") == true)
+        #expect(logged.first?.metadata["file"] == "\(path)")
+        #expect(logged.first?.metadata["free"] == "\(space)")
 
         log.recordSuccess(path: path, logger: logger)
         log.recordSuccess(path: path, logger: logger)
-        let after = lines.stored.withLock { $0 }
+        let after = lines.entries
         #expect(after.count == 2, "one line when writes recover, none for later successes")
-        #expect(after.last?.1.contains("succeed again") == true)
+        #expect(after.last?.message.contains("succeed again") == true)
     }
 
     @Test func otherWriteFailuresAreNotCalledAFullDisk() {

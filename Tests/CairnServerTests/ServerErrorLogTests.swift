@@ -4,7 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
-import Synchronization
+import CairnTestSupport
 import Testing
 @testable import CairnServer
 
@@ -56,41 +56,5 @@ struct ServerErrorLogTests {
             #expect(log.entries.filter { $0.level == .error }.isEmpty)
         }
         try await engine.shutdown()
-    }
-}
-
-/// Log entries kept in memory, for tests that check what the server logs.
-final class CapturedLog: Sendable {
-    struct Entry: Sendable, CustomStringConvertible {
-        var level: Logger.Level
-        var message: String
-        var metadata: Logger.Metadata
-        var description: String { "\(level) \(message) \(metadata)" }
-    }
-
-    private let stored = Mutex<[Entry]>([])
-
-    var entries: [Entry] { stored.withLock { $0 } }
-    func clear() { stored.withLock { $0.removeAll() } }
-    func append(_ entry: Entry) { stored.withLock { $0.append(entry) } }
-
-    func logger() -> Logger {
-        Logger(label: "cairn-test") { _ in CapturingLogHandler(log: self) }
-    }
-}
-
-struct CapturingLogHandler: LogHandler {
-    let log: CapturedLog
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        log.append(.init(level: event.level, message: event.message.description,
-                         metadata: metadata.merging(event.metadata ?? [:]) { _, new in new }))
     }
 }
