@@ -53,11 +53,7 @@ extension MBTilesStore {
                     owner = excluded.owner, expires_at = excluded.expires_at
                 WHERE cairn_claims.owner = excluded.owner OR cairn_claims.expires_at <= ?8
                 """) { statement in
-                try statement.bind(metatile.z, at: 1)
-                try statement.bind(metatile.origin.x, at: 2)
-                try statement.bind(row, at: 3)
-                try statement.bind(metatile.columns, at: 4)
-                try statement.bind(metatile.rows, at: 5)
+                try Self.bindClaimKey(statement, metatile, row: row)
                 try statement.bind(owner, at: 6)
                 try statement.bind(expiry, at: 7)
                 try statement.bind(now, at: 8)
@@ -68,20 +64,13 @@ extension MBTilesStore {
     /// Gives `owner` the claim when its holder is abandoned. Call inside the claim's transaction.
     private func takeOver(_ metatile: Metatile, row: Int, owner: String, expiry: Int64, isAbandoned: (String) -> Bool) throws -> Bool {
         let key = "zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3 AND metatile_columns = ?4 AND metatile_rows = ?5"
-        func bindKey(_ statement: SQLiteStatement) throws {
-            try statement.bind(metatile.z, at: 1)
-            try statement.bind(metatile.origin.x, at: 2)
-            try statement.bind(row, at: 3)
-            try statement.bind(metatile.columns, at: 4)
-            try statement.bind(metatile.rows, at: 5)
-        }
         let holder = try query("SELECT owner FROM cairn_claims WHERE " + key) { statement in
-            try bindKey(statement)
+            try Self.bindClaimKey(statement, metatile, row: row)
             return try statement.step() ? statement.string(0) : nil
         }
         guard let holder, holder != owner, isAbandoned(holder) else { return false }
         return try execute("UPDATE cairn_claims SET owner = ?6, expires_at = ?7 WHERE " + key) { statement in
-            try bindKey(statement)
+            try Self.bindClaimKey(statement, metatile, row: row)
             try statement.bind(owner, at: 6)
             try statement.bind(expiry, at: 7)
         } == 1
@@ -95,15 +84,20 @@ extension MBTilesStore {
                 DELETE FROM cairn_claims WHERE zoom_level = ?1 AND tile_column = ?2 AND tile_row = ?3
                 AND metatile_columns = ?4 AND metatile_rows = ?5 AND owner = ?6
                 """) { statement in
-                try statement.bind(metatile.z, at: 1)
-                try statement.bind(metatile.origin.x, at: 2)
-                try statement.bind(row, at: 3)
-                try statement.bind(metatile.columns, at: 4)
-                try statement.bind(metatile.rows, at: 5)
+                try Self.bindClaimKey(statement, metatile, row: row)
                 try statement.bind(owner, at: 6)
             }
         }
     }
 
     static func milliseconds(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+
+    /// Binds a claim's key (zoom, origin column, TMS row, metatile size) to parameters 1 to 5.
+    private static func bindClaimKey(_ statement: SQLiteStatement, _ metatile: Metatile, row: Int) throws {
+        try statement.bind(metatile.z, at: 1)
+        try statement.bind(metatile.origin.x, at: 2)
+        try statement.bind(row, at: 3)
+        try statement.bind(metatile.columns, at: 4)
+        try statement.bind(metatile.rows, at: 5)
+    }
 }
