@@ -48,7 +48,8 @@ public final class AdminAuthFailureLog: Sendable {
         return attoseconds == 0 ? "\(seconds) s" : "\(Double(seconds) + Double(attoseconds) / 1e18) s"
     }
 
-    private func flush() {
+    /// Logs the summary of the window now ending (the timer calls it; tests too).
+    func flush() {
         let ended = window.withLock { window in
             let ended = window
             window = Window()

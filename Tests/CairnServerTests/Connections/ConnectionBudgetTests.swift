@@ -63,8 +63,10 @@ struct ConnectionBudgetTests {
         // The first at once; the rest counted, not logged one by one.
         #expect(log.entries.count == 1)
         #expect(log.entries.first?.message.contains("admin request from 192.0.2.0 refused") == true)
-        let summarized = await Wait.until(timeout: .seconds(10)) { log.entries.count == 2 }
-        #expect(summarized)
+        // The window's end, without waiting for its timer (which other tests may hold up by
+        // keeping the cooperative pool busy).
+        failures.flush()
+        #expect(log.entries.count == 2)
         let summary = log.entries.last?.message ?? ""
         #expect(summary.contains("499 failed admin authentication(s) from 192.0.2.1, 192.0.2.2, 192.0.2.0 in the last"), "\(summary)")
         // A quiet period later, the next refusal is logged at once again.
