@@ -98,9 +98,19 @@ struct SeedCommand: AsyncParsableCommand {
                 }
                 if formats.count > 1 { print("\(format.rawValue):") }
                 // Vector tiles are encoded one by one and committed in batches, not rendered by metatile.
-                print(format == .pbf ? "zoom  tiles    batches" : "zoom  tiles  metatiles")
-                for level in plan.levels { print(String(format: "%4ld %6ld %10ld", level.zoom, level.tiles, level.metatiles)) }
-                print(String(format: "all  %6ld %10ld", plan.totalTiles, plan.totalMetatiles))
+                // Columns as wide as the totals (the world at z22 has 14-digit counts).
+                let tilesWidth = max(6, String(plan.totalTiles).count), batchesWidth = max(10, String(plan.totalMetatiles).count)
+                func row(_ first: String, _ tiles: String, _ batches: String) -> String {
+                    first.padding(toLength: 4, withPad: " ", startingAt: 0) + " "
+                        + String(repeating: " ", count: max(0, tilesWidth - tiles.count)) + tiles + " "
+                        + String(repeating: " ", count: max(0, batchesWidth - batches.count)) + batches
+                }
+                print(row("zoom", "tiles", format == .pbf ? "batches" : "metatiles"))
+                for level in plan.levels {
+                    let zoom = String(level.zoom)
+                    print(row(String(repeating: " ", count: max(0, 4 - zoom.count)) + zoom, String(level.tiles), String(level.metatiles)))
+                }
+                print(row("all", String(plan.totalTiles), String(plan.totalMetatiles)))
             }
             return
         }
