@@ -88,7 +88,11 @@ struct AdminSeedLimitTests {
             #expect(cancelled.state == .cancelled)
             if let before, let after = ProcessMemory.peakResidentBytes {
                 print("world z0-20 job: ran, listed, cancelled; peak RSS grew \((after - before) / 1024) KiB (rendered \(cancelled.progress.rendered) tiles)")
-                #expect(after - before < 512 << 20, "before, it grew 400 MB/s until killed; other tests share the process")
+                // The process's peak is shared with the tests running beside this one (the fast tier
+                // is parallel), so the bound is loose; the exact figure is the interop tier's
+                // `SeedPlanningProcessTests`, in a process of its own. Before, a world job grew
+                // 400 MB/s until killed.
+                #expect(after - before < 2 << 30, "before, it grew 400 MB/s until killed; other tests share the process")
             }
         }
         try await engine.shutdown()
