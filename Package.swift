@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.0.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.0"),
     ],
     targets: [
         // C libraries, each behind one system library target found with pkg-config.
@@ -48,6 +50,18 @@ let package = Package(
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
         .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
         .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite", "CairnZlib"], swiftSettings: swiftSettings),
+        // PostgreSQL/PostGIS databases: connection settings, pooled clients, table discovery,
+        // per-metatile feature queries (WKB through CairnSources' decoder), LISTEN for edits.
+        .target(
+            name: "CairnPostGIS",
+            dependencies: [
+                "CairnCore", "CairnSources", "CairnConfiguration",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Mapbox Vector Tiles 2.1: protobuf wire format, geometry commands, tile encoding.
         .target(name: "CairnVectorTile", dependencies: ["CairnCore", "CairnZlib"], swiftSettings: swiftSettings),
         // API keys, signed tokens and signed URLs for internal maps.
@@ -70,7 +84,7 @@ let package = Package(
             name: "CairnEngine",
             dependencies: [
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
-                "CairnVectorTile", "CairnAccess", "CairnConfiguration",
+                "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -113,6 +127,7 @@ let package = Package(
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnPostGISTests", dependencies: ["CairnPostGIS", "CairnConfiguration", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", "CairnTestSupport", .product(name: "JWTKit", package: "jwt-kit"),

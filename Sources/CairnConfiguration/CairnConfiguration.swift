@@ -19,6 +19,8 @@ public struct CairnConfiguration: Sendable {
     public var sourcePath: String?
     /// Credentials for internal maps and the audit log (`auth:`).
     public var auth = AuthSettings()
+    /// PostgreSQL/PostGIS databases by name, for `postgis://NAME` style sources (`databases:`).
+    public var databases: [String: DatabaseConfiguration] = [:]
 
     public init(host: String = "127.0.0.1", port: Int = 8080, cacheDirectory: String, maps: [MapConfiguration], sourcePath: String? = nil) {
         self.host = host

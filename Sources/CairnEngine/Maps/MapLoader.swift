@@ -61,7 +61,7 @@ public enum MapLoader {
         }
 
         for key in wanted.keys.sorted() {
-            guard let entry = wanted[key], let source = style.sources[entry.source], !source.isMBTiles else { continue }
+            guard let entry = wanted[key], let source = style.sources[entry.source], !source.isMBTiles, !source.isPostGIS else { continue }
             let path = source.resolvedPath
             for file in SourceOpener.dependentFiles(of: path) where FileManager.default.fileExists(atPath: file) {
                 let stamp = FileStamp(path: file)

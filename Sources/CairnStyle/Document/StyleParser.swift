@@ -110,6 +110,12 @@ struct StyleParser {
             throw StyleIssue(path.jsonMember(pathKey), "expected a file path string, got \(locationJSON.abbreviated)")
         }
         let written = location
+        if location.hasPrefix("postgis://") {
+            return try parsePostGISSource(json, id: id, type: type, url: location, at: path)
+        }
+        if json["geometry"] != nil {
+            throw StyleIssue(path.jsonMember("geometry"), "only for postgis:// sources (the geometry column of a table or view)")
+        }
         if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
         // TileServer GL's spelling of a local MBTiles file of vector tiles.
         if location.hasPrefix("mbtiles://") { location = String(location.dropFirst("mbtiles://".count)) }
@@ -128,6 +134,31 @@ struct StyleParser {
         return StyleSource(id: id, type: type, path: written,
                            resolvedPath: StyleSource.resolve(location, relativeToStyleFile: file),
                            crs: crs, attribution: attribution, minzoom: minzoom, maxzoom: maxzoom)
+    }
+
+    /// `{"type": "vector", "url": "postgis://NAME"}`, with optional `"geometry"` and `"crs"` for views
+    /// whose geometry column `geometry_columns` does not describe.
+    private mutating func parsePostGISSource(_ json: JSONValue, id: String, type: StyleSourceType, url: String, at path: String) throws -> StyleSource {
+        guard type == .vector else {
+            throw StyleIssue(path.jsonMember("type"), "expected vector for a postgis:// source, got \(JSONValue.quote(type.rawValue))")
+        }
+        let name = String(url.dropFirst("postgis://".count))
+        guard !name.isEmpty, name.utf8.count <= 64,
+              name.utf8.first.map({ $0 >= 0x61 && $0 <= 0x7A }) == true,
+              name.utf8.allSatisfy({ ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F || $0 == 0x2D }) else {
+            throw StyleIssue(path.jsonMember("url"), "expected postgis://NAME with NAME a database of the configuration's `databases:`, got \(JSONValue.quote(url))")
+        }
+        let geometry = try optionalString(json["geometry"], at: path.jsonMember("geometry"))
+        if let geometry, geometry.isEmpty || geometry.utf8.count > 63 {
+            throw StyleIssue(path.jsonMember("geometry"), "expected a column name of 1 to 63 bytes")
+        }
+        let crs = try optionalString(json["crs"], at: path.jsonMember("crs")).map(CRSDefinition.init(parsing:))
+        let attribution = try optionalString(json["attribution"], at: path.jsonMember("attribution"))
+        let minzoom = try optionalNumber(json["minzoom"], at: path.jsonMember("minzoom"), range: 0...24) ?? 0
+        let maxzoom = try optionalNumber(json["maxzoom"], at: path.jsonMember("maxzoom"), range: 0...24) ?? 22
+        if minzoom > maxzoom { throw StyleIssue(path.jsonMember("minzoom"), "expected minzoom <= maxzoom") }
+        return StyleSource(id: id, type: type, path: url, resolvedPath: url, crs: crs, attribution: attribution,
+                           minzoom: minzoom, maxzoom: maxzoom, database: name, geometryColumn: geometry)
     }
 
     private mutating func parseLayer(_ json: JSONValue, at path: String, sources: [String: StyleSource]) throws -> StyleLayer {

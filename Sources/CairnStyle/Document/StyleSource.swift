@@ -1,8 +1,9 @@
 import Foundation
 import CairnCore
 
-/// A data source of the style. Cairn reads local files only: `url` (or `data` for GeoJSON)
-/// is a path, relative to the style file's folder unless absolute.
+/// A data source of the style: a local file (`url`, or `data` for GeoJSON, a path relative to the
+/// style file's folder unless absolute), or a PostGIS database of the configuration
+/// (`"url": "postgis://NAME"`, whose layers' `source-layer` name tables or views).
 public struct StyleSource: Sendable {
     public let id: String
     public let type: StyleSourceType
@@ -16,6 +17,10 @@ public struct StyleSource: Sendable {
     public let minzoom: Double
     /// The highest zoom of the source's data (MapLibre over-zooms above it; it still draws).
     public let maxzoom: Double
+    /// The configured database's name for `postgis://NAME` sources; nil for files.
+    public let database: String?
+    /// Cairn's `"geometry"`: the geometry column, for views `geometry_columns` does not describe.
+    public let geometryColumn: String?
 
     public init(
         id: String,
@@ -25,7 +30,9 @@ public struct StyleSource: Sendable {
         crs: CRSDefinition? = nil,
         attribution: String? = nil,
         minzoom: Double = 0,
-        maxzoom: Double = 22
+        maxzoom: Double = 22,
+        database: String? = nil,
+        geometryColumn: String? = nil
     ) {
         self.id = id
         self.type = type
@@ -35,12 +42,17 @@ public struct StyleSource: Sendable {
         self.attribution = attribution
         self.minzoom = minzoom
         self.maxzoom = maxzoom
+        self.database = database
+        self.geometryColumn = geometryColumn
     }
+
+    /// Whether the source is a PostGIS database (`postgis://NAME`), read per metatile.
+    public var isPostGIS: Bool { database != nil }
 
     /// Whether the source is an MBTiles file of vector tiles (`mbtiles://` URL or `.mbtiles` file)
     /// rather than a file of features.
     public var isMBTiles: Bool {
-        path.hasPrefix("mbtiles://") || resolvedPath.lowercased().hasSuffix(".mbtiles")
+        !isPostGIS && path.hasPrefix("mbtiles://") || (!isPostGIS && resolvedPath.lowercased().hasSuffix(".mbtiles"))
     }
 
     /// `path` made absolute against the folder of `styleFile` (itself relative to the working directory).

@@ -1,0 +1,198 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real PostgreSQL + PostGIS server of the test's own: `initdb` into a temporary folder, started on
+/// 127.0.0.1 at a free port, stopped and removed by `shutdown()`. Debian's `postgresql` and
+/// `postgresql-*-postgis-3` packages (installed by `scripts/install-deps`) provide the binaries. As root
+/// the server runs as the `postgres` user the package creates (PostgreSQL refuses to run as root).
+///
+/// Authentication: the superuser `postgres` is trusted (from the Unix socket and 127.0.0.1); every other
+/// role needs its password (scram-sha-256) over TCP, so wrong-password cases are real.
+public final class PostgresCluster: @unchecked Sendable {
+    // @unchecked: every property is set once in `init`; the server process is driven through pg_ctl.
+    public let host = "127.0.0.1"
+    public let port: Int
+    /// The cluster's data folder (owned by the server's user).
+    public let dataDirectory: String
+    /// The folder holding the Unix socket (psql connects through it).
+    public let socketDirectory: String
+    let root: String
+    let binDirectory: String
+    let runAs: String?
+
+    /// Why the cluster cannot start here (PostgreSQL or PostGIS not installed), or nil.
+    public static var unavailableReason: String? {
+        guard let bin = binDirectory() else {
+            return "PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/initdb); scripts/install-deps installs it"
+        }
+        let version = URL(fileURLWithPath: bin).deletingLastPathComponent().lastPathComponent
+        let extensions = "/usr/share/postgresql/\(version)/extension"
+        let hasPostGIS = (try? FileManager.default.contentsOfDirectory(atPath: extensions))?.contains { $0.hasPrefix("postgis--") && $0.hasSuffix(".sql") } ?? false
+        return hasPostGIS ? nil : "PostGIS is not installed for PostgreSQL \(version) (postgresql-\(version)-postgis-3); scripts/install-deps installs it"
+    }
+
+    /// The newest installed PostgreSQL's `bin` folder.
+    static func binDirectory() -> String? {
+        let base = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        return versions.map { "\(base)/\($0)/bin" }.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
+    }
+
+    /// Creates and starts a new cluster. Throws with the server's own log when it does not start.
+    public init() throws {
+        if let reason = Self.unavailableReason { throw PostgresClusterError(reason) }
+        binDirectory = Self.binDirectory()!
+        runAs = getuid() == 0 ? "postgres" : nil
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-\(UUID().uuidString.prefix(8))").path
+        dataDirectory = root + "/data"
+        socketDirectory = root + "/socket"
+        try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        if let runAs { try Self.run("/bin/chown", ["-R", runAs, root]) }
+        try Self.run(binDirectory + "/initdb", ["-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
+                                               "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], as: runAs)
+        // The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not.
+        let hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+        try Self.writeAsOwner(hba, to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let candidate = Int.random(in: 20_000...60_000)
+            do {
+                try Self.writeAsOwner("""
+                    listen_addresses = '127.0.0.1'
+                    port = \(candidate)
+                    unix_socket_directories = '\(socketDirectory)'
+                    fsync = off
+                    synchronous_commit = off
+                    full_page_writes = off
+                    max_connections = 200
+                    log_min_messages = warning
+
+                    """, to: dataDirectory + "/postgresql.auto.conf", owner: runAs)
+                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+                port = candidate
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
+        throw PostgresClusterError("PostgreSQL did not start in \(root): \(lastError.map { "\($0)" } ?? "")\n\(log.suffix(2000))")
+    }
+
+    /// Runs SQL with psql as the superuser (or `user`) and returns its unaligned, tuples-only output.
+    /// Stops at the first error and throws with psql's message.
+    @discardableResult
+    public func psql(_ sql: String, database: String = "postgres", user: String = "postgres") throws -> String {
+        try Self.run(binDirectory + "/psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory, "-p", "\(port)",
+                                             "-U", user, "-d", database, "-c", sql])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Runs a file of SQL with psql (for loading data).
+    public func psql(file: String, database: String) throws {
+        try Self.run(binDirectory + "/psql", ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", socketDirectory, "-p", "\(port)",
+                                             "-U", "postgres", "-d", database, "-f", file])
+    }
+
+    /// Creates a database with the PostGIS extension.
+    public func createDatabase(_ name: String, postgis: Bool = true) throws {
+        try psql("CREATE DATABASE \"\(name)\"")
+        if postgis { try psql("CREATE EXTENSION postgis", database: name) }
+    }
+
+    /// Creates a login role with a password (and SELECT on every table of `database`'s public schema,
+    /// present and future, when `database` is given).
+    public func createRole(_ name: String, password: String, readOnlyOn database: String? = nil) throws {
+        try psql("CREATE ROLE \"\(name)\" LOGIN PASSWORD '\(password.replacingOccurrences(of: "'", with: "''"))'")
+        if let database {
+            try psql("""
+                GRANT CONNECT ON DATABASE "\(database)" TO "\(name)";
+                GRANT USAGE ON SCHEMA public TO "\(name)";
+                GRANT SELECT ON ALL TABLES IN SCHEMA public TO "\(name)";
+                ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO "\(name)";
+                """, database: database)
+        }
+    }
+
+    /// `postgresql://USER@127.0.0.1:PORT/DATABASE`, as a Cairn configuration names it.
+    public func url(database: String, user: String = "postgres") -> String {
+        "postgresql://\(user)@\(host):\(port)/\(database)"
+    }
+
+    /// Stops the server (`fast`: open sessions are cancelled, as a restart in production does).
+    public func stop() throws {
+        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", "fast", "-w", "-t", "60", "stop"], as: runAs)
+    }
+
+    /// Starts a stopped server again on the same port.
+    public func start() throws {
+        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+    }
+
+    /// Whether the server answers.
+    public var isRunning: Bool {
+        (try? Self.run(binDirectory + "/pg_isready", ["-h", socketDirectory, "-p", "\(port)"])) != nil
+    }
+
+    /// The server's log so far (for failure messages).
+    public var serverLog: String { (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? "" }
+
+    /// Stops the server and removes its folder.
+    public func shutdown() {
+        try? Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"], as: runAs)
+        try? FileManager.default.removeItem(atPath: root)
+    }
+
+    deinit { shutdown() }
+
+    /// Runs a command to its end and returns its standard output; throws with its standard error
+    /// when it fails. posix_spawn and waitpid, not Foundation's Process: Process learns of the
+    /// child's exit from a socket the child inherits, and `pg_ctl start` leaves a server holding it,
+    /// so Process would wait for the server to stop.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> String {
+        let argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-run-\(UUID().uuidString)").path
+        defer {
+            try? FileManager.default.removeItem(atPath: capture + ".out")
+            try? FileManager.default.removeItem(atPath: capture + ".err")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, capture + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_addopen(&actions, 2, capture + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        var cArguments = argv.map { strdup($0) }
+        cArguments.append(nil)
+        defer { for argument in cArguments { free(argument) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
+        guard spawned == 0 else {
+            throw PostgresClusterError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let text = (try? String(contentsOfFile: capture + ".out", encoding: .utf8)) ?? ""
+        let exited = (status & 0x7F) == 0
+        let code = (status >> 8) & 0xFF
+        guard exited && code == 0 else {
+            let message = (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? ""
+            throw PostgresClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) \(arguments.joined(separator: " ").prefix(300)) exited \(exited ? code : -1): \(message)\(text)")
+        }
+        return text
+    }
+
+    static func writeAsOwner(_ text: String, to path: String, owner: String?) throws {
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        if let owner { try run("/bin/chown", [owner, path]) }
+    }
+}
+
+public struct PostgresClusterError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
