@@ -5,7 +5,7 @@ import CairnCore
 /// formats and scales. Clients that keep tiles (a browser's cache, an open map page) re-fetch the tiles
 /// in `tiles`; the ranges may cover more than what changed, never less.
 public struct TileInvalidation: Sendable, Equatable {
-    /// Increases with every invalidation the engine publishes, over all maps; 0 until published.
+    /// Increases with every invalidation of the map, also across restarts (see `TileInvalidations`); 0 until published.
     public var id: Int = 0
     public var map: String
     public var zooms: ClosedRange<Int>

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// The engine's broadcast of tile invalidations: `TileEngine.expire` publishes here after it has
@@ -10,8 +11,11 @@ public final class TileInvalidations: Sendable {
     /// Invalidations one subscriber may have unread before it gets a reset instead.
     public let backlogLimit: Int
 
+    /// Each map's ids continue from here: the start time in milliseconds, so they keep increasing
+    /// across restarts and a client's `Last-Event-ID` from another server life never matches.
+    private let firstID: Int
+
     private struct State {
-        var lastID = 0
         var lastIDByMap: [String: Int] = [:]
         var subscribers: [Int: InvalidationSubscription] = [:]
         var nextKey = 0
@@ -19,9 +23,10 @@ public final class TileInvalidations: Sendable {
     }
     private let state = Mutex(State())
 
-    public init(capacity: Int, backlogLimit: Int = 256) {
+    public init(capacity: Int, backlogLimit: Int = 256, firstID: Int = Int(Date().timeIntervalSince1970 * 1000)) {
         self.capacity = max(0, capacity)
         self.backlogLimit = max(1, backlogLimit)
+        self.firstID = firstID
     }
 
     /// A new subscription to `map`'s invalidations, or nil when `capacity` subscriptions are open
@@ -45,13 +50,13 @@ public final class TileInvalidations: Sendable {
     /// The id of `map`'s latest invalidation since start-up, nil before its first.
     public func lastID(of map: String) -> Int? { state.withLock { $0.lastIDByMap[map] } }
 
-    /// Gives `invalidation` the next id and queues it for every subscriber of its map.
+    /// Gives `invalidation` its map's next id and queues it for every subscriber of the map. Ids count
+    /// per map, so a map's subscribers cannot tell from gaps that other (perhaps internal) maps changed.
     @discardableResult
     public func publish(_ invalidation: TileInvalidation) -> TileInvalidation {
         state.withLock { state in
             var published = invalidation
-            state.lastID += 1
-            published.id = state.lastID
+            published.id = (state.lastIDByMap[published.map] ?? firstID) + 1
             state.lastIDByMap[published.map] = published.id
             for subscriber in state.subscribers.values where subscriber.map == published.map {
                 subscriber.enqueue(published)
