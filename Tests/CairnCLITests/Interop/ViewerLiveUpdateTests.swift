@@ -13,7 +13,18 @@ struct ViewerLiveUpdateTests {
     static let tile = (z: 14, x: 13047, y: 7221)
     static let purge = #"{"map": "hp", "zooms": "14-14", "bbox": [106.68, 20.84, 106.69, 20.85], "format": "png"}"#
 
-    @Test func aPurgeReloadsOnlyTheShownTileItTouched() async throws {
+    static let maplibreInstalled = FileManager.default.fileExists(
+        atPath: CommandLineTests.repositoryRoot.appendingPathComponent(".build/web/maplibre/maplibre-gl.js").path)
+
+    /// A server with the admin API, and the viewer's `#z/lat/lon` centred on `tile`.
+    struct LiveServer {
+        var server: Server
+        var adminPort: Int
+        var token: String
+        var view: String
+    }
+
+    func start() async throws -> LiveServer {
         let folder = CommandLineTests.temporary("interop-live")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let token = UUID().uuidString + UUID().uuidString
@@ -23,29 +34,74 @@ struct ViewerLiveUpdateTests {
         let process = try await startServer(folder: folder, port: port, mapLines: lines,
                                             arguments: ["--admin-port", String(adminPort), "--admin-token-file", folder + "/admin.token"])
         let server = Server(folder: folder, port: port, process: process)
-        defer { server.stop() }
-        let script = folder + "/live.py"
-        try Self.browserScript.write(toFile: script, atomically: true, encoding: .utf8)
-        // The view is centred on the tile, so it and its eight neighbours are shown.
+        // The view is centred on the tile, so it and its neighbours are shown.
         let n = Double(1 << Self.tile.z)
         let lon = (Double(Self.tile.x) + 0.5) / n * 360 - 180
         let lat = atan(sinh(.pi * (1 - 2 * (Double(Self.tile.y) + 0.5) / n))) * 180 / .pi
-        let viewer = server.base + "/maps/hp/#\(Self.tile.z)/\(String(format: "%.5f", lat))/\(String(format: "%.5f", lon))"
+        let view = "#\(Self.tile.z)/\(String(format: "%.5f", lat))/\(String(format: "%.5f", lon))"
+        return LiveServer(server: server, adminPort: adminPort, token: token, view: view)
+    }
+
+    /// Runs `browserScript`: ready, purge, refreshed; what it printed.
+    func purgeInBrowser(_ live: LiveServer, url: String, ready: String, purge: String, refreshed: String) async throws -> [String: Any] {
+        let script = live.server.folder + "/live.py"
+        try Self.browserScript.write(toFile: script, atomically: true, encoding: .utf8)
+        let admin = "http://127.0.0.1:\(live.adminPort)/admin/"
         let printed = try await offPool {
-            try server.tool(Server.python, [script, "/usr/bin/chromium", folder + "/chromium", viewer,
-                                            "http://127.0.0.1:\(adminPort)/admin/purge", token, Self.purge])
+            try live.server.tool(Server.python, [script, "/usr/bin/chromium", live.server.folder + "/chromium", url, ready,
+                                                 admin, live.token, purge, refreshed])
         }
-        let result = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
+    }
+
+    static let rasterDrawn = "(function () { var t = document.querySelectorAll('#map img.tile'); return t.length > 0 && Array.prototype.every.call(t, function (i) { return i.complete && i.naturalWidth === 256; }); })()"
+    static let eventsOpen = "document.body.getAttribute('data-events') === 'open'"
+    static let oneInvalidation = "document.body.getAttribute('data-invalidations') === '1'"
+
+    @Test func aPurgeReloadsOnlyTheShownTileItTouched() async throws {
+        let live = try await start()
+        defer { live.server.stop() }
+        let versioned = "Array.prototype.some.call(document.querySelectorAll('#map img.tile'), function (i) { return i.src.indexOf('?v=') >= 0; })"
+        let result = try await purgeInBrowser(live, url: live.server.base + "/maps/hp/" + live.view, ready: Self.rasterDrawn + " && " + Self.eventsOpen, purge: Self.purge,
+                                              refreshed: Self.oneInvalidation + " && " + Self.rasterDrawn + " && " + versioned)
         let before = result["before"] as? [String] ?? []
         let after = result["after"] as? [String] ?? []
-        #expect(result["loaded"] as? Bool == true, "the viewer's tiles and event stream never got ready: \(result)")
+        #expect(result["ready"] as? Bool == true, "the viewer's tiles and event stream never got ready: \(result)")
         #expect(result["refreshed"] as? Bool == true, "no tile was re-requested after the purge: \(result)")
         #expect(before.count >= 9 && before.count == after.count, "\(before) \(after)")
         let changed = zip(before, after).filter { $0 != $1 }
         let path = "/maps/hp/\(Self.tile.z)/\(Self.tile.x)/\(Self.tile.y).png"
         #expect(changed.count == 1, "changed: \(changed)")
         #expect(changed.first.map { $0.0.hasSuffix(path) && $0.1.contains(path + "?v=") } == true, "changed: \(changed)")
+        // The server saw that one request, none for the other tiles.
+        #expect(result["responses"] as? Int == 1, "\(result)")
         #expect(result["console"] as? [String] == [], "\(result["console"] ?? "")")
+    }
+
+    /// MapLibre GL JS reloads its source, but only the invalidated tile's URL changed, so only that
+    /// tile reaches the server (the others come from the browser's cache).
+    @Test(.enabled(if: maplibreInstalled, "run scripts/fetch-maplibre"))
+    func aPurgeReloadsOnlyTheTouchedVectorTileInMapLibreMode() async throws {
+        let live = try await start()
+        defer { live.server.stop() }
+        // Raster level 14 is MapLibre zoom 13, whose 512 px tiles are level 13: the tile's parent is shown.
+        let purge = #"{"map": "hp", "zooms": "13-14", "bbox": [106.68, 20.84, 106.69, 20.85], "format": "pbf"}"#
+        let idle = "document.body.getAttribute('data-vector-idle') === 'true'"
+        let result = try await purgeInBrowser(live, url: live.server.base + "/maps/hp/?mode=vector" + live.view,
+                                              ready: idle + " && " + Self.eventsOpen, purge: purge,
+                                              refreshed: Self.oneInvalidation + " && " + idle)
+        #expect(result["ready"] as? Bool == true, "MapLibre or the event stream never got ready: \(result)")
+        #expect(result["refreshed"] as? Bool == true, "MapLibre did not settle after the purge: \(result)")
+        #expect(result["console"] as? [String] == [], "\(result["console"] ?? "")")
+        // The purged tile was asked for again (it is back in the cache), and at most it and the
+        // TileJSON reached the server: fewer requests than tiles shown.
+        let cached = try live.server.tool("/usr/bin/sqlite3", ["-readonly", live.server.folder + "/cache/hp.pbf.mbtiles",
+                                                               "SELECT count(*) FROM tiles WHERE zoom_level = 13 AND tile_column = 6523 AND tile_row = \((1 << 13) - 1 - 3610)"])
+        #expect(cached.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        let responses = result["responses"] as? Int ?? -1
+        #expect(responses >= 1 && responses <= 2, "\(result)")
+        let shown = try live.server.tool("/usr/bin/sqlite3", ["-readonly", live.server.folder + "/cache/hp.pbf.mbtiles", "SELECT count(*) FROM tiles WHERE zoom_level = 13"])
+        #expect((Int(shown.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 2)
     }
 
     func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
@@ -54,13 +110,13 @@ struct ViewerLiveUpdateTests {
         }
     }
 
-    /// Opens the viewer, waits until its tiles are drawn and its event stream is open, purges through
-    /// the admin API, waits until a tile URL carries an invalidation version and every tile is drawn
-    /// again, and prints the tile URLs before and after (Python standard library only).
+    /// Opens `url`, waits until `ready` (JavaScript) holds, purges through the admin API, waits until
+    /// `refreshed` holds, and prints the raster tile URLs before and after and how many responses the
+    /// public listener gave in between (from `/admin/metrics`). Python standard library only.
     static let browserScript = #"""
 import json, os, subprocess, sys, time, urllib.request
 
-chromium, profile, url, purge_url, token, purge_body = sys.argv[1:7]
+chromium, profile, url, ready, admin, token, purge_body, refreshed = sys.argv[1:9]
 to_r, to_w = os.pipe()
 from_r, from_w = os.pipe()
 def wire():
@@ -110,7 +166,14 @@ def wait_for(expression, session, seconds=60):
         time.sleep(0.1)
     return False
 
-drawn = "(function () { var t = document.querySelectorAll('#map img.tile'); return t.length > 0 && Array.prototype.every.call(t, function (i) { return i.complete && i.naturalWidth === 256; }); })()"
+def admin_request(path, body=None):
+    request = urllib.request.Request(admin + path, data=body, headers={"Authorization": "Bearer " + token})
+    return urllib.request.urlopen(request, timeout=30).read().decode()
+
+def responses():
+    return sum(int(float(line.rsplit(" ", 1)[1])) for line in admin_request("metrics").splitlines()
+               if line.startswith("cairn_http_responses_total"))
+
 sources = "Array.prototype.map.call(document.querySelectorAll('#map img.tile'), function (i) { return i.src; }).sort()"
 result = {}
 try:
@@ -118,12 +181,14 @@ try:
     session = send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     send("Runtime.enable", session=session)
     send("Page.navigate", {"url": url}, session=session)
-    result["loaded"] = wait_for(drawn + " && document.body.getAttribute('data-events') === 'open'", session)
+    result["ready"] = wait_for(ready, session)
     result["before"] = evaluate(sources, session)
-    request = urllib.request.Request(purge_url, data=purge_body.encode(), headers={"Authorization": "Bearer " + token})
-    result["purge"] = json.loads(urllib.request.urlopen(request, timeout=30).read())
-    result["refreshed"] = wait_for("document.body.getAttribute('data-invalidations') === '1' && " + drawn
-                                   + " && " + sources + ".some(function (s) { return s.indexOf('?v=') >= 0; })", session, 30)
+    # Whatever the page does next is caused by the purge: MapLibre reports idle again only after it.
+    evaluate("document.body.removeAttribute('data-vector-idle')", session)
+    counted = responses()
+    result["purge"] = json.loads(admin_request("purge", purge_body.encode()))
+    result["refreshed"] = wait_for(refreshed, session, 30)
+    result["responses"] = responses() - counted
     result["after"] = evaluate(sources, session)
     result["console"] = state["console"]
 finally:
