@@ -45,16 +45,22 @@ struct EventStreamController: Sendable {
         headers[.accessControlAllowOrigin] = "*"
         if request.method == .head { return Response(status: .ok, headers: headers) }
         let principal = context.access.principal
-        // A reconnecting client that missed invalidations (or saw another server life's) reloads all.
-        let missed = request.headers[.lastEventID].map { Int($0) != hub.lastID(of: name) } ?? false
+        let lastEventID = request.headers[.lastEventID]
         let keepAliveInterval = self.keepAliveInterval
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            // Lost the race for the last place: an empty stream, which the browser retries.
             guard let subscription = hub.subscribe(map: name) else {
                 try await writer.finish(nil)
                 return
             }
             defer { subscription.end() }
+            // Compared once subscribed, so nothing published in between goes unnoticed: a
+            // reconnecting client that missed invalidations (or saw another server life's) reloads all.
+            let missed = lastEventID.map { Int($0) != hub.lastID(of: name) } ?? false
             do {
+                // Cancelled when the client closes the connection, so it frees its place at once rather
+                // than at the next keep-alive. (This needs a real connection: HummingbirdTesting's
+                // router mode cannot run it; test streams live.)
                 try await request.body.consumeWithCancellationOnInboundClose { _ in
                     try await withGracefulShutdownHandler {
                         try await Self.stream(subscription, to: &writer, principal: principal, missed: missed,
