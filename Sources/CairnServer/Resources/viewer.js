@@ -50,7 +50,8 @@
         var r = ranges[i];
         invalidated.push({ z: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY, v: id });
       }
-      // A long-lived page forgets old ranges; a reset then gives every tile a new URL instead.
+      // A long-lived page forgets old ranges as a reset does (every tile gets a new URL, and the shown
+      // ones are re-requested once): dropping only some could bring back a URL cached before an edit.
       if (invalidated.length > 2000) { invalidated = []; resets++; }
     } else {
       invalidated = []; resets++;

@@ -1,3 +1,4 @@
+import CairnAccess
 @testable import CairnConfiguration
 import CairnCore
 import CairnEngine
@@ -105,9 +106,14 @@ struct EventStreamTests {
                 }
                 #expect(tile.status != .ok)
             }
-            // A key for the map (in a header, or as `?key=`, as EventSource must send it) opens the stream.
+            // What the map's tiles accept opens the stream: an API key (in a header, or as `?key=`), a
+            // signed token, and the viewer's tile token (`?token=`, which is how `EventSource` sends it).
+            let jwt = try await AccessFixture.token()
+            let tileToken = fixture.signer.tileToken(for: EmbedGrant(map: "secret", expiresAt: Date().addingTimeInterval(300), id: "viewer"))
             for (path, headers) in [("/maps/secret/events", ["X-API-Key: \(fixture.secretKey)"]),
-                                    ("/maps/secret/events?key=\(fixture.secretKey)", [])] {
+                                    ("/maps/secret/events?key=\(fixture.secretKey)", []),
+                                    ("/maps/secret/events", ["Authorization: Bearer \(jwt)"]),
+                                    ("/maps/secret/events?token=\(tileToken)", [])] {
                 let stream = try await EventStreamClient.open(port: port.get(), path: path, headers: headers)
                 #expect(await stream.waitFor { $0.contains(": invalidations of secret") })
                 #expect(stream.status == 200)
