@@ -13,9 +13,17 @@ extension TileEngine {
         let web = TileGrid.webMercator
         let zooms = max(request.zooms.lowerBound, 0)...max(min(request.zooms.upperBound, web.maxZoom), 0)
         guard request.zooms.lowerBound <= web.maxZoom, request.area != nil || !request.tiles.isEmpty else { return nil }
-        var ranges: [TileRange] = []
+        // The exact ranges until there are too many, and all along one range per zoom covering them,
+        // so a list of a million tiles costs no more memory than a short one.
+        var exact: [TileRange]? = []
         var seen: Set<TileRange> = []
-        func add(_ range: TileRange) { if seen.insert(range).inserted { ranges.append(range) } }
+        var perZoom: [Int: TileRange] = [:]
+        func add(_ range: TileRange) {
+            perZoom[range.z] = perZoom[range.z].map { Self.covering($0, range) } ?? range
+            guard exact != nil, seen.insert(range).inserted else { return }
+            exact?.append(range)
+            if (exact?.count ?? 0) > Self.maxInvalidationRanges { exact = nil; seen = [] }
+        }
         var geographic = BoundingBox.empty
         // Areas and foreign-grid tiles become a box to cover; Web Mercator tiles are kept as they are.
         var covered = BoundingBox.empty
@@ -39,9 +47,9 @@ extension TileEngine {
         } catch {
             logger.warning("expiry of \(map.name): announced for the whole world: its area could not be transformed: \(error)")
             geographic = .empty
-            ranges = zooms.map { z in TileRange(z: z, minX: 0, minY: 0, maxX: (1 << z) - 1, maxY: (1 << z) - 1) }
+            exact = zooms.map { z in TileRange(z: z, minX: 0, minY: 0, maxX: (1 << z) - 1, maxY: (1 << z) - 1) }
         }
-        if ranges.count > Self.maxInvalidationRanges { ranges = Self.mergedByZoom(ranges) }
+        let ranges = (exact ?? Array(perZoom.values)).sorted { ($0.z, $0.minY, $0.minX) < ($1.z, $1.minY, $1.minX) }
         guard !ranges.isEmpty else { return nil }
         let formats = request.formats ?? TileFormat.allCases
         let scales = formats.contains(.png) ? (request.scales ?? map.configuration.scales).filter(map.configuration.scales.contains) : []
@@ -60,15 +68,8 @@ extension TileEngine {
                          maxX: ((tile.x + 1) << shift) - 1, maxY: ((tile.y + 1) << shift) - 1)
     }
 
-    /// One range per zoom, covering all of that zoom's ranges.
-    static func mergedByZoom(_ ranges: [TileRange]) -> [TileRange] {
-        var byZoom: [Int: TileRange] = [:]
-        for range in ranges {
-            guard var merged = byZoom[range.z] else { byZoom[range.z] = range; continue }
-            merged.minX = min(merged.minX, range.minX); merged.minY = min(merged.minY, range.minY)
-            merged.maxX = max(merged.maxX, range.maxX); merged.maxY = max(merged.maxY, range.maxY)
-            byZoom[range.z] = merged
-        }
-        return byZoom.keys.sorted().map { byZoom[$0]! }
+    /// The smallest range holding both (of one zoom).
+    static func covering(_ a: TileRange, _ b: TileRange) -> TileRange {
+        TileRange(z: a.z, minX: min(a.minX, b.minX), minY: min(a.minY, b.minY), maxX: max(a.maxX, b.maxX), maxY: max(a.maxY, b.maxY))
     }
 }
