@@ -23,6 +23,7 @@ struct ReadmeExamplesTests {
         ("scripts/demo", "installs packages with apt, builds, and serves until stopped (scripts/smoke-release runs the demo's release server)"),
         ("curl -o tile.png", "needs the demo server of the block above, running"),
         ("--admin-port 8081", "starts a server that runs until stopped, then talks to it with job ids it printed"),
+        ("curl -N", "streams the running demo server's events until interrupted (EventStreamTests purge and stream the same way in-process)"),
     ]
 
     struct Block: CustomStringConvertible {

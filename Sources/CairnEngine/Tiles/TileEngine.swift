@@ -31,6 +31,8 @@ public final class TileEngine: Sendable {
     public let maxQueuedRenders: Int
     /// Counters for the admin metrics endpoint.
     public let metrics = ServiceMetrics()
+    /// Announces every expiry (`expire(map:_:)`) to subscribers such as `/maps/{map}/events`.
+    public let invalidations: TileInvalidations
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4
@@ -61,9 +63,11 @@ public final class TileEngine: Sendable {
         cacheFiles = CacheFileRegistry(directory: configuration.cacheDirectory, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger,
                                        retryInterval: cacheRetryInterval)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
+        invalidations = TileInvalidations(capacity: configuration.limits.maxEventSubscribers)
     }
 
     public func shutdown() async throws {
+        invalidations.close()
         try await threadPool.shutdownGracefully()
         try await seedPool.shutdownGracefully()
         try await maintenancePool.shutdownGracefully()
