@@ -55,16 +55,17 @@ struct PostGISRenderingTests {
 
         let landUse = try Self.pointOn(PostGISDemo.landUse, in: demo)
         let building = try Self.pointOn("syn_buildings", in: demo)
-        var tiles: [(z: Int, x: Int, y: Int, maxFraction: Double)] = []
+        var tiles: [(z: Int, x: Int, y: Int, maxFraction: Double, channelThreshold: Int)] = []
         for z in [13, 15] {
             let t = Self.tile(longitude: landUse.0, latitude: landUse.1, z: z)
-            tiles.append((z, t.x, t.y, 0.002))
+            tiles.append((z, t.x, t.y, 0.002, 2))
         }
         let b = Self.tile(longitude: building.0, latitude: building.1, z: 16)
-        tiles.append((16, b.x, b.y, 0.002))
-        // Simplified in the database below style zoom 12: half a pixel moves a few edge pixels.
+        tiles.append((16, b.x, b.y, 0.002, 2))
+        // Simplified in the database below style zoom 12: within half a pixel, edges' antialiasing
+        // shifts (faintly, on many pixels), nothing moves visibly.
         let low = Self.tile(longitude: building.0, latitude: building.1, z: 10)
-        tiles.append((10, low.x, low.y, 0.03))
+        tiles.append((10, low.x, low.y, 0.01, 64))
 
         for tile in tiles {
             let path = "/maps/%@/\(tile.z)/\(tile.x)/\(tile.y).png"
@@ -75,9 +76,11 @@ struct PostGISRenderingTests {
             guard fromFiles.status == 200, fromDatabase.status == 200 else { continue }
             try fromDatabase.body.write(to: URL(fileURLWithPath: demo.folder + "/pg-\(tile.z)-\(tile.x)-\(tile.y).png"))
             try fromFiles.body.write(to: URL(fileURLWithPath: demo.folder + "/files-\(tile.z)-\(tile.x)-\(tile.y).png"))
-            let comparison = try ImageComparison.compare(expected: [UInt8](fromFiles.body), actual: [UInt8](fromDatabase.body))
+            let comparison = try ImageComparison.compare(expected: [UInt8](fromFiles.body), actual: [UInt8](fromDatabase.body),
+                                                         channelThreshold: tile.channelThreshold)
+            let differing = comparison.differingPixels, total = comparison.totalPixels, delta = comparison.maxChannelDelta
             #expect(comparison.isSimilar(maxFraction: tile.maxFraction),
-                    "z\(tile.z) \(tile.x)/\(tile.y): \(comparison.differingPixels) of \(comparison.totalPixels) pixels differ (max Δ \(comparison.maxChannelDelta)); PNGs in \(demo.folder)")
+                    "z\(tile.z) \(tile.x)/\(tile.y): \(differing) of \(total) pixels differ (max Δ \(delta)); PNGs in \(demo.folder)")
             // Not a blank tile: something was drawn.
             #expect(fromDatabase.body.count > 1000)
         }
