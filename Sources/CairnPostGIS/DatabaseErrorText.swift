@@ -39,6 +39,12 @@ enum DatabaseErrorText {
         let text = String(describing: error)
         // The pool gives up on requests while new connections keep failing (its circuit breaker).
         if text.contains("CircuitBreaker") { return "cannot connect to \(database.displayURL)" }
+        // NIO's connect errors list every address tried; the operator needs the gist.
+        for (marker, gist) in [("Connection refused", "connection refused"), ("No route to host", "no route to host"),
+                               ("Connection reset", "connection reset"), ("timed out", "connection timed out"), ("Timeout", "connection timed out")]
+            where text.contains(marker) {
+            return "\(gist) at \(database.host):\(database.port)"
+        }
         return text
     }
 }

@@ -86,6 +86,15 @@ public final class PostGISDatabase: Sendable {
             _ = try await rows(PostgresQuery(unsafeSQL: "SELECT 1"), probing: true)
             return
         }
+        if let reason = await connectionFailure() {
+            markDown(reason)
+            throw PostGISError(.unavailable, reason)
+        }
+        markUp()
+    }
+
+    /// Why a connection of its own cannot be opened and asked `SELECT 1` now; nil when it can.
+    private func connectionFailure() async -> String? {
         do {
             let settings = try configuration.connectionConfiguration(environment: environment)
             let quiet = quietLogger
@@ -100,11 +109,10 @@ public final class PostGISDatabase: Sendable {
                 }
                 try await connection.close()
             }
-            markUp()
+            return nil
         } catch {
-            if Task.isCancelled { throw error }
-            markDown(DatabaseErrorText.describe(error, database: configuration))
-            throw error
+            if Task.isCancelled { return nil }
+            return DatabaseErrorText.describe(error, database: configuration)
         }
     }
 
@@ -120,10 +128,26 @@ public final class PostGISDatabase: Sendable {
         // timeout; the statement itself is bounded by statement_timeout. Both, plus slack.
         let limit = Duration.milliseconds(configuration.statementTimeoutMilliseconds) + .seconds(5)
         do {
-            let result = try await withDeadline(limit) {
-                var collected: [PostgresRow] = []
-                for try await row in try await client.query(query, logger: self.logger) { collected.append(row) }
-                return collected
+            let result = try await withThrowingTaskGroup(of: [PostgresRow]?.self) { group in
+                group.addTask {
+                    var collected: [PostgresRow] = []
+                    for try await row in try await client.query(query, logger: self.logger) { collected.append(row) }
+                    return collected
+                }
+                // A pool whose server vanished waits to connect until its circuit breaker trips (15 s);
+                // a query still running after a second has a connection of its own checked meanwhile,
+                // so a database that went away fails its tiles in about a second, with the reason.
+                group.addTask {
+                    try await Task.sleep(for: .seconds(1))
+                    if !probing, let reason = await self.connectionFailure() { throw PostGISError(.unavailable, reason) }
+                    try await Task.sleep(for: limit - .seconds(1))
+                    throw PostGISError(.unavailable, "no answer within \(limit)")
+                }
+                defer { group.cancelAll() }
+                while let next = try await group.next() {
+                    if let rows = next { return rows }
+                }
+                return []
             }
             markUp()
             return result

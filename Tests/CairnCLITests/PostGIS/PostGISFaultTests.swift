@@ -87,13 +87,14 @@ struct PostGISFaultTests {
         let demo = try PostGISDemo.start(layers: ["hp_land", "syn_buildings", "syn_roads"], landUse: false)
         defer { demo.shutdown() }
         let (files, postgis) = try Self.styles(demo)
+        let tile = try Self.tiles(demo, count: 1)[0]
         try demo.cluster.stop()
         let server = try await PostGISServer.start(folder: demo.folder, configuration: Self.configuration(demo, files: files, postgis: postgis))
         defer { server.stop() }
-        let tiles = try? Self.tiles(demo, count: 1)  // the cluster is down: compute from a known point instead
-        let tile = tiles?.first ?? "16/52189/28880.png"
 
         #expect(await Wait.until(timeout: .seconds(30)) { Self.databaseHealth(server)?["status"] as? String == "down" })
+        #expect((Self.databaseHealth(server)?["reason"] as? String)?.contains("connection refused at 127.0.0.1:\(demo.cluster.port)") == true,
+                "\(String(describing: Self.databaseHealth(server)))")
         let cold = try server.get("/maps/pg/" + tile)
         #expect(cold.status == 503, "\(cold.text)")
         #expect(try server.get("/maps/files/" + tile).status == 200)

@@ -120,6 +120,8 @@ struct PostGISRenderingTests {
         let config = demo.folder + "/seed.yaml"
         try (demo.databasesYAML() + "cache: {directory: \(demo.folder)/cache}\nmaps:\n  - name: pg\n    style: \(postgis)\n    metatile: 2\n")
             .write(toFile: config, atomically: true, encoding: .utf8)
+        try demo.cluster.psql("ALTER SYSTEM SET log_statement = 'all'")
+        try demo.cluster.psql("SELECT pg_reload_conf()")
         let building = try Self.pointOn("syn_buildings", in: demo)
         let bbox = "\(building.0 - 0.01),\(building.1 - 0.01),\(building.0 + 0.01),\(building.1 + 0.01)"
         for format in ["png", "pbf"] {
@@ -131,6 +133,15 @@ struct PostGISRenderingTests {
         #expect((Int(count.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0, "\(count.output)")
         let vector = try runProgram("/usr/bin/sqlite3", [demo.folder + "/cache/pg.pbf.mbtiles", "SELECT count(*) FROM tiles"])
         #expect((Int(vector.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0, "\(vector.output)")
+
+        // What the database was asked: per table, only the columns the style reads (buildings: cong_nang),
+        // the box as a bound envelope the GiST index answers, and a row cap.
+        let statements = demo.cluster.serverLog.split(separator: "\n").filter { $0.contains(#"FROM "public"."syn_buildings""#) }
+        #expect(!statements.isEmpty)
+        for statement in statements {
+            #expect(statement.contains(#"SELECT ST_AsBinary("geom"), "cong_nang" FROM "public"."syn_buildings" WHERE "geom" && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, $5::int4) LIMIT $6::int8"#),
+                    "\(statement)")
+        }
     }
 
     /// `cairn` with the test database's password in its environment.
