@@ -144,6 +144,36 @@ struct PostGISRenderingTests {
         }
     }
 
+    @Test func validateChecksEveryTableAgainstTheDatabase() async throws {
+        let demo = try PostGISDemo.start(layers: ["hp_land", "syn_buildings", "syn_roads"], landUse: true)
+        defer { demo.shutdown() }
+        let keep: Set<String> = ["background", "land", "buildings", "road-minor", "landuse"]
+        let good = try demo.style(named: "good", postgisSources: ["hp", "landuse"]) { style in
+            style["layers"] = (style["layers"] as! [[String: Any]]).filter { keep.contains($0["id"] as? String ?? "") }
+        }
+        let missing = try demo.style(named: "missing", postgisSources: ["hp"]) { style in
+            style["layers"] = (style["layers"] as! [[String: Any]]).filter { ($0["id"] as? String) == "buildings" }.map { layer in
+                var layer = layer
+                layer["source-layer"] = "parcels"
+                return layer
+            }
+        }
+        let config = demo.folder + "/validate.yaml"
+        try (demo.databasesYAML() + "maps:\n  - name: good\n    style: \(good)\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let ok = try runCairn(["validate", "--config", config])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.output.contains(#"ok: map good: good.json: source "hp" (database city): table public.syn_buildings: geometry "geom" (SRID "#), "\(ok.output)")
+        #expect(ok.output.contains("table public.syn_land_use_vn2000_tm3"), "\(ok.output)")
+        // The demo style coalesces two spellings of the land use code; the one the table lacks is said.
+        #expect(ok.output.contains(#"warning: map good: good.json: source "landuse" (database city): table public.syn_land_use_vn2000_tm3 has no column "ma_loai_dat""#), "\(ok.output)")
+
+        try (demo.databasesYAML() + "maps:\n  - name: missing\n    style: \(missing)\n").write(toFile: config, atomically: true, encoding: .utf8)
+        let failed = try runCairn(["validate", "--config", config])
+        #expect(failed.status != 0)
+        #expect(failed.output.contains(#"map missing: missing.json: source "hp" (database city): missing.json: source "hp": table public.parcels does not exist in database city"#)
+                || failed.output.contains("table public.parcels does not exist in database city (postgresql://cairn@127.0.0.1:\(demo.cluster.port)/city)"), "\(failed.output)")
+    }
+
     /// `cairn` with the test database's password in its environment.
     func runCairn(_ arguments: [String], password: String = PostGISDemo.password) throws -> (status: Int32, output: String) {
         let process = Process()
