@@ -93,6 +93,25 @@ public final class PostGISDatabase: Sendable {
         markUp()
     }
 
+    /// `query` on a connection opened for it and closed after.
+    private func rowsOnOwnConnection(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        let settings = try configuration.connectionConfiguration(environment: environment)
+        let quiet = quietLogger
+        let limit = Duration.milliseconds(configuration.statementTimeoutMilliseconds) + .seconds(5)
+        return try await withDeadline(limit) {
+            let connection = try await PostgresConnection.connect(configuration: settings, id: 0, logger: quiet)
+            do {
+                var collected: [PostgresRow] = []
+                for try await row in try await connection.query(query, logger: quiet) { collected.append(row) }
+                try await connection.close()
+                return collected
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+    }
+
     /// Why a connection of its own cannot be opened and asked `SELECT 1` now; nil when it can.
     private func connectionFailure() async -> String? {
         do {
@@ -153,6 +172,12 @@ public final class PostGISDatabase: Sendable {
             return result
         } catch {
             if Task.isCancelled { throw error }
+            // After an outage the pool reconnects on its own backoff (up to a minute); while it still
+            // refuses requests but the database answers, the query runs on a connection of its own.
+            if !probing, String(describing: error).contains("CircuitBreaker"), let rows = try? await rowsOnOwnConnection(query) {
+                markUp()
+                return rows
+            }
             if DatabaseErrorText.isConnectionFailure(error) {
                 var reason = DatabaseErrorText.describe(error, database: configuration)
                 // The pool's "cannot connect" must not hide what the probe found out.
