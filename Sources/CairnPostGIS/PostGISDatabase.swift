@@ -21,6 +21,7 @@ public final class PostGISDatabase: Sendable {
     private let retryInitial: Duration
     private let retryMaximum: Duration
     private let environment: [String: String]
+    private let demandCheck = Mutex<(task: Task<String?, Never>, started: ContinuousClock.Instant)?>(nil)
 
     public init(configuration: DatabaseConfiguration, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment,
                 probeInterval: Duration = .seconds(5), retryInitial: Duration = .milliseconds(500), retryMaximum: Duration = .seconds(30)) {
@@ -87,10 +88,28 @@ public final class PostGISDatabase: Sendable {
             return
         }
         if let reason = await connectionFailure() {
+            if Task.isCancelled { throw CancellationError() }
             markDown(reason)
             throw PostGISError(.unavailable, reason)
         }
         markUp()
+    }
+
+    /// Checks a down database for requests: one check at a time, its answer shared for a second,
+    /// run apart from the requests (a tile whose other query failed first must not cancel it).
+    private func checkOnDemand() async -> String? {
+        let now = ContinuousClock.now
+        let check: Task<String?, Never> = demandCheck.withLock { current in
+            if let current, now - current.started < .seconds(1) { return current.task }
+            let task = Task {
+                let failure = await self.connectionFailure()
+                if failure == nil { self.markUp() }
+                return failure
+            }
+            current = (task, now)
+            return task
+        }
+        return await check.value
     }
 
     /// `query` on a connection opened for it and closed after.
@@ -112,7 +131,7 @@ public final class PostGISDatabase: Sendable {
         }
     }
 
-    /// Why a connection of its own cannot be opened and asked `SELECT 1` now; nil when it can.
+    /// Why a connection of its own cannot be opened and asked `SELECT 1` now; nil only when it can.
     private func connectionFailure() async -> String? {
         do {
             let settings = try configuration.connectionConfiguration(environment: environment)
@@ -130,7 +149,8 @@ public final class PostGISDatabase: Sendable {
             }
             return nil
         } catch {
-            if Task.isCancelled { return nil }
+            // Cancelled (a sibling query already failed the tile): nothing was learnt, so not "up".
+            if Task.isCancelled { return "the check was cancelled" }
             return DatabaseErrorText.describe(error, database: configuration)
         }
     }
@@ -142,7 +162,11 @@ public final class PostGISDatabase: Sendable {
 
     private func rows(_ query: PostgresQuery, probing: Bool) async throws -> [PostgresRow] {
         guard let client else { throw unavailable(health.reason ?? "not configured") }
-        if !probing, case .down(let reason) = health { throw unavailable(reason) }
+        if !probing, case .down(let reason) = health {
+            // Between the backoff's probes, a request checks at most once a second, so a database that
+            // came back serves the next tile, not the one after the next probe (up to 30 s later).
+            if await checkOnDemand() != nil { throw unavailable(reason) }
+        }
         // Leasing a connection from a pool whose server is gone waits for the pool's connect
         // timeout; the statement itself is bounded by statement_timeout. Both, plus slack.
         let limit = Duration.milliseconds(configuration.statementTimeoutMilliseconds) + .seconds(5)
