@@ -64,7 +64,13 @@ enum PostGISCatalog {
         } else {
             throw PostGISError(.noCRS, "geometry column \"\(column)\" of table \(name) has no SRID; give the source a \"crs\" (e.g. \"EPSG:9210\")", context: context)
         }
-        return PostGISTable(name: name, geometryColumn: column, srid: srid, crs: crs, columnTypes: columnTypes, columnNames: columnNames)
+        let keys = try await database.rows("""
+            SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE i.indrelid = to_regclass(\(name.quoted)) AND i.indisprimary
+            """)
+        let keyColumns = try keys.map { try $0.decode(String.self) }
+        return PostGISTable(name: name, geometryColumn: column, srid: srid, crs: crs, columnTypes: columnTypes, columnNames: columnNames,
+                            orderColumn: keyColumns.count == 1 ? keyColumns[0] : nil)
     }
 
     private static func crs(srid: Int, in database: PostGISDatabase) async throws -> CRSDefinition {

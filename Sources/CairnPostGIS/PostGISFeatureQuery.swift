@@ -35,6 +35,9 @@ public struct PostGISFeatureQuery: Sendable {
             default: select.append("\(column)::text")
             }
         }
+        // The key is read, not sorted on: ORDER BY could lead the planner to walk the key's index
+        // instead of the spatial one; the rows are put in key order when decoded.
+        if let key = table.orderColumn { select.append("\(SQLIdentifier.quote(key))::text") }
         return "SELECT \(select.joined(separator: ", ")) FROM \(table.name.quoted) WHERE \(geometry) && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, $5::int4) LIMIT $6::int8"
     }
 
@@ -70,6 +73,7 @@ public struct PostGISRows: Sendable {
     /// - Throws: `PostGISError(.badData)` for a geometry that is not WKB.
     public func features() throws -> [Feature] {
         var features: [Feature] = []
+        var keys: [String] = []
         features.reserveCapacity(rows.count)
         for row in rows {
             var cells = row.makeIterator()
@@ -86,8 +90,15 @@ public struct PostGISRows: Sendable {
                 properties[attribute] = Self.value(of: cell)
             }
             features.append(Feature(geometry: geometry, properties: properties))
+            if table.orderColumn != nil { keys.append(cells.next().flatMap { try? $0.decode(String?.self) } ?? "") }
         }
-        return features
+        guard table.orderColumn != nil, keys.count == features.count else { return features }
+        // Key order (numeric keys as numbers), as files are drawn in file order.
+        let order = features.indices.sorted { a, b in
+            if let x = Int64(keys[a]), let y = Int64(keys[b]) { return x < y }
+            return keys[a] < keys[b]
+        }
+        return order.map { features[$0] }
     }
 
     static func value(of cell: PostgresCell) -> PropertyValue {

@@ -11,14 +11,19 @@ public struct PostGISTable: Sendable, Hashable {
     /// Column name → type, in table order in `columnNames`.
     public var columnTypes: [String: String]
     public var columnNames: [String]
+    /// The primary key's column when it has one: rows are read in its order, as files are drawn in
+    /// file order (label priority and overlaps depend on it).
+    public var orderColumn: String?
 
-    public init(name: PostGISTableName, geometryColumn: String, srid: Int, crs: CRSDefinition, columnTypes: [String: String], columnNames: [String]) {
+    public init(name: PostGISTableName, geometryColumn: String, srid: Int, crs: CRSDefinition, columnTypes: [String: String], columnNames: [String],
+                orderColumn: String? = nil) {
         self.name = name
         self.geometryColumn = geometryColumn
         self.srid = srid
         self.crs = crs
         self.columnTypes = columnTypes
         self.columnNames = columnNames
+        self.orderColumn = orderColumn
     }
 
     /// The attributes among `wanted` the table lacks, sorted.

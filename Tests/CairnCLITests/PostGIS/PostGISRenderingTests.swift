@@ -134,12 +134,13 @@ struct PostGISRenderingTests {
         let vector = try runProgram("/usr/bin/sqlite3", [demo.folder + "/cache/pg.pbf.mbtiles", "SELECT count(*) FROM tiles"])
         #expect((Int(vector.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0, "\(vector.output)")
 
-        // What the database was asked: per table, only the columns the style reads (buildings: cong_nang),
-        // the box as a bound envelope the GiST index answers, and a row cap.
+        // What the database was asked: per table, only the columns the style reads (buildings: cong_nang)
+        // and the key (rows are drawn in key order, as files in file order), the box as a bound envelope
+        // the GiST index answers, and a row cap.
         let statements = demo.cluster.serverLog.split(separator: "\n").filter { $0.contains(#"FROM "public"."syn_buildings""#) }
         #expect(!statements.isEmpty)
         for statement in statements {
-            #expect(statement.contains(#"SELECT ST_AsBinary("geom"), "cong_nang" FROM "public"."syn_buildings" WHERE "geom" && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, $5::int4) LIMIT $6::int8"#),
+            #expect(statement.contains(#"SELECT ST_AsBinary("geom"), "cong_nang", "fid"::text FROM "public"."syn_buildings" WHERE "geom" && ST_MakeEnvelope($1::float8, $2::float8, $3::float8, $4::float8, $5::int4) LIMIT $6::int8"#),
                     "\(statement)")
         }
     }
