@@ -1,6 +1,7 @@
 import CairnConfiguration
 import CairnCache
 import CairnCore
+import CairnPostGIS
 import Foundation
 import Logging
 import NIOPosix
@@ -33,6 +34,10 @@ public final class TileEngine: Sendable {
     public let metrics = ServiceMetrics()
     /// Announces every expiry (`expire(map:_:)`) to subscribers such as `/maps/{map}/events`.
     public let invalidations: TileInvalidations
+    /// The configured databases' clients. Not connected until run: `cairn serve` runs them as a
+    /// service beside its listeners, other commands with `databases.whileRunning`.
+    public let databases: PostGISDatabases
+    let postgisProblems = PostGISProblems()
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4
@@ -64,7 +69,11 @@ public final class TileEngine: Sendable {
                                        retryInterval: cacheRetryInterval)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
         invalidations = TileInvalidations(capacity: configuration.limits.maxEventSubscribers)
+        databases = PostGISDatabases(configurations: configuration.databases, logger: logger)
     }
+
+    /// The maps loaded now (each grid once).
+    func loadedMapsNow() async -> [LoadedMap] { await registry.loadedMaps() }
 
     public func shutdown() async throws {
         invalidations.close()
