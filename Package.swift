@@ -59,6 +59,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,7 +117,7 @@ let package = Package(
         // The only module that imports ArgumentParser.
         .executableTarget(
             name: "CairnCLI",
-            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", "CairnPostGIS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -127,7 +128,7 @@ let package = Package(
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnPostGISTests", dependencies: ["CairnPostGIS", "CairnConfiguration", "CairnTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnPostGISTests", dependencies: ["CairnPostGIS", "CairnCore", "CairnConfiguration", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", "CairnTestSupport", .product(name: "JWTKit", package: "jwt-kit"),

@@ -121,6 +121,10 @@ struct MapController: Sendable {
         if files.contains(where: { $0.failed }) { healthy = false }
         var document: JSONValue = ["status": JSONValue(healthy ? "ok" : "degraded"), "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)]
         for file in files { document[member: file.key] = file.value }
+        if let databases = databaseListenerHealth() {
+            document[member: "databases"] = databases.document
+            if !databases.healthy { document[member: "status"] = "degraded" }
+        }
         return Self.json(document, cacheControl: "no-store")
     }
 

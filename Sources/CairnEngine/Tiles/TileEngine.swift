@@ -31,6 +31,8 @@ public final class TileEngine: Sendable {
     public let maxQueuedRenders: Int
     /// Counters for the admin metrics endpoint.
     public let metrics = ServiceMetrics()
+    /// Edits waiting out their debounce, listeners' states and background refreshes (`TileEngine+LiveEdits`).
+    let liveEdits = LiveEditState()
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4
