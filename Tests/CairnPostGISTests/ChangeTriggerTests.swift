@@ -102,8 +102,8 @@ struct ChangeTriggerTests {
         // coordinates that listing them would pass PostgreSQL's 8000-byte NOTIFY limit.
         _ = try cluster.psql("""
             CREATE TABLE parcels (id serial PRIMARY KEY, geom geometry(Polygon, 3857));
-            INSERT INTO parcels (geom) SELECT ST_SetSRID(ST_MakeEnvelope(-19999999.1234567 + i * 1.0000001, -19999999.1234567,
-              -19999989.9876543 + i * 1.0000001, -19999989.9876543), 3857) FROM generate_series(1, 50) AS i;
+            INSERT INTO parcels (geom) SELECT ST_SetSRID(ST_MakeEnvelope(-19999999.123456789 + i * 1.000000123, -19999999.123456789,
+              -19999989.987654321 + i * 1.000000123, -19999989.987654321), 3857) FROM generate_series(1, 50) AS i;
             """, database: "city")
         let owner = DatabaseConfiguration(name: "city", host: cluster.host, port: cluster.port, user: "postgres", database: "city", tls: .disable)
         _ = try await ChangeTriggerInstaller.apply(to: PostGISTableName(table: "parcels"), geometryColumn: "geom", drop: false, database: owner, logger: Logger(label: "test"))
@@ -117,8 +117,8 @@ struct ChangeTriggerTests {
             let notification = try #require(heard.notifications.first)
             #expect(notification.srid == 3857)
             #expect(notification.boxes.count == 1)
-            #expect(abs((notification.boxes.first?.minX ?? 0) - (-19999999.1234567 + 1.0000001)) < 4, "PostGIS may round a cached box outwards to float")
-            #expect(abs((notification.boxes.first?.maxX ?? 0) - (-19999989.9876543 + 50 * 1.0000001 + 1)) < 4)
+            #expect(abs((notification.boxes.first?.minX ?? 0) - (-19999999.123456789 + 1.000000123)) < 4, "PostGIS may round a cached box outwards to float")
+            #expect(abs((notification.boxes.first?.maxX ?? 0) - (-19999989.987654321 + 50 * 1.000000123 + 1)) < 4)
             group.cancelAll()
         }
     }

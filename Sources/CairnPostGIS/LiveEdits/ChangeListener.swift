@@ -50,13 +50,10 @@ public final class ChangeListener: Service, Sendable {
         return "postgresql://\(listen.user)@\(listen.host):\(listen.port)/\(listen.database)"
     }
 
+    /// Runs until the service group shuts down; a shutdown ends it normally (never as a failure,
+    /// which would fail the whole group).
     public func run() async throws {
-        // Shutting down is not a failure of the service (it would fail the whole group).
-        do { try await listenUntilShutdown() } catch is CancellationError {}
-    }
-
-    private func listenUntilShutdown() async throws {
-        try await cancelWhenGracefulShutdown { [self] in
+        await cancelWhenGracefulShutdown { [self] in
             var failures = 0
             var connectionID = 0
             while !Task.isCancelled {
