@@ -40,6 +40,8 @@ final class LiveEditServer: @unchecked Sendable {
                 url: postgresql://cairn@127.0.0.1:\(cluster.port)/city
                 password_env: CAIRN_TEST_DB_PASSWORD
                 tls: disable
+            limits:                     # the tests re-render whole blocks of tiles from one address
+              per_ip: {requests_per_second: 10000, burst: 10000, renders_per_second: 10000, render_burst: 10000}
 
             """
         let maps = "  - name: live\n    style: style.json\n    minzoom: 10\n    maxzoom: 16\n" + mapSettings + extraMaps
