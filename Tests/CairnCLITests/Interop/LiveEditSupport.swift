@@ -66,13 +66,13 @@ final class LiveEditServer: @unchecked Sendable {
         return (try? JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any]) ?? [:]
     }
 
-    /// `/health`'s entry for the database.
+    /// `/health`'s entry for the database's LISTEN connection.
     func listener() -> [String: Any] {
-        ((health()["databases"] as? [String: Any])?["city"] as? [String: Any]) ?? [:]
+        (((health()["databases"] as? [String: Any])?["city"] as? [String: Any])?["listen"] as? [String: Any]) ?? [:]
     }
 
     func waitForListener(_ state: String, timeout: Duration = .seconds(30)) async -> Bool {
-        await Wait.until(timeout: timeout, interval: .milliseconds(20)) { self.listener()["listen"] as? String == state }
+        await Wait.until(timeout: timeout, interval: .milliseconds(20)) { self.listener()["state"] as? String == state }
     }
 
     func metric(_ name: String) -> Double { (try? server.metrics()[name]) ?? -1 }
