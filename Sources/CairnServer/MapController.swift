@@ -123,6 +123,8 @@ struct MapController: Sendable {
         if files.contains(where: { $0.failed }) { healthy = false }
         var document: JSONValue = ["status": JSONValue(healthy ? "ok" : "degraded"), "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)]
         for file in files { document[member: file.key] = file.value }
+        // Each database's LISTEN connection beside its pool: edits reach the tiles only while it is up.
+        if !addChangeListeners(to: &databases) { document[member: "status"] = "degraded" }
         if !databases.isEmpty { document[member: "databases"] = JSONValue(sorting: databases) }
         return Self.json(document, cacheControl: "no-store")
     }

@@ -34,6 +34,8 @@ public final class TileEngine: Sendable {
     public let metrics = ServiceMetrics()
     /// Announces every expiry (`expire(map:_:)`) to subscribers such as `/maps/{map}/events`.
     public let invalidations: TileInvalidations
+    /// Edits waiting out their debounce, listeners' states and background refreshes (`TileEngine+LiveEdits`).
+    let liveEdits = LiveEditState()
     /// The configured databases' clients. Not connected until run: `cairn serve` runs them as a
     /// service beside its listeners, other commands with `databases.whileRunning`.
     public let databases: PostGISDatabases
