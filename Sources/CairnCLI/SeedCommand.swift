@@ -126,7 +126,9 @@ struct SeedCommand: AsyncParsableCommand {
             let printer = ProgressPrinter(style: style, format: format)
             let result: SeedProgress
             do {
-                result = try await engine.seed(map: name, request(format, maxDuration: left)) { printer.report($0) }
+                let seedRequest = try request(format, maxDuration: left)
+                let mapName = name
+                result = try await engine.withDatabases { try await engine.seed(map: mapName, seedRequest) { printer.report($0) } }
             } catch let error as EngineError {
                 throw CommandFailure(message: error.operatorText)
             } catch {

@@ -103,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Listener(service: app, host: configuration.host, port: configuration.port),
                 Listener(service: admin, host: adminHost, port: adminPort, role: "the admin API"),
                 hangup,
+                engine.databases,
             ]
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await run(group, engine: engine)
@@ -110,7 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // MARK: -
         let listener = Listener(service: app, host: configuration.host, port: configuration.port)
-        try await run(ServiceGroup(configuration: .init(services: [listener, hangup], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+        try await run(ServiceGroup(configuration: .init(services: [listener, hangup, engine.databases], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
     }
 
     /// Raises the open-file limit as far as allowed and derives the public listener's cap from

@@ -26,21 +26,35 @@ struct ValidateCommand: AsyncParsableCommand {
         } else {
             configuration = try loadConfiguration(config)
         }
-        var failed = false
-        for map in configuration.maps {
-            do {
-                let loaded = try MapLoader.load(map)
-                // Other grids reproject the data again and may refuse a source (MBTiles vector tiles render only in WebMercatorQuad).
-                for name in map.grids where name != loaded.grid.identifier {
-                    if let grid = configuration.grids[name] { _ = try MapLoader.load(map, grid: grid) }
+        let postgis = PostGISValidation(configuration: configuration)
+        let names = postgis.databaseNames
+        let failed = try await postgis.whileRunning {
+            var failed = false
+            for map in configuration.maps {
+                do {
+                    let loaded = try MapLoader.load(map, databases: names)
+                    // Other grids reproject the data again and may refuse a source (MBTiles vector tiles render only in WebMercatorQuad).
+                    for name in map.grids where name != loaded.grid.identifier {
+                        if let grid = configuration.grids[name] { _ = try MapLoader.load(map, grid: grid, databases: names) }
+                    }
+                    for warning in loaded.style.warnings { print("warning: \(warning)") }
+                    let features = loaded.layers.values.reduce(0) { $0 + $1.features.count }
+                    let tables = loaded.postgisLayers.isEmpty ? "" : ", \(Set(loaded.postgisLayers.values.map(\.table)).count) PostGIS table(s)"
+                    var ok = true
+                    for line in await postgis.check(loaded) {
+                        if line.warning { print("warning: \(line.text)") } else if line.ok { print("ok: \(line.text)") } else { ok = false; CairnCommand.printError(line.text) }
+                    }
+                    if ok {
+                        print("ok: \(map.stylePath): \(loaded.style.layers.count) style layers, \(loaded.layers.count) data layers, \(features) features\(tables)")
+                    } else {
+                        failed = true
+                    }
+                } catch {
+                    failed = true
+                    CairnCommand.printError("\(error)")
                 }
-                for warning in loaded.style.warnings { print("warning: \(warning)") }
-                let features = loaded.layers.values.reduce(0) { $0 + $1.features.count }
-                print("ok: \(map.stylePath): \(loaded.style.layers.count) style layers, \(loaded.layers.count) data layers, \(features) features")
-            } catch {
-                failed = true
-                CairnCommand.printError("\(error)")
             }
+            return failed
         }
         if failed { throw ExitCode.failure }
     }

@@ -2,7 +2,7 @@
 public struct EngineError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Wrapped: String, Hashable, Sendable {
-            case badRequest, notFound, renderFailed, overloaded, cacheFailed, invalidConfiguration, mapUnavailable, rateLimited
+            case badRequest, notFound, renderFailed, overloaded, cacheFailed, invalidConfiguration, mapUnavailable, rateLimited, sourceUnavailable
         }
         private let wrapped: Wrapped
         /// The request is malformed (400).
@@ -17,6 +17,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
         public static var invalidConfiguration: Self { .init(wrapped: .invalidConfiguration) }
         /// The map failed to load (503).
         public static var mapUnavailable: Self { .init(wrapped: .mapUnavailable) }
+        /// A database the map draws from cannot be read now (503 with Retry-After): the map is
+        /// degraded, its cached tiles are still served.
+        public static var sourceUnavailable: Self { .init(wrapped: .sourceUnavailable) }
         /// The client is over its rate limit (429).
         public static var rateLimited: Self { .init(wrapped: .rateLimited) }
         public var description: String { wrapped.rawValue }

@@ -7,7 +7,7 @@ extension EngineError {
         switch code {
         case .badRequest: return .badRequest
         case .notFound: return .notFound
-        case .overloaded, .mapUnavailable: return .serviceUnavailable
+        case .overloaded, .mapUnavailable, .sourceUnavailable: return .serviceUnavailable
         case .rateLimited: return .tooManyRequests
         default: return .internalServerError
         }
@@ -15,6 +15,6 @@ extension EngineError {
 
     /// `Retry-After` seconds: the error's own, else a short pause for an overloaded server.
     var retryAfter: Int? {
-        retryAfterSeconds ?? (code == .overloaded ? 2 : nil)
+        retryAfterSeconds ?? (code == .overloaded ? 2 : code == .sourceUnavailable ? 5 : nil)
     }
 }

@@ -95,6 +95,7 @@ struct MapController: Sendable {
     func health() async throws -> Response {
         let status = await engine.mapStatus()
         var maps: [String: JSONValue] = [:]
+        var databases: [String: JSONValue] = [:]
         var healthy = true
         for (name, entry) in status {
             if let error = entry.error {
@@ -117,11 +118,47 @@ struct MapController: Sendable {
             }
             maps[cache.map] = entry
         }
+        if engine.hasDatabases, await !addDatabases(to: &maps, document: &databases) { healthy = false }
         let files = operatorFiles()
         if files.contains(where: { $0.failed }) { healthy = false }
         var document: JSONValue = ["status": JSONValue(healthy ? "ok" : "degraded"), "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)]
         for file in files { document[member: file.key] = file.value }
+        if !databases.isEmpty { document[member: "databases"] = JSONValue(sorting: databases) }
         return Self.json(document, cacheControl: "no-store")
+    }
+
+    /// Each database's state (display URL, never a password), and its maps degraded while it is
+    /// down or while one of their tables cannot be read. Returns whether all is well.
+    private func addDatabases(to maps: inout [String: JSONValue], document databases: inout [String: JSONValue]) async -> Bool {
+        var healthy = true
+        var down: [String: String] = [:]
+        for status in engine.databaseStatuses {
+            var entry: JSONValue = ["status": JSONValue(status.health.label), "url": JSONValue(status.displayURL)]
+            if let reason = status.health.reason {
+                entry[member: "reason"] = JSONValue(reason.prefix(500).description)
+                down[status.name] = reason
+                healthy = false
+            }
+            databases[status.name] = entry
+        }
+        func degrade(_ label: String, _ key: String, _ reason: String) {
+            guard var entry = maps[label], case .object = entry else { return }
+            entry[member: "status"] = "degraded"
+            entry[member: key] = JSONValue(reason.prefix(500).description)
+            maps[label] = entry
+        }
+        for use in await engine.postgisTableUses() {
+            guard let reason = down[use.database] else { continue }
+            let label = use.grid == TileGrid.webMercator.identifier ? use.map : use.map + "@" + use.grid
+            degrade(label, "database", "database \(use.database) is down: \(reason)")
+        }
+        for (map, problem) in engine.postgisMapProblems {
+            for label in maps.keys where label == map || label.hasPrefix(map + "@") {
+                degrade(label, "data", problem)
+                healthy = false
+            }
+        }
+        return healthy
     }
 
     /// Per map, its cache file in the worst state (render-through over read-only); maps whose

@@ -13,6 +13,9 @@ public struct LoadedMap: Sendable {
     public var layers: [String: ProjectedLayer]
     /// MBTiles vector tile sources by style source id; their features are read per metatile.
     public var vectorSources: [String: LoadedVectorSource] = [:]
+    /// PostGIS layers keyed like `layers`; their features are queried per metatile and put in
+    /// `layers` of a per-render copy of the map (`drawing(_:)`), so the renderers see one kind of layer.
+    public var postgisLayers: [String: PostGISLayerSource] = [:]
     /// Changes whenever the style, a data file or Cairn's renderer changes; cached tiles
     /// rendered under another fingerprint are never served.
     public var fingerprint: String

@@ -1,4 +1,5 @@
 import CairnConfiguration
+import CairnPostGIS
 import CairnCore
 import CairnProjection
 import CairnSources
@@ -11,7 +12,8 @@ public enum MapLoader {
     /// Bumped whenever a renderer change alters pixels, so old cached tiles stop being served.
     public static let rendererVersion = "cairn-render-1"
 
-    public static func load(_ configuration: MapConfiguration, grid: TileGrid = .webMercator) throws -> LoadedMap {
+    /// - Parameter databases: the configured databases' names, which `postgis://NAME` sources must name.
+    public static func load(_ configuration: MapConfiguration, grid: TileGrid = .webMercator, databases: Set<String> = []) throws -> LoadedMap {
         let styleStamp = FileStamp(path: configuration.stylePath)
         let style = try Style.load(path: configuration.stylePath)
         let styleBytes = FileManager.default.contents(atPath: configuration.stylePath) ?? Data()
@@ -60,6 +62,15 @@ public enum MapLoader {
             }
         }
 
+        let postgisLayers = try postgisLayerSources(style: style, wanted: wanted, configuration: configuration, databases: databases)
+        for key in postgisLayers.keys.sorted() {
+            // Database and table names, not the data: edits in the database are handled by expiry.
+            guard let layer = postgisLayers[key] else { continue }
+            fingerprint.add("postgis")
+            fingerprint.add(layer.database)
+            fingerprint.add(layer.table.description)
+        }
+
         for key in wanted.keys.sorted() {
             guard let entry = wanted[key], let source = style.sources[entry.source], !source.isMBTiles, !source.isPostGIS else { continue }
             let path = source.resolvedPath
@@ -98,6 +109,7 @@ public enum MapLoader {
                             fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
         map.dataBounds = bounds
         map.vectorSources = vectorSources
+        map.postgisLayers = postgisLayers
         if grid.crs == .webMercator {
             map.mercatorMetresPerGridUnit = 1
         } else if grid.isGeographic {
@@ -106,6 +118,44 @@ public enum MapLoader {
             map.mercatorMetresPerGridUnit = 1 / cos(geographic.center.y * .pi / 180)
         }
         return map
+    }
+
+    /// The layers read from PostGIS, with their names checked: the database must be configured and
+    /// `source-layer` must be a plain table name (nothing else ever reaches SQL text).
+    private static func postgisLayerSources(
+        style: Style, wanted: [String: (source: String, sourceLayer: String?, attributes: Set<String>)],
+        configuration: MapConfiguration, databases: Set<String>
+    ) throws -> [String: PostGISLayerSource] {
+        var result: [String: PostGISLayerSource] = [:]
+        for (index, layer) in style.layers.enumerated() {
+            guard let sourceID = layer.source, let source = style.sources[sourceID], let database = source.database else { continue }
+            let at = "\(configuration.stylePath): layers[\(index)] (\"\(layer.id)\")"
+            guard databases.contains(database) else {
+                throw EngineError(.invalidConfiguration,
+                                  "map \(configuration.name): \(configuration.stylePath): sources.\(sourceID): postgis://\(database) names no database of the configuration's `databases:`\(databases.isEmpty ? " (none is configured)" : " (configured: \(databases.sorted().joined(separator: ", ")))")")
+            }
+            guard let sourceLayer = layer.sourceLayer else {
+                throw EngineError(.invalidConfiguration, "map \(configuration.name): \(at): expected a \"source-layer\" naming a table or view of database \(database)")
+            }
+            let table: PostGISTableName
+            do {
+                table = try PostGISName.table(sourceLayer)
+            } catch let error as PostGISError {
+                throw EngineError(.invalidConfiguration, "map \(configuration.name): \(at).source-layer: \(error.message)")
+            }
+            if let column = source.geometryColumn, !PostGISName.isAcceptable(column) {
+                throw EngineError(.invalidConfiguration, "map \(configuration.name): \(configuration.stylePath): sources.\(sourceID).geometry: expected a column name of letters, digits, '_', '$' and '-', got \"\(column)\"")
+            }
+            let key = LoadedMap.layerKey(source: sourceID, sourceLayer: sourceLayer)
+            let attributes = wanted[key]?.attributes ?? []
+            // Column names are quoted in SQL (quotes doubled); these could never name a column.
+            for attribute in attributes where attribute.isEmpty || attribute.utf8.count > 63 || attribute.unicodeScalars.contains(where: { $0.value < 0x20 || $0 == "\"" }) {
+                throw EngineError(.invalidConfiguration, "map \(configuration.name): \(at): the style reads attribute \"\(attribute)\", which cannot be a column of table \(table)")
+            }
+            result[key] = PostGISLayerSource(source: sourceID, database: database, table: table, geometryColumn: source.geometryColumn,
+                                             crs: source.crs, attributes: attributes)
+        }
+        return result
     }
 
     /// Vector tiles are cut in Web Mercator at XYZ levels: only that grid maps a metatile onto source tiles.

@@ -27,11 +27,14 @@ actor MapRegistry {
     private let threadPool: NIOThreadPool
     private let logger: Logger
     private let checkInterval: Duration
+    /// The configured databases' names, which `postgis://` sources must name.
+    private let databases: Set<String>
 
     init(configuration: CairnConfiguration, threadPool: NIOThreadPool, logger: Logger, checkInterval: Duration = .seconds(1)) {
         self.threadPool = threadPool
         self.logger = logger
         self.checkInterval = checkInterval
+        self.databases = Set(configuration.databases.keys)
         let now = ContinuousClock.now
         for map in configuration.maps {
             let grids = map.grids.compactMap { configuration.grids[$0] }
@@ -94,6 +97,11 @@ actor MapRegistry {
     /// "hai-phong" for a map's default grid, "hai-phong@VN2000HaiPhong" for the others.
     private static func label(_ key: Key) -> String { key.grid == TileGrid.webMercator.identifier ? key.name : key.name + "@" + key.grid }
 
+    /// The maps (each grid once) that are loaded now, for callers that look at what they read.
+    func loadedMaps() -> [LoadedMap] {
+        entries.keys.sorted(by: { ($0.name, $0.grid) < ($1.name, $1.grid) }).compactMap { entries[$0]?.map }
+    }
+
     /// Health: each map's fingerprint or its load error.
     func status() -> [String: (fingerprint: String?, error: String?)] {
         var result: [String: (fingerprint: String?, error: String?)] = [:]
@@ -105,8 +113,9 @@ actor MapRegistry {
         let configuration = entries[name]!.configuration
         let grid = entries[name]!.grid
         let pool = threadPool
+        let databases = self.databases
         let task = Task {
-            try await pool.runIfActive { try MapLoader.load(configuration, grid: grid) }
+            try await pool.runIfActive { try MapLoader.load(configuration, grid: grid, databases: databases) }
         }
         entries[name]?.reload = task
         return task

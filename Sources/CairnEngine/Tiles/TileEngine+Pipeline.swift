@@ -91,12 +91,14 @@ extension TileEngine {
                 }
             }
             defer { if queued { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) } }
+            // PostGIS layers are queried first, asynchronously: the render threads never wait on a database.
+            let postgis = try await self.fetchPostGIS(for: producer, batch: batch, wanted: wanted, budget: budget)
             counters.renders.wrappingAdd(producer.renderCount(wanted: wanted), ordering: .relaxed)
             let work: @Sendable () throws -> [TileCoordinate: TileResult] = {
                 if seeding { RenderPriority.lowerCurrentThread() }
                 let made: [TileCoordinate: [UInt8]]
                 do {
-                    made = try producer.make(batch, wanted: wanted, budget: budget)
+                    made = try producer.make(batch, wanted: wanted, budget: budget, postgis: postgis)
                 } catch let error as RenderBudgetExceeded {
                     counters.budgetExceeded.wrappingAdd(1, ordering: .relaxed)
                     logger.warning("render over budget; nothing cached", metadata: [

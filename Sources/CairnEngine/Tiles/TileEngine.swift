@@ -1,6 +1,7 @@
 import CairnConfiguration
 import CairnCache
 import CairnCore
+import CairnPostGIS
 import Foundation
 import Logging
 import NIOPosix
@@ -31,6 +32,10 @@ public final class TileEngine: Sendable {
     public let maxQueuedRenders: Int
     /// Counters for the admin metrics endpoint.
     public let metrics = ServiceMetrics()
+    /// The configured databases' clients. Not connected until run: `cairn serve` runs them as a
+    /// service beside its listeners, other commands with `databases.whileRunning`.
+    public let databases: PostGISDatabases
+    let postgisProblems = PostGISProblems()
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4
@@ -61,7 +66,11 @@ public final class TileEngine: Sendable {
         cacheFiles = CacheFileRegistry(directory: configuration.cacheDirectory, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger,
                                        retryInterval: cacheRetryInterval)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
+        databases = PostGISDatabases(configurations: configuration.databases, logger: logger)
     }
+
+    /// The maps loaded now (each grid once).
+    func loadedMapsNow() async -> [LoadedMap] { await registry.loadedMaps() }
 
     public func shutdown() async throws {
         try await threadPool.shutdownGracefully()

@@ -1,5 +1,6 @@
 import CairnCache
 import CairnCore
+import CairnPostGIS
 import CairnZlib
 import Foundation
 
@@ -91,7 +92,9 @@ struct TileProducer: Sendable {
     /// Makes the tiles of `batch` (every tile of the metatile for PNG, only `wanted` for vector
     /// tiles), as they are cached and sent: PNG bytes, or gzip-compressed MVT.
     /// - Throws: `RenderBudgetExceeded` over `budget`; other errors when drawing or compressing fails.
-    func make(_ batch: Metatile, wanted: [TileCoordinate], budget: RenderBudget) throws -> [TileCoordinate: [UInt8]] {
+    /// `postgis`: the rows of the map's PostGIS layers for this batch (`TileEngine.fetchPostGIS`).
+    func make(_ batch: Metatile, wanted: [TileCoordinate], budget: RenderBudget, postgis: [String: PostGISRows] = [:]) throws -> [TileCoordinate: [UInt8]] {
+        let map = try self.map.drawing(postgis)
         switch product {
         case .png(let scale):
             return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget)
@@ -102,6 +105,42 @@ struct TileProducer: Sendable {
                 tiles[tile] = try Zlib.gzip(VectorTileBuilder.encode(map, plan: vectorPlan, tile: tile, budget: budget))
             }
             return tiles
+        }
+    }
+
+    /// The box (grid CRS) whose features `make` draws for `batch`: the metatile and the
+    /// renderer's query margin, or the wanted vector tiles and the encoder's buffer.
+    func dataBox(for batch: Metatile, wanted: [TileCoordinate]) -> BoundingBox {
+        switch product {
+        case .png:
+            // As MapRenderer.render: bounds expanded by 1.5 × the buffer (64 CSS px in grid units).
+            let bufferUnits = Double(MapRenderer.bufferPixels) * map.grid.resolution(at: batch.z)
+            return batch.bounds(in: map.grid).expanded(by: bufferUnits * 1.5)
+        case .pbf:
+            var box = BoundingBox.empty
+            for tile in wanted {
+                let bounds = map.grid.bounds(of: tile)
+                box.extend(with: bounds.expanded(by: bounds.width * Double(VectorTileBuilder.buffer) / Double(VectorTileBuilder.extent)))
+            }
+            return box
+        }
+    }
+
+    /// Zoom levels (style zoom for images, tile level for vector tiles) below which PostGIS
+    /// geometries are simplified in the database: there a table's full detail is mostly bytes
+    /// no pixel shows; above it, data is drawn exactly as from files.
+    static let simplifyBelowZoom = 12.0
+
+    /// Half a pixel in grid units at `batch`'s level (0: no simplification).
+    func simplificationTolerance(for batch: Metatile) -> Double {
+        switch product {
+        case .png(let scale):
+            guard map.styleZoom(at: batch.z) < Self.simplifyBelowZoom else { return 0 }
+            return map.grid.resolution(at: batch.z) / Double(scale) / 2
+        case .pbf:
+            // MapLibre draws a level-z tile up to twice its size: half a pixel of that.
+            guard Double(batch.z) < Self.simplifyBelowZoom else { return 0 }
+            return map.grid.resolution(at: batch.z) / 4
         }
     }
 
