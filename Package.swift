@@ -117,7 +117,7 @@ let package = Package(
         // The only module that imports ArgumentParser.
         .executableTarget(
             name: "CairnCLI",
-            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", "CairnPostGIS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 

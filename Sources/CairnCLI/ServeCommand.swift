@@ -88,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
             startLogger.info("Cairn is serving \(mapCount) map(s) at http://\(host):\(port)/")
         }
         let hangup = await HangupReload(engine: engine, access: access, configurationFile: config, logger: logger)
+        // One LISTEN connection per database: edits reach the tiles (see README, "Live edits").
+        let changeListeners: [any Service] = engine.makeChangeListeners()
         // MARK: Admin API wiring: the public and admin listeners run in one ServiceGroup.
         if let adminToken, let adminPort {
             let adminHost = self.adminHost
@@ -104,14 +106,14 @@ struct ServeCommand: AsyncParsableCommand {
                 Listener(service: admin, host: adminHost, port: adminPort, role: "the admin API"),
                 hangup,
                 engine.databases,
-            ]
+            ] + changeListeners
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await run(group, engine: engine)
             return
         }
         // MARK: -
         let listener = Listener(service: app, host: configuration.host, port: configuration.port)
-        try await run(ServiceGroup(configuration: .init(services: [listener, hangup, engine.databases], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+        try await run(ServiceGroup(configuration: .init(services: [listener, hangup, engine.databases] + changeListeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
     }
 
     /// Raises the open-file limit as far as allowed and derives the public listener's cap from

@@ -139,7 +139,7 @@ struct ConfigurationReader {
             problem(node, path, "expected a mapping with `name` and `style`")
             return nil
         }
-        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "grids", "access", "embed_origins"], at: path)
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "refresh_zooms", "grids", "access", "embed_origins"], at: path)
         var ok = true
         var name = ""
         if let node = mapping["name"], let value = node.string {
@@ -204,6 +204,10 @@ struct ConfigurationReader {
         if let node = mapping["serve_stale"] {
             if let value = node.bool { map.serveStale = value }
             else { problem(node, path + ".serve_stale", "expected true or false, got \(describe(node))"); ok = false }
+        }
+        if let node = mapping["refresh_zooms"] {
+            if let range = MapConfiguration.parseZoomRange(node.string ?? node.int.map(String.init) ?? "") { map.refreshZooms = range }
+            else { problem(node, path + ".refresh_zooms", "expected a zoom range A-B with 0 <= A <= B <= 24 (e.g. 12-16), got \(describe(node))"); ok = false }
         }
         if let node = mapping["access"] {
             if let value = node.string, let access = MapAccess(rawValue: value) { map.access = access }

@@ -51,6 +51,9 @@ public struct MapConfiguration: Sendable {
     /// Answer with an expired (stale) tile at once and re-render it in the background,
     /// instead of making the client wait for the render.
     public var serveStale: Bool
+    /// Zooms whose tiles are re-rendered in the background as soon as a live edit expires them
+    /// (`refresh_zooms: A-B`), so viewers never wait; nil: expired tiles wait for a request.
+    public var refreshZooms: ClosedRange<Int>?
     /// Tile grids the map is offered in, by identifier; the first is its default (XYZ URLs, TileJSON).
     public var grids: [String]
     /// Public or internal (`access:`).
@@ -105,5 +108,15 @@ extension CairnConfiguration {
             roots.append(url.path)
         }
         return roots
+    }
+}
+
+extension MapConfiguration {
+    /// `A-B` (or a single zoom `A`) with 0 <= A <= B <= 24; nil for anything else.
+    public static func parseZoomRange(_ text: String) -> ClosedRange<Int>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard (1...2).contains(parts.count), let low = Int(parts[0]), let high = Int(parts[parts.count - 1]),
+              low >= 0, high <= 24, low <= high else { return nil }
+        return low...high
     }
 }

@@ -123,6 +123,17 @@ struct MapController: Sendable {
         if files.contains(where: { $0.failed }) { healthy = false }
         var document: JSONValue = ["status": JSONValue(healthy ? "ok" : "degraded"), "maps": JSONValue(sorting: maps), "renders": JSONValue(engine.renderCount)]
         for file in files { document[member: file.key] = file.value }
+        // One object per database: its pool's state and, with live edits, its LISTEN connection's.
+        if let listeners = databaseListenerHealth() {
+            if case .object(let members) = listeners.document {
+                for member in members {
+                    var entry = databases[member.key] ?? [:]
+                    if case .object(let fields) = member.value { for field in fields { entry[member: field.key] = field.value } }
+                    databases[member.key] = entry
+                }
+            }
+            if !listeners.healthy { document[member: "status"] = "degraded" }
+        }
         if !databases.isEmpty { document[member: "databases"] = JSONValue(sorting: databases) }
         return Self.json(document, cacheControl: "no-store")
     }

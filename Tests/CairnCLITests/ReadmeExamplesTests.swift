@@ -23,6 +23,7 @@ struct ReadmeExamplesTests {
         ("scripts/demo", "installs packages with apt, builds, and serves until stopped (scripts/smoke-release runs the demo's release server)"),
         ("curl -o tile.png", "needs the demo server of the block above, running"),
         ("--admin-port 8081", "starts a server that runs until stopped, then talks to it with job ids it printed"),
+        ("--owner-url postgresql://gis_owner@", "needs the city's PostgreSQL server (tested against a real one by LiveEditTests)"),
     ]
 
     struct Block: CustomStringConvertible {

@@ -1,5 +1,6 @@
 import CairnCache
 import CairnCore
+import CairnProjection
 import Foundation
 
 /// What to expire: an area and/or a list of tiles, at some zoom levels, in some scales and formats.
@@ -15,6 +16,13 @@ public struct ExpireRequest: Sendable {
     public var scales: [Int]?
     /// nil: PNG and vector tiles.
     public var formats: [TileFormat]?
+    /// Boxes in `sourceCRS` (a live edit's old and new geometries), expired in every grid of the
+    /// map, each widened by `bufferPixels` at each zoom (features that near a tile draw into it).
+    public var sourceBoxes: [BoundingBox] = []
+    public var sourceCRS: CRSDefinition?
+    public var bufferPixels = 0
+    /// Every tile of every grid (the source's whole table changed, or edits may have been missed).
+    public var everything = false
 
     public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, tiles: [TileCoordinate] = [], delete: Bool = false,
                 scales: [Int]? = nil, formats: [TileFormat]? = nil) {
@@ -62,9 +70,18 @@ extension TileEngine {
         let formats = request.formats ?? TileFormat.allCases
         var targets: [(file: CacheFile, producer: TileProducer)] = []
         if formats.contains(.png) {
-            for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
-                let producer = TileProducer(png: map, scale: scale)
-                targets.append((cacheFiles.file(for: producer), producer))
+            // Areas and boxes reach every grid the map is offered in; z/x/y lists are of the default grid.
+            let grids = request.area == nil && request.sourceBoxes.isEmpty && !request.everything ? [map.grid] : try await grids(for: name)
+            for grid in grids {
+                let gridMap = grid.identifier == map.grid.identifier ? map : try await self.map(named: name, grid: grid.identifier)
+                for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
+                    let producer = TileProducer(png: gridMap, scale: scale)
+                    if gridMap.grid.identifier == map.grid.identifier {
+                        targets.append((cacheFiles.file(for: producer), producer))
+                    } else if let file = try await cacheFiles.existingFile(for: producer) {
+                        targets.append((file, producer))
+                    }
+                }
             }
         }
         if formats.contains(.pbf) {
@@ -81,6 +98,7 @@ extension TileEngine {
             }
         }
         var total = 0
+        let defaultGrid = map.grid.identifier
         for (file, producer) in targets {
             let map = producer.map
             // Wait for older versions' stale marks, so the count is of what this expiry changed.
@@ -101,7 +119,26 @@ extension TileEngine {
                     polygonWalk = AreaTiling(area: area, grid: map.grid, metatileSize: 16).walk(zooms)
                 }
             }
-            for tile in request.tiles {
+            if request.everything {
+                for z in zooms { ranges.append((z, 0, 0, Int(Int32.max), Int(Int32.max))) }
+            } else if !request.sourceBoxes.isEmpty, let crs = request.sourceCRS {
+                let (boxes, grid) = (request.sourceBoxes, map.grid)
+                // PROJ reads its database: off the cooperative pool. A box PROJ cannot place in
+                // this grid's CRS lies outside the grid's area of use.
+                let gridBoxes = try await ioPool.runIfActive {
+                    boxes.compactMap { try? transformBoundingBox($0, from: crs, to: grid.crs) }
+                }
+                for z in zooms {
+                    let margin = Double(request.bufferPixels) * grid.resolution(at: z)
+                    for box in gridBoxes {
+                        let widened = BoundingBox(minX: box.minX - margin, minY: box.minY - margin, maxX: box.maxX + margin, maxY: box.maxY + margin)
+                        if let range = grid.tileRange(covering: widened, at: z) {
+                            ranges.append((z, range.minX, range.minY, range.maxX, range.maxY))
+                        }
+                    }
+                }
+            }
+            for tile in request.tiles where producer.format == .pbf || producer.map.grid.identifier == defaultGrid {
                 for z in zooms {
                     if z <= tile.z {
                         let shift = tile.z - z

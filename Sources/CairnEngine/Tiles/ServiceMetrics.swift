@@ -13,6 +13,8 @@ public final class ServiceMetrics: Sendable {
     public let png = TileCounters()
     public let pbf = TileCounters()
     private let rateLimitedCounter = Atomic<Int>(0)
+    /// Edits announced by PostGIS triggers (`LISTEN`).
+    public let liveEdits = LiveEditMetrics()
 
     public init() {}
 

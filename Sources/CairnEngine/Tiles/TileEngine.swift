@@ -36,6 +36,8 @@ public final class TileEngine: Sendable {
     /// service beside its listeners, other commands with `databases.whileRunning`.
     public let databases: PostGISDatabases
     let postgisProblems = PostGISProblems()
+    /// Edits waiting out their debounce, listeners' states and background refreshes (`TileEngine+LiveEdits`).
+    let liveEdits = LiveEditState()
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4

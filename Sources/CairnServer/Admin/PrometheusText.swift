@@ -32,6 +32,7 @@ enum PrometheusText {
         metric("cairn_render_queue_depth", "gauge", "Metatile renders queued or running.", [("", engine.renderQueueDepth)])
         metric("cairn_render_queue_capacity", "gauge", "Most metatile renders queued or running at once.", [("", engine.maxQueuedRenders)])
         metric("cairn_admin_jobs", "gauge", "Admin jobs by state.", [(#"{state="queued"}"#, jobs.queued), (#"{state="running"}"#, jobs.running)])
+        text += liveEdits(metrics.liveEdits, engine: engine)
         return text
     }
 }
