@@ -109,6 +109,8 @@ let package = Package(
                 "CairnEngine", "CairnConfiguration", "CairnJobs",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                // Event streams end on graceful shutdown instead of holding the server open.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             // The built-in pages' scripts and style sheets, served by `ViewerAssets`.
             resources: [.copy("Resources")],

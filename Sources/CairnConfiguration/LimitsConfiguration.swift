@@ -57,6 +57,10 @@ public struct LimitsConfiguration: Sendable, Equatable {
     /// A client that reads nothing of its response for this long (the socket stays unwritable) is closed.
     public var writeTimeoutMilliseconds = 30_000
 
+    /// Open `/maps/{map}/events` streams at once, over all maps; more get a fast 503. Each is also a
+    /// connection, counted against `maxConnections`.
+    public var maxEventSubscribers = 1_000
+
     public init() {}
 }
 
@@ -66,6 +70,7 @@ extension LimitsConfiguration {
         "render_queue", "max_header_bytes", "max_headers", "max_path_bytes", "max_query_bytes", "max_query_parameters",
         "max_seed_tiles",
         "max_connections", "head_timeout_ms", "idle_timeout_ms", "write_timeout_ms",
+        "max_event_subscribers",
     ]
     static let rateKeys: Set<String> = ["requests_per_second", "burst", "renders_per_second", "render_burst"]
 
@@ -134,6 +139,7 @@ extension LimitsConfiguration {
         integer("head_timeout_ms", 100...10_000, &limits.headTimeoutMilliseconds)
         integer("idle_timeout_ms", 100...60_000, &limits.idleTimeoutMilliseconds)
         integer("write_timeout_ms", 100...30_000, &limits.writeTimeoutMilliseconds)
+        integer("max_event_subscribers", 0...1_000_000, &limits.maxEventSubscribers)
         return (limits, problems)
     }
 }

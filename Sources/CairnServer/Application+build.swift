@@ -11,6 +11,8 @@ import NIOHTTP1
 ///   - host/port: where to listen (port 0 picks a free port; see `onServerRunning`).
 ///   - connections: the connection cap and timeouts (default: the configured timeouts and
 ///     `limits.max_connections`, else a cap of 1,000).
+///   - eventKeepAlive: how often an idle `/maps/{map}/events` stream gets a keep-alive comment
+///     (tests shorten it).
 public func buildApplication(
     engine: TileEngine,
     host: String,
@@ -19,9 +21,11 @@ public func buildApplication(
     maplibre: MapLibreAssets? = nil,
     access: AccessControl? = nil,
     connections: ConnectionPolicy? = nil,
+    eventKeepAlive: Duration? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access)
+    let router = buildGuardedRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access,
+                                    eventKeepAlive: eventKeepAlive).router
     let limits = engine.configuration.limits
     var decoder = NIOHTTPDecoderLimitConfiguration()
     decoder.maxHeaderFieldSize = limits.maxHeaderBytes
@@ -49,7 +53,8 @@ public func buildRouter(
 
 /// The routes with the access class each was registered with.
 func buildGuardedRouter(
-    engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil
+    engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil,
+    eventKeepAlive: Duration? = nil
 ) -> GuardedRouter {
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let limits = engine.configuration.limits
@@ -68,6 +73,8 @@ func buildGuardedRouter(
     let maplibre = maplibre ?? MapLibreAssets()
     MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre, access: accessControl).register(in: routes)
     TileController(engine: engine).register(in: routes)
+    EventStreamController(engine: engine, keepAliveInterval: eventKeepAlive ?? EventStreamController.defaultKeepAliveInterval)
+        .register(in: routes)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: routes)

@@ -24,6 +24,7 @@ struct ReadmeExamplesTests {
         ("curl -o tile.png", "needs the demo server of the block above, running"),
         ("--admin-port 8081", "starts a server that runs until stopped, then talks to it with job ids it printed"),
         ("--owner-url postgresql://gis_owner@", "needs the city's PostgreSQL server (tested against a real one by LiveEditTests)"),
+        ("curl -N", "streams the running demo server's events until interrupted (EventStreamTests purge and stream the same way in-process)"),
     ]
 
     struct Block: CustomStringConvertible {

@@ -21,8 +21,8 @@ func curlStatus(_ url: String, output: String = "/dev/null") -> Int {
 }
 
 /// A `cairn serve` process on 127.0.0.1 with a one-map configuration in `folder`, started and
-/// answering `/health`; its output goes to `folder/server.log`.
-func startServer(folder: String, port: Int, mapLines: String, preamble: String = "") async throws -> Process {
+/// answering `/health`; its output goes to `folder/server.log`. `arguments` are added to `serve`'s.
+func startServer(folder: String, port: Int, mapLines: String, preamble: String = "", arguments: [String] = []) async throws -> Process {
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     let config = folder + "/cairn.yaml"
     let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
@@ -31,7 +31,7 @@ func startServer(folder: String, port: Int, mapLines: String, preamble: String =
     _ = FileManager.default.createFile(atPath: log, contents: nil)
     let server = Process()
     server.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-    server.arguments = ["serve", "--config", config]
+    server.arguments = ["serve", "--config", config] + arguments
     server.standardOutput = FileHandle(forWritingAtPath: log)
     server.standardError = server.standardOutput
     try server.run()

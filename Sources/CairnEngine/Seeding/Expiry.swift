@@ -64,7 +64,8 @@ extension TileEngine {
     /// formats. A marked tile is re-rendered on its next request (or served while re-rendering,
     /// with `serve_stale`), and `cairn seed --stale-only` re-renders all of them. The map's vector
     /// tile cache is covered whenever its file exists (in Web Mercator, whatever the map's default
-    /// grid); expiry never creates one.
+    /// grid); expiry never creates one. Once the tiles are marked, the expiry is published to
+    /// `invalidations` (so open map pages refresh them), whoever asked for it.
     public func expire(map name: String, _ request: ExpireRequest) async throws -> ExpireResult {
         let map = try await self.map(named: name)
         let formats = request.formats ?? TileFormat.allCases
@@ -175,6 +176,7 @@ extension TileEngine {
             }
             if delete { try await file.refreshStoredExtent(of: producer) }
         }
+        if let invalidation = invalidation(of: request, in: map) { invalidations.publish(invalidation) }
         return ExpireResult(tiles: total, deleted: request.delete)
     }
 }

@@ -38,6 +38,8 @@ public final class TileEngine: Sendable {
     let postgisProblems = PostGISProblems()
     /// Edits waiting out their debounce, listeners' states and background refreshes (`TileEngine+LiveEdits`).
     let liveEdits = LiveEditState()
+    /// Announces every expiry (`expire(map:_:)`) to subscribers such as `/maps/{map}/events`.
+    public let invalidations: TileInvalidations
 
     /// Threads reading the cache: reads are short and mostly wait on the disk.
     static let ioThreads = 4
@@ -69,12 +71,14 @@ public final class TileEngine: Sendable {
                                        retryInterval: cacheRetryInterval)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
         databases = PostGISDatabases(configurations: configuration.databases, logger: logger)
+        invalidations = TileInvalidations(capacity: configuration.limits.maxEventSubscribers)
     }
 
     /// The maps loaded now (each grid once).
     func loadedMapsNow() async -> [LoadedMap] { await registry.loadedMaps() }
 
     public func shutdown() async throws {
+        invalidations.close()
         try await threadPool.shutdownGracefully()
         try await seedPool.shutdownGracefully()
         try await maintenancePool.shutdownGracefully()

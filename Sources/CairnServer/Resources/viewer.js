@@ -23,7 +23,51 @@
     var t = CFG.tiles;
     if (t.indexOf("{r}") >= 0) { t = t.split("{r}").join(retina ? "@2x" : ""); }
     else if (retina) { t = t.split("{y}").join("{y}@2x"); }
-    return t.split("{z}").join(String(tz)).split("{x}").join(String(tx)).split("{y}").join(String(ty));
+    return versioned(t.split("{z}").join(String(tz)).split("{x}").join(String(tx)).split("{y}").join(String(ty)), tz, tx, ty);
+  }
+  // Invalidated tiles (from /maps/{map}/events, below): a tile's URL carries the newest invalidation
+  // covering it (and the number of resets), so after an edit neither this page nor the browser's
+  // cache shows the old tile, while other tiles keep their cached URLs.
+  var invalidated = [], resets = 0;
+  function versionOf(tz, tx, ty) {
+    var v = 0;
+    for (var i = 0; i < invalidated.length; i++) {
+      var r = invalidated[i];
+      if (r.z === tz && tx >= r.minX && tx <= r.maxX && ty >= r.minY && ty <= r.maxY && r.v > v) { v = r.v; }
+    }
+    return v;
+  }
+  function versioned(url, tz, tx, ty) {
+    var v = versionOf(tz, tx, ty);
+    if (!v && !resets) { return url; }
+    return url + (url.indexOf("?") >= 0 ? "&" : "?") + "v=" + resets + "." + v;
+  }
+  // Records `ranges` as changed by invalidation `id` (all tiles when ranges is null: a reset) and,
+  // unless `keepShown`, re-requests the shown tiles among them.
+  function invalidate(ranges, id, keepShown) {
+    if (ranges) {
+      for (var i = 0; i < ranges.length; i++) {
+        var r = ranges[i];
+        invalidated.push({ z: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY, v: id });
+      }
+      // A long-lived page forgets old ranges as a reset does (every tile gets a new URL, and the shown
+      // ones are re-requested once): dropping only some could bring back a URL cached before an edit.
+      if (invalidated.length > 2000) { invalidated = []; resets++; }
+    } else {
+      invalidated = []; resets++;
+    }
+    var n = Math.pow(2, z), refreshed = 0;
+    if (keepShown || map.hidden) { return refreshed; }
+    for (var key in tiles) {
+      var parts = key.split("/"), tx = ((+parts[0] % n) + n) % n, ty = +parts[1];
+      var url = tileURL(z, tx, ty), img = tiles[key];
+      if (img.getAttribute("src") === url) { continue; }
+      img.style.visibility = "";
+      if (img.complete) { pending++; }
+      img.src = url;
+      refreshed++;
+    }
+    return refreshed;
   }
   function setView(lon, lat, zz) {
     z = clampZ(zz);
@@ -210,6 +254,7 @@
   if (!vectorFirst) { render(); }
   window.cairnViewer = {
     zoomTo: zoomTo, panBy: panBy, view: function () { return currentHash(); },
+    invalidate: invalidate, versioned: versioned,
     center: function () { var ll = unproject(cx, cy, z); return { lon: ll[0], lat: ll[1], zoom: z }; },
     jump: function (lon, lat, zz) {
       setView(lon, lat, zz); dropOldLayers();
@@ -260,13 +305,30 @@
   }
   // An internal map's page has a tile token: MapLibre's requests for this map's style, TileJSON and
   // tiles on this server carry it too (never requests elsewhere, which must not see it).
-  function withToken(url) {
+  function withToken(url, resourceType) {
+    if (resourceType === "Tile") { url = withVersion(url); }
     if (!CFG.token) { return { url: url }; }
     var u;
     try { u = new URL(url, location.href); } catch (err) { return { url: url }; }
     if (u.host !== location.host || u.pathname.indexOf(V.base) !== 0 || u.searchParams.has("token")) { return { url: url }; }
     u.searchParams.set("token", CFG.token);
     return { url: u.href };
+  }
+  // This map's vector tiles get the raster view's invalidation version (see `invalidate` there).
+  function withVersion(url) {
+    var m = /\/(\d+)\/(\d+)\/(\d+)\.pbf(\?|$)/.exec(url);
+    if (!m || url.indexOf(V.base) < 0) { return url; }
+    return window.cairnViewer.versioned(url, +m[1], +m[2], +m[3]);
+  }
+  // MapLibre GL JS 5.3 cannot reload single tiles: the vector sources reload, and since only the
+  // invalidated tiles' URLs changed, only those miss the browser's cache.
+  function reloadSources() {
+    if (!glMap || !glMap.isStyleLoaded()) { return; }
+    var sources = glMap.getStyle().sources;
+    for (var id in sources) {
+      var source = glMap.getSource(id);
+      if (sources[id].type === "vector" && source && source.setTiles && source.tiles) { source.setTiles(source.tiles.slice()); }
+    }
   }
   function syncHash() {
     var c = glMap.getCenter(), zz = Math.round(glMap.getZoom() + 1);
@@ -314,5 +376,32 @@
   rasterBtn.addEventListener("click", toRaster);
   vectorBtn.addEventListener("click", toVector);
   if (/(^|[?&])mode=vector(&|$)/.test(location.search)) { toVector(); }
-  window.cairnVector = { show: toVector, hide: toRaster, map: function () { return glMap; } };
+  window.cairnVector = { show: toVector, hide: toRaster, map: function () { return glMap; }, reload: reloadSources };
+})();
+// Live updates: /maps/{map}/events (Server-Sent Events) names the tiles each edit changed; the shown
+// raster tiles among them are re-requested, and the vector view reloads. A `reset` (this page fell
+// behind, or reconnected after missing some) refreshes everything. State for tests: data-events on <body>.
+(function () {
+  "use strict";
+  var CFG = JSON.parse(document.getElementById("cairn-config").textContent), body = document.body;
+  if (!window.EventSource || !window.cairnViewer) { return; }
+  var retina = (window.devicePixelRatio || 1) > 1, received = 0;
+  var url = "/maps/" + encodeURIComponent(CFG.name) + "/events" + (CFG.token ? "?token=" + encodeURIComponent(CFG.token) : "");
+  var events = new EventSource(url);
+  function has(list, value) { return !list || list.indexOf(value) >= 0; }
+  events.addEventListener("open", function () { body.setAttribute("data-events", "open"); });
+  events.addEventListener("error", function () { body.setAttribute("data-events", events.readyState === 2 ? "closed" : "reconnecting"); });
+  events.addEventListener("invalidate", function (e) {
+    var data;
+    try { data = JSON.parse(e.data); } catch (err) { return; }
+    var raster = has(data.formats, "png") && has(data.scales, retina ? 2 : 1);
+    window.cairnViewer.invalidate(data.tiles || [], data.id, !raster);
+    if (window.cairnVector && has(data.formats, "pbf")) { window.cairnVector.reload(); }
+    body.setAttribute("data-invalidations", String(++received));
+  });
+  events.addEventListener("reset", function () {
+    window.cairnViewer.invalidate(null, 0);
+    if (window.cairnVector) { window.cairnVector.reload(); }
+    body.setAttribute("data-invalidations", String(++received));
+  });
 })();
