@@ -47,6 +47,25 @@ struct LiveDemoDataTests {
         #expect(try cluster.psql("SELECT ten || ' ' || pm25 FROM env_stations WHERE ma_tram = 'QT-11323'", database: "city") == "Trạm Phan Bội Châu 9")
         #expect(try cluster.psql("SELECT status FROM planning_zones WHERE ma_khu = 'QH-11404'", database: "city") == "proposed")
 
+        // styles/hai-phong-live.json finds every table it names, with the columns it reads.
+        let folder = try CairnProcess.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let style = CairnProcess.repositoryRoot.appendingPathComponent("styles/hai-phong-live.json").path
+        try """
+            cache:
+              directory: cache
+            databases:
+              city:
+                url: \(cluster.url(database: "city"))
+                tls: disable
+            maps:
+              - name: hai-phong-live
+                style: \(style)
+                refresh_zooms: 10-16
+            """.write(toFile: folder + "/live.yaml", atomically: true, encoding: .utf8)
+        let validation = try CairnProcess.cairn(["validate", "--config", folder + "/live.yaml"])
+        #expect(validation.status == 0, "cairn validate of the live demo's configuration:\n\(validation.output)")
+
         // Loading again resets the demo instead of failing or duplicating.
         try cluster.psql("UPDATE env_stations SET pm25 = 180 WHERE ma_tram = 'QT-11323'", database: "city")
         let again = try CairnProcess.run(Self.loader, ["--port", "\(cluster.port)", "--database", "city"])
