@@ -7,12 +7,15 @@ extension TileEngine {
     static let maxInvalidationRanges = 512
 
     /// What `expire(map:_:)` announces for `request` on `map`: the request's zooms, area and tiles in
-    /// Web Mercator XYZ ranges (whatever the map's default grid) and as a WGS 84 box. An area whose
-    /// transformation fails is announced as the whole world at those zooms, never as nothing.
+    /// Web Mercator XYZ ranges (whatever the map's default grid) and as a WGS 84 box; a live edit's
+    /// boxes widened by the renderer's buffer as the expiry widens them; "everything" as the whole
+    /// world. An area whose transformation fails is announced as the whole world at those zooms,
+    /// never as nothing.
     func invalidation(of request: ExpireRequest, in map: LoadedMap) -> TileInvalidation? {
         let web = TileGrid.webMercator
         let zooms = max(request.zooms.lowerBound, 0)...max(min(request.zooms.upperBound, web.maxZoom), 0)
-        guard request.zooms.lowerBound <= web.maxZoom, request.area != nil || !request.tiles.isEmpty else { return nil }
+        guard request.zooms.lowerBound <= web.maxZoom,
+              request.area != nil || !request.tiles.isEmpty || !request.sourceBoxes.isEmpty || request.everything else { return nil }
         // The exact ranges until there are too many, and all along one range per zoom covering them,
         // so a list of a million tiles costs no more memory than a short one.
         var exact: [TileRange]? = []
@@ -43,6 +46,24 @@ extension TileEngine {
                 let projected = try transformBoundingBox(covered, from: map.grid.crs, to: web.crs)
                 geographic.extend(with: try transformBoundingBox(covered, from: map.grid.crs, to: .wgs84))
                 for z in zooms { if let range = web.tileRange(covering: projected, at: z) { add(range) } }
+            }
+            // A live edit's boxes, in the table's CRS, widened at each zoom as the expiry widens them.
+            if !request.sourceBoxes.isEmpty, let crs = request.sourceCRS {
+                for box in request.sourceBoxes {
+                    // A box PROJ cannot place in Web Mercator lies outside it: nothing there to refresh.
+                    guard let projected = try? transformBoundingBox(box, from: crs, to: web.crs) else { continue }
+                    if let degrees = try? transformBoundingBox(box, from: crs, to: .wgs84) { geographic.extend(with: degrees) }
+                    for z in zooms {
+                        let margin = Double(request.bufferPixels) * web.resolution(at: z)
+                        let widened = BoundingBox(minX: projected.minX - margin, minY: projected.minY - margin,
+                                                  maxX: projected.maxX + margin, maxY: projected.maxY + margin)
+                        if let range = web.tileRange(covering: widened, at: z) { add(range) }
+                    }
+                }
+            }
+            if request.everything {
+                geographic = .empty
+                exact = zooms.map { z in TileRange(z: z, minX: 0, minY: 0, maxX: (1 << z) - 1, maxY: (1 << z) - 1) }
             }
         } catch {
             logger.warning("expiry of \(map.name): announced for the whole world: its area could not be transformed: \(error)")

@@ -176,7 +176,10 @@ extension TileEngine {
             }
             if delete { try await file.refreshStoredExtent(of: producer) }
         }
-        if let invalidation = invalidation(of: request, in: map) { invalidations.publish(invalidation) }
+        // Announcing transforms boxes with PROJ, which reads its database: off the cooperative pool.
+        if let invalidation = try? await ioPool.runIfActive({ self.invalidation(of: request, in: map) }) {
+            invalidations.publish(invalidation)
+        }
         return ExpireResult(tiles: total, deleted: request.delete)
     }
 }

@@ -28,8 +28,17 @@ struct LiveEditTests {
         let (expired, renders, received) = (live.metric("cairn_live_edit_expired_tiles_total"), live.metric("cairn_renders_total"),
                                             live.metric("cairn_live_edit_notifications_total"))
 
+        // A page showing the map learns of the edit: its event stream announces at least the touched tiles.
+        let events = try EventStreamCapture(url: live.server.base + "/maps/live/events")
+        defer { events.stop() }
+        #expect(await events.waitFor("retry:"))
+
         try live.cluster.psql("UPDATE pois SET geom = ST_SetSRID(ST_MakePoint(\(new.0), \(new.1)), 4326) WHERE id = 1", database: "city")
         #expect(await live.waitForMetric("cairn_live_edit_expired_tiles_total", atLeast: expired + Double(2 * expected.count)))
+        #expect(await events.waitFor("event: invalidate"))
+        let announced = events.invalidatedTiles(z: 14)
+        #expect(expected.isSubset(of: announced), "the stream announced \(announced.count) z14 tiles, missing \(expected.subtracting(announced))")
+        #expect(!announced.contains(far), "the far tile is not announced")
         // `ahead` re-renders its expired tiles in the background, without a request.
         #expect(await live.waitForMetric("cairn_renders_total", atLeast: renders + Double(expected.count)))
         #expect(live.metric("cairn_live_edit_notifications_total") == received + 1)
