@@ -18,11 +18,15 @@ struct CommandLineTests {
 
     struct Run { var status: Int32; var output: String }
 
+    /// Runs `cairn` to its end; `environment` is added to the test process's own.
     @discardableResult
-    static func cairn(_ arguments: [String]) throws -> Run {
+    static func cairn(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
+        }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -177,18 +177,7 @@ struct PostGISRenderingTests {
 
     /// `cairn` with the test database's password in its environment.
     func runCairn(_ arguments: [String], password: String = PostGISDemo.password) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: CommandLineTests.binary)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["CAIRN_TEST_PG_PASSWORD"] = password
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try CommandLineTests.cairn(arguments, environment: ["CAIRN_TEST_PG_PASSWORD": password])
+        return (run.status, run.output)
     }
 }
