@@ -13,9 +13,12 @@ extension TileEngine {
     /// never as nothing.
     func invalidation(of request: ExpireRequest, in map: LoadedMap) -> TileInvalidation? {
         let web = TileGrid.webMercator
-        let zooms = max(request.zooms.lowerBound, 0)...max(min(request.zooms.upperBound, web.maxZoom), 0)
-        guard request.zooms.lowerBound <= web.maxZoom,
-              request.area != nil || !request.tiles.isEmpty || !request.sourceBoxes.isEmpty || request.everything else { return nil }
+        // Only the zooms the map serves: a live edit expires 0–24, a page can only show the map's own.
+        let lowest = max(request.zooms.lowerBound, map.configuration.minZoom, 0)
+        let highest = min(request.zooms.upperBound, map.configuration.maxZoom, web.maxZoom)
+        guard lowest <= highest else { return nil }
+        let zooms = lowest...highest
+        guard request.area != nil || !request.tiles.isEmpty || !request.sourceBoxes.isEmpty || request.everything else { return nil }
         // The exact ranges until there are too many, and all along one range per zoom covering them,
         // so a list of a million tiles costs no more memory than a short one.
         var exact: [TileRange]? = []
