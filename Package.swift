@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
 
         // Thin, non-Sendable wrappers of the C libraries.
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
@@ -42,10 +43,12 @@ let package = Package(
         .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo"], swiftSettings: swiftSettings),
         .target(name: "CairnPNG", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
+        // GDAL/OGR's vector C API: datasets, layers, features, spatial references, captured errors.
+        .target(name: "CairnGDAL", dependencies: ["CGDAL"], swiftSettings: swiftSettings),
 
         // Pipeline stages.
         .target(name: "CairnCore", swiftSettings: swiftSettings),
-        .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite", "CairnVectorTile", "CairnZlib"], swiftSettings: swiftSettings),
+        .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite", "CairnVectorTile", "CairnZlib", "CairnGDAL"], swiftSettings: swiftSettings),
         .target(name: "CairnProjection", dependencies: ["CairnCore", "CairnProj"], swiftSettings: swiftSettings),
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
         .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
@@ -126,7 +129,7 @@ let package = Package(
         // Shared by the test targets: the fast/interop tiers, conformance-suite lookup, waiting on conditions.
         .target(name: "CairnTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources", "CairnTestSupport"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
