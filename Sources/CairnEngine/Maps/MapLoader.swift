@@ -12,8 +12,11 @@ public enum MapLoader {
     /// Bumped whenever a renderer change alters pixels, so old cached tiles stop being served.
     public static let rendererVersion = "cairn-render-1"
 
-    /// - Parameter databases: the configured databases' names, which `postgis://NAME` sources must name.
-    public static func load(_ configuration: MapConfiguration, grid: TileGrid = .webMercator, databases: Set<String> = []) throws -> LoadedMap {
+    /// - Parameters:
+    ///   - databases: the configured databases' names, which `postgis://NAME` sources must name.
+    ///   - remoteHosts: the hosts remote (`"remote": true`) sources may read from (`remote_hosts:`).
+    public static func load(_ configuration: MapConfiguration, grid: TileGrid = .webMercator, databases: Set<String> = [],
+                            remoteHosts: Set<String> = []) throws -> LoadedMap {
         let styleStamp = FileStamp(path: configuration.stylePath)
         let style = try Style.load(path: configuration.stylePath)
         let styleBytes = FileManager.default.contents(atPath: configuration.stylePath) ?? Data()
@@ -74,7 +77,7 @@ public enum MapLoader {
         for key in wanted.keys.sorted() {
             guard let entry = wanted[key], let source = style.sources[entry.source], !source.isMBTiles, !source.isPostGIS else { continue }
             let path = source.resolvedPath
-            for file in SourceOpener.dependentFiles(of: path) where FileManager.default.fileExists(atPath: file) {
+            for file in source.remote ? [] : SourceOpener.dependentFiles(of: path) where FileManager.default.fileExists(atPath: file) {
                 let stamp = FileStamp(path: file)
                 watched[file] = stamp
                 fingerprint.add(file)
@@ -85,7 +88,7 @@ public enum MapLoader {
             if let existing = readers[path] {
                 reader = existing
             } else {
-                reader = try SourceOpener.reader(for: path)
+                reader = try SourceOpener.reader(for: source, remoteHosts: remoteHosts)
                 readers[path] = reader
             }
             let data = try reader.read(LayerQuery(layer: entry.sourceLayer, attributes: entry.attributes))

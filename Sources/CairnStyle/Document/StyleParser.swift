@@ -111,14 +111,34 @@ struct StyleParser {
         }
         let written = location
         if location.hasPrefix("postgis://") {
+            for key in ["format", "open_options", "encoding", "remote"] where json[key] != nil {
+                throw StyleIssue(path.jsonMember(key), "only for file sources, not postgis:// (PostgreSQL sends UTF-8 text and needs no GDAL options)")
+            }
             return try parsePostGISSource(json, id: id, type: type, url: location, at: path)
         }
         if json["geometry"] != nil {
             throw StyleIssue(path.jsonMember("geometry"), "only for postgis:// sources (the geometry column of a table or view)")
         }
+        let reading = try parseReadingOptions(json, at: path)
+        if reading.remote {
+            guard RemoteDataset.isRemote(location) else {
+                throw StyleIssue(path.jsonMember(pathKey), "expected a remote dataset for \"remote\": true (/vsicurl/https://…, https://…, WFS:https://…), got \(locationJSON.abbreviated)")
+            }
+            let crs = try optionalString(json["crs"], at: path.jsonMember("crs")).map(CRSDefinition.init(parsing:))
+            let attribution = try optionalString(json["attribution"], at: path.jsonMember("attribution"))
+            let minzoom = try optionalNumber(json["minzoom"], at: path.jsonMember("minzoom"), range: 0...24) ?? 0
+            let maxzoom = try optionalNumber(json["maxzoom"], at: path.jsonMember("maxzoom"), range: 0...24) ?? 22
+            if minzoom > maxzoom { throw StyleIssue(path.jsonMember("minzoom"), "expected minzoom <= maxzoom") }
+            return StyleSource(id: id, type: type, path: written, resolvedPath: RemoteDataset.gdalPath(location),
+                               crs: crs, attribution: attribution, minzoom: minzoom, maxzoom: maxzoom,
+                               format: .ogr, openOptions: reading.openOptions, encoding: reading.encoding, remote: true)
+        }
         if location.hasPrefix("file://") { location = String(location.dropFirst("file://".count)) }
         // TileServer GL's spelling of a local MBTiles file of vector tiles.
         if location.hasPrefix("mbtiles://") { location = String(location.dropFirst("mbtiles://".count)) }
+        if RemoteDataset.isRemote(location) {
+            throw StyleIssue(path.jsonMember(pathKey), "\(locationJSON.abbreviated) is a remote dataset; Cairn reads remote data only when the source sets \"remote\": true and the configuration's remote_hosts: names the host")
+        }
         if location.contains("://") || location.isEmpty {
             throw StyleIssue(path.jsonMember(pathKey), "expected a local file path, got \(locationJSON.abbreviated)")
         }
@@ -133,7 +153,53 @@ struct StyleParser {
         if minzoom > maxzoom { throw StyleIssue(path.jsonMember("minzoom"), "expected minzoom <= maxzoom") }
         return StyleSource(id: id, type: type, path: written,
                            resolvedPath: StyleSource.resolve(location, relativeToStyleFile: file),
-                           crs: crs, attribution: attribution, minzoom: minzoom, maxzoom: maxzoom)
+                           crs: crs, attribution: attribution, minzoom: minzoom, maxzoom: maxzoom,
+                           format: reading.format, openOptions: reading.openOptions, encoding: reading.encoding)
+    }
+
+    /// Cairn's reading options of a file source: `"format"`, `"open_options"`, `"encoding"`, `"remote"`.
+    private func parseReadingOptions(_ json: JSONValue, at path: String) throws
+        -> (format: StyleSourceFormat, openOptions: [String: String], encoding: LegacyTextEncoding?, remote: Bool) {
+        var format = StyleSourceFormat.automatic
+        if let value = json["format"] {
+            guard case .string(let name) = value, name == "ogr" else {
+                throw StyleIssue(path.jsonMember("format"), "expected \"ogr\" (read the file with GDAL/OGR), got \(value.abbreviated)")
+            }
+            format = .ogr
+        }
+        var openOptions: [String: String] = [:]
+        if let value = json["open_options"] {
+            guard let members = value.objectMembers else {
+                throw StyleIssue(path.jsonMember("open_options"), "expected an object of GDAL open options, e.g. {\"X_POSSIBLE_NAMES\": \"lon\"}, got \(value.abbreviated)")
+            }
+            for member in members {
+                let at = path.jsonMember("open_options").jsonMember(member.key)
+                guard !member.key.isEmpty, member.key.utf8.allSatisfy({ ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }) else {
+                    throw StyleIssue(at, "expected an open option name of capital letters, digits and '_'")
+                }
+                switch member.value {
+                case .string(let text): openOptions[member.key] = text
+                case .number(let number): openOptions[member.key] = JSONValue.format(number: number)
+                case .bool(let flag): openOptions[member.key] = flag ? "YES" : "NO"
+                default: throw StyleIssue(at, "expected a string, number or boolean, got \(member.value.abbreviated)")
+                }
+            }
+        }
+        var encoding: LegacyTextEncoding?
+        if let value = json["encoding"] {
+            guard case .string(let name) = value, let known = LegacyTextEncoding(name: name) else {
+                throw StyleIssue(path.jsonMember("encoding"), "expected one of \(LegacyTextEncoding.acceptedNames), got \(value.abbreviated)")
+            }
+            encoding = known
+        }
+        var remote = false
+        if let value = json["remote"] {
+            guard case .bool(let flag) = value else {
+                throw StyleIssue(path.jsonMember("remote"), "expected true or false, got \(value.abbreviated)")
+            }
+            remote = flag
+        }
+        return (format, openOptions, encoding, remote)
     }
 
     /// `{"type": "vector", "url": "postgis://NAME"}`, with optional `"geometry"` and `"crs"` for views

@@ -21,6 +21,15 @@ public struct StyleSource: Sendable {
     public let database: String?
     /// Cairn's `"geometry"`: the geometry column, for views `geometry_columns` does not describe.
     public let geometryColumn: String?
+    /// Cairn's `"format": "ogr"`: read the file with GDAL/OGR even when Cairn has a native reader.
+    public let format: StyleSourceFormat
+    /// Cairn's `"open_options"`: GDAL open options of the driver (`X_POSSIBLE_NAMES`, …), for OGR sources.
+    public let openOptions: [String: String]
+    /// Cairn's `"encoding"`: how the data's attribute text is encoded; nil: as the format says.
+    public let encoding: LegacyTextEncoding?
+    /// Cairn's `"remote": true`: `url` is a remote dataset (`/vsicurl/…`, `https://…`, `WFS:…`) read by GDAL,
+    /// allowed only when the configuration's `remote_hosts:` names its host.
+    public let remote: Bool
 
     public init(
         id: String,
@@ -32,7 +41,11 @@ public struct StyleSource: Sendable {
         minzoom: Double = 0,
         maxzoom: Double = 22,
         database: String? = nil,
-        geometryColumn: String? = nil
+        geometryColumn: String? = nil,
+        format: StyleSourceFormat = .automatic,
+        openOptions: [String: String] = [:],
+        encoding: LegacyTextEncoding? = nil,
+        remote: Bool = false
     ) {
         self.id = id
         self.type = type
@@ -44,6 +57,10 @@ public struct StyleSource: Sendable {
         self.maxzoom = maxzoom
         self.database = database
         self.geometryColumn = geometryColumn
+        self.format = format
+        self.openOptions = openOptions
+        self.encoding = encoding
+        self.remote = remote
     }
 
     /// Whether the source is a PostGIS database (`postgis://NAME`), read per metatile.
@@ -51,6 +68,15 @@ public struct StyleSource: Sendable {
 
     /// Whether the source is an MBTiles file of vector tiles (`mbtiles://` URL or `.mbtiles` file)
     /// rather than a file of features.
+    /// Whether the source is read through GDAL/OGR: forced with `"format": "ogr"`, remote, or a file
+    /// no native reader takes (anything but .geojson/.json, .gpkg, .shp and .mbtiles).
+    public var readsThroughOGR: Bool {
+        guard !isPostGIS, !isMBTiles else { return false }
+        if format == .ogr || remote { return true }
+        let lower = resolvedPath.lowercased()
+        return ![".geojson", ".json", ".gpkg", ".shp"].contains { lower.hasSuffix($0) }
+    }
+
     public var isMBTiles: Bool {
         !isPostGIS && path.hasPrefix("mbtiles://") || (!isPostGIS && resolvedPath.lowercased().hasSuffix(".mbtiles"))
     }
