@@ -128,7 +128,7 @@ let package = Package(
 
         // Shared by the test targets: the fast/interop tiers, conformance-suite lookup, waiting on conditions.
         .target(name: "CairnTestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/CairnTestSupport", swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCoreTests", dependencies: ["CairnCore", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources", "CairnTestSupport"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),

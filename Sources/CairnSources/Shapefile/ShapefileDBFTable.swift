@@ -26,13 +26,14 @@ struct ShapefileDBFTable {
     let recordLength: Int
     let encoding: ShapefileTextEncoding
 
-    init(dbf: ShapefileByteView, cpg: String?) throws {
+    /// `legacyEncoding`, when given, is used instead of the one the .cpg or the language driver names.
+    init(dbf: ShapefileByteView, cpg: String?, legacyEncoding: LegacyTextEncoding? = nil) throws {
         self.dbf = dbf
         try dbf.require(0, 32, "dBase header")
         recordCount = Int(dbf.uint32LE(4))
         headerLength = Int(dbf.uint16LE(8))
         recordLength = Int(dbf.uint16LE(10))
-        encoding = ShapefileTextEncoding(cpg: cpg, languageDriver: dbf.uint8(29))
+        encoding = legacyEncoding.map(ShapefileTextEncoding.legacy) ?? ShapefileTextEncoding(cpg: cpg, languageDriver: dbf.uint8(29))
         guard headerLength >= 33, recordLength >= 1 else {
             throw SourceError(.malformed, path: dbf.path,
                               "dBase header: header length \(headerLength) or record length \(recordLength) is too small")

@@ -17,7 +17,8 @@ import Foundation
 /// - **.cpg** names the text encoding: UTF-8/65001, or ISO-8859-1/windows-1252 (both decoded as
 ///   windows-1252). Without a .cpg the DBF language-driver byte decides (0x01-0x03, 0x57-0x59 ->
 ///   windows-1252). When neither names a known encoding, valid UTF-8 is read as UTF-8 and
-///   anything else as windows-1252.
+///   anything else as windows-1252. An `encoding` given to the initializer (a style's `"encoding"`)
+///   is used instead, for the TCVN3, VNI and windows-1258 files that name nothing.
 /// - **.prj**: its WKT text becomes ``CRSDefinition/text(_:)``; nil without a .prj.
 /// - **id**: the 0-based record index, the same number as GDAL's FID.
 /// - **Query**: `bbox` skips records whose stored box does not intersect it (before their points
@@ -30,11 +31,14 @@ public struct ShapefileReader: LayerReader, Sendable {
     public let path: String
     /// The layer name: the file name without its extension.
     public let layerName: String
+    /// The encoding of the .dbf text when the caller knows it; nil reads the .cpg or guesses.
+    public let encoding: LegacyTextEncoding?
 
     /// Checks that `path` (the .shp) exists; the files are read in ``read(_:)``.
-    public init(path: String) throws {
+    public init(path: String, encoding: LegacyTextEncoding? = nil) throws {
         self.layerName = try SingleLayerFile.open(path)
         self.path = path
+        self.encoding = encoding
     }
 
     /// The single layer, named after the file.
@@ -63,7 +67,7 @@ public struct ShapefileReader: LayerReader, Sendable {
                     }
                     var table: ShapefileDBFTable?
                     if let dbfBytes, let dbfPath {
-                        table = try ShapefileDBFTable(dbf: ShapefileByteView(raw: dbfBytes, path: dbfPath), cpg: cpg)
+                        table = try ShapefileDBFTable(dbf: ShapefileByteView(raw: dbfBytes, path: dbfPath), cpg: cpg, legacyEncoding: encoding)
                     }
                     return try Self.features(shapes: shapes, locations: locations, table: table, query: query)
                 }

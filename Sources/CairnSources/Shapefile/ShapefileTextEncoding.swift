@@ -1,13 +1,18 @@
+import CairnCore
+
 /// How the text in a .dbf is encoded, from the .cpg file or else the DBF language-driver byte.
 ///
 /// Only UTF-8 and windows-1252 are decoded. ISO-8859-1 is read as windows-1252 (its superset
 /// for printable text, as WHATWG does). When nothing names the encoding (no .cpg, language
 /// driver 0 or an unknown one, or an unknown .cpg) each value is read as UTF-8 when it is valid
-/// UTF-8 and as windows-1252 otherwise: Latin-1 text is almost never valid UTF-8.
+/// UTF-8 and as windows-1252 otherwise: Latin-1 text is almost never valid UTF-8. A legacy
+/// encoding a style names (TCVN3, VNI, windows-1258) overrides all of these: old Vietnamese .dbf
+/// files rarely say what they hold.
 enum ShapefileTextEncoding: Sendable, Equatable {
     case utf8
     case windows1252
     case utf8OrWindows1252
+    case legacy(LegacyTextEncoding)
 
     init(cpg: String?, languageDriver: UInt8) {
         if let cpg {
@@ -32,6 +37,7 @@ enum ShapefileTextEncoding: Sendable, Equatable {
     }
 
     func decode(_ bytes: UnsafeRawBufferPointer) -> String {
+        if case .legacy(let encoding) = self { return encoding.decode(bytes) }
         if self != .windows1252 || bytes.allSatisfy({ $0 < 0x80 }) {
             if self == .utf8 { return String(decoding: bytes, as: UTF8.self) }
             if Self.isValidUTF8(bytes) { return String(decoding: bytes, as: UTF8.self) }
