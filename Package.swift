@@ -88,7 +88,7 @@ let package = Package(
             name: "CairnEngine",
             dependencies: [
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
-                "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS",
+                "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS", "CairnGDAL",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

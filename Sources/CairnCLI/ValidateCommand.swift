@@ -32,12 +32,15 @@ struct ValidateCommand: AsyncParsableCommand {
             var failed = false
             for map in configuration.maps {
                 do {
-                    let loaded = try MapLoader.load(map, databases: names)
+                    let loaded = try MapLoader.load(map, databases: names, remoteHosts: configuration.remoteHosts)
                     // Other grids reproject the data again and may refuse a source (MBTiles vector tiles render only in WebMercatorQuad).
                     for name in map.grids where name != loaded.grid.identifier {
-                        if let grid = configuration.grids[name] { _ = try MapLoader.load(map, grid: grid, databases: names) }
+                        if let grid = configuration.grids[name] { _ = try MapLoader.load(map, grid: grid, databases: names, remoteHosts: configuration.remoteHosts) }
                     }
                     for warning in loaded.style.warnings { print("warning: \(warning)") }
+                    for line in try OGRSourceValidation.check(loaded, remoteHosts: configuration.remoteHosts) {
+                        print(line.warning ? "warning: \(line.text)" : "ok: \(line.text)")
+                    }
                     let features = loaded.layers.values.reduce(0) { $0 + $1.features.count }
                     let tables = loaded.postgisLayers.isEmpty ? "" : ", \(Set(loaded.postgisLayers.values.map(\.table)).count) PostGIS table(s)"
                     var ok = true

@@ -21,6 +21,8 @@ public struct CairnConfiguration: Sendable {
     public var auth = AuthSettings()
     /// PostgreSQL/PostGIS databases by name, for `postgis://NAME` style sources (`databases:`).
     public var databases: [String: DatabaseConfiguration] = [:]
+    /// Hosts that `"remote": true` style sources may read from (`remote_hosts:`), lowercased; empty: none.
+    public var remoteHosts: Set<String> = []
 
     public init(host: String = "127.0.0.1", port: Int = 8080, cacheDirectory: String, maps: [MapConfiguration], sourcePath: String? = nil) {
         self.host = host

@@ -5,6 +5,8 @@ import CGDAL
 public final class GDALErrorLog {
     public struct Message: Sendable {
         public var isFailure: Bool
+        /// A CPLDebug note (only emitted for the categories `CPL_DEBUG` names on this thread).
+        public var isDebug: Bool = false
         public var text: String
     }
 
@@ -18,13 +20,16 @@ public final class GDALErrorLog {
         return failures.isEmpty ? nil : failures.joined(separator: "; ")
     }
 
-    /// The warnings GDAL reported (not failures), in order.
-    public var warnings: [String] { messages.filter { !$0.isFailure }.map(\.text) }
+    /// The warnings GDAL reported (not failures, not debug notes), in order.
+    public var warnings: [String] { messages.filter { !$0.isFailure && !$0.isDebug }.map(\.text) }
+
+    /// The debug notes GDAL wrote, in order.
+    public var debugNotes: [String] { messages.filter(\.isDebug).map(\.text) }
 
     func append(_ level: CPLErr, _ text: String) {
         // Keep the first messages only: a broken file can make GDAL repeat itself per feature.
         guard messages.count < 50 else { return }
-        messages.append(Message(isFailure: level.rawValue >= CE_Failure.rawValue, text: text))
+        messages.append(Message(isFailure: level.rawValue >= CE_Failure.rawValue, isDebug: level == CE_Debug, text: text))
     }
 
     /// Runs `body` with GDAL's messages on this thread collected into a fresh log.

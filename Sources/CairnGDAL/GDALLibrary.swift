@@ -20,3 +20,11 @@ public enum GDALLibrary {
         return GDALVersionInfo("RELEASE_NAME").map { String(cString: $0) } ?? "unknown"
     }
 }
+
+extension GDALLibrary {
+    /// Whether this GDAL build has the driver `shortName` (e.g. "DGNV8", which needs the ODA libraries).
+    public static func hasDriver(_ shortName: String) -> Bool {
+        ensureRegistered()
+        return GDALGetDriverByName(shortName) != nil
+    }
+}

@@ -23,6 +23,19 @@ public final class OGRLayerHandle {
         }
     }
 
+    /// How many geometry columns the layer has: 0 for a table of attributes only (a CSV whose
+    /// coordinates GDAL did not recognise).
+    public var geometryFieldCount: Int {
+        guard let definition = OGR_L_GetLayerDefn(handle) else { return 0 }
+        return Int(OGR_FD_GetGeomFieldCount(definition))
+    }
+
+    /// The number of features, counted by a scan when the format does not keep it; nil when unknown.
+    public func featureCount() -> Int? {
+        let count = OGR_L_GetFeatureCount(handle, 1)
+        return count < 0 ? nil : Int(count)
+    }
+
     /// The CRS the layer declares; nil when it declares none.
     public func spatialReference() throws(GDALError) -> OGRSpatialReferenceInfo? {
         guard let srs = OGR_L_GetSpatialRef(handle) else { return nil }
@@ -89,7 +102,10 @@ public final class OGRLayerHandle {
         }
         let failures = log.messages.filter(\.isFailure)
         if failures.count > failuresBefore {
-            throw GDALError(.readFailed, failures[failuresBefore...].map(\.text).joined(separator: "; "))
+            // A broken file makes GDAL repeat itself per feature: each message once.
+            var seen: Set<String> = []
+            let distinct = failures[failuresBefore...].map(\.text).filter { seen.insert($0).inserted }
+            throw GDALError(.readFailed, distinct.joined(separator: "; "))
         }
     }
 

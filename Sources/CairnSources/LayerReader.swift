@@ -7,11 +7,15 @@ public struct LayerData: Sendable {
     public var features: [Feature]
     /// The CRS the data declares (GeoPackage srs_id, .prj, GeoJSON `crs`); nil when it declares none.
     public var crs: CRSDefinition?
+    /// What the reader skipped or doubted without failing (GDAL's warnings, entities a DXF holds that
+    /// GDAL does not read), for the log and `cairn validate`.
+    public var warnings: [String] = []
 
-    public init(name: String, features: [Feature], crs: CRSDefinition?) {
+    public init(name: String, features: [Feature], crs: CRSDefinition?, warnings: [String] = []) {
         self.name = name
         self.features = features
         self.crs = crs
+        self.warnings = warnings
     }
 }
 

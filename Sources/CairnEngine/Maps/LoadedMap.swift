@@ -23,6 +23,8 @@ public struct LoadedMap: Sendable {
     public var geographicBounds: BoundingBox
     /// The data's extent in the grid's CRS.
     public var dataBounds: BoundingBox = .empty
+    /// What the readers skipped or doubted without failing ("FILE: layer NAME: …"), for the log and `cairn validate`.
+    public var dataWarnings: [String] = []
     /// Files watched for changes, with the stamp they had when loaded.
     var watchedFiles: [String: FileStamp?]
     /// Web Mercator metres per grid unit near the data: 1 for EPSG:3857, about 111 km for

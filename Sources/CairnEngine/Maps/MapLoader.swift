@@ -39,6 +39,7 @@ public enum MapLoader {
         var layers: [String: ProjectedLayer] = [:]
         var bounds = BoundingBox.empty
         var readers: [String: any LayerReader] = [:]
+        var dataWarnings: [String] = []
 
         var vectorSources: [String: LoadedVectorSource] = [:]
         for id in Set(wanted.values.map(\.source)).sorted() {
@@ -92,6 +93,7 @@ public enum MapLoader {
                 readers[path] = reader
             }
             let data = try reader.read(LayerQuery(layer: entry.sourceLayer, attributes: entry.attributes))
+            dataWarnings += data.warnings.map { "\(path): layer \(data.name): \($0)" }
             guard let crs = source.crs ?? data.crs else {
                 throw SourceError(.malformed, path: path, "layer \(data.name) declares no CRS; add \"crs\": \"EPSG:…\" to source \"\(entry.source)\" in \(configuration.stylePath)")
             }
@@ -111,6 +113,7 @@ public enum MapLoader {
         var map = LoadedMap(configuration: configuration, style: style, grid: grid, layers: layers,
                             fingerprint: fingerprint.hex, geographicBounds: geographic, watchedFiles: watched)
         map.dataBounds = bounds
+        map.dataWarnings = dataWarnings
         map.vectorSources = vectorSources
         map.postgisLayers = postgisLayers
         if grid.crs == .webMercator {

@@ -29,12 +29,15 @@ actor MapRegistry {
     private let checkInterval: Duration
     /// The configured databases' names, which `postgis://` sources must name.
     private let databases: Set<String>
+    /// The hosts remote (`"remote": true`) sources may read from (`remote_hosts:`).
+    private let remoteHosts: Set<String>
 
     init(configuration: CairnConfiguration, threadPool: NIOThreadPool, logger: Logger, checkInterval: Duration = .seconds(1)) {
         self.threadPool = threadPool
         self.logger = logger
         self.checkInterval = checkInterval
         self.databases = Set(configuration.databases.keys)
+        self.remoteHosts = configuration.remoteHosts
         let now = ContinuousClock.now
         for map in configuration.maps {
             let grids = map.grids.compactMap { configuration.grids[$0] }
@@ -114,8 +117,9 @@ actor MapRegistry {
         let grid = entries[name]!.grid
         let pool = threadPool
         let databases = self.databases
+        let remoteHosts = self.remoteHosts
         let task = Task {
-            try await pool.runIfActive { try MapLoader.load(configuration, grid: grid, databases: databases) }
+            try await pool.runIfActive { try MapLoader.load(configuration, grid: grid, databases: databases, remoteHosts: remoteHosts) }
         }
         entries[name]?.reload = task
         return task
@@ -130,6 +134,9 @@ actor MapRegistry {
                 entries[name]?.error = nil
                 entries[name]?.lastChecked = ContinuousClock.now
                 logger.info("map loaded", metadata: ["map": "\(name.name)", "grid": "\(name.grid)", "fingerprint": "\(map.fingerprint)", "layers": "\(map.layers.count)"])
+                for warning in map.dataWarnings {
+                    logger.warning("map data warning", metadata: ["map": "\(name.name)", "grid": "\(name.grid)", "warning": "\(warning)"])
+                }
             }
             return map
         } catch {

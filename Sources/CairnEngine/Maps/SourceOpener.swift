@@ -14,12 +14,13 @@ enum SourceOpener {
                 throw SourceError(.unsupportedFormat, path: source.path, "a remote source must name its host (https://HOST/…)")
             }
             guard remoteHosts.contains(host) else {
+                let allowed = remoteHosts.isEmpty ? "it names none" : "it names \(remoteHosts.sorted().joined(separator: ", "))"
                 throw SourceError(.unsupportedFormat, path: source.path,
-                                  "remote host \(host) is not allowed; add it to the configuration's remote_hosts: to read data from it")
+                                  "source \"\(source.id)\": remote host \(host) is not in the configuration's remote_hosts: (\(allowed)); add it there to let Cairn read data from it")
             }
         }
         if source.readsThroughOGR {
-            return try OGRReader(path: path, openOptions: source.openOptions, encoding: source.encoding)
+            return try OGRReader(path: path, openOptions: source.openOptions, encoding: source.encoding, allowsNetwork: source.remote)
         }
         return try reader(for: path, encoding: source.encoding)
     }
@@ -49,8 +50,9 @@ enum SourceOpener {
         let stem = (path as NSString).deletingPathExtension
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            // The folder itself too: its time stamp changes when a table file is added or removed.
             let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-            return names.sorted().map { (path as NSString).appendingPathComponent($0) }
+            return [path] + names.sorted().map { (path as NSString).appendingPathComponent($0) }
         }
         func siblings(_ extensions: [String]) -> [String] {
             [path] + extensions.flatMap { [stem + "." + $0, stem + "." + $0.uppercased()] }

@@ -10,12 +10,18 @@ public struct OGRReader: LayerReader {
     public let openOptions: [String: String]
     /// How attribute text is encoded; nil: as GDAL delivers it (UTF-8 for the formats that say so).
     public let encoding: LegacyTextEncoding?
+    /// Whether GDAL may reach the network: only for remote sources the configuration allowed. A local
+    /// file is read with the network closed, so a .vrt or GML naming http:// data cannot make the
+    /// server fetch it.
+    public let allowsNetwork: Bool
 
     /// - Parameter path: a local file or folder (a `.gdb`), or a remote dataset the caller has allowed.
-    public init(path: String, openOptions: [String: String] = [:], encoding: LegacyTextEncoding? = nil) throws {
+    public init(path: String, openOptions: [String: String] = [:], encoding: LegacyTextEncoding? = nil,
+                allowsNetwork: Bool = false) throws {
         self.path = path
         self.openOptions = openOptions
         self.encoding = encoding
+        self.allowsNetwork = allowsNetwork
         if !path.hasPrefix("/vsi") && !path.contains(":") || path.hasPrefix("/") && !path.hasPrefix("/vsi") {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw SourceError(.notFound, path: path, "no such file")
@@ -42,8 +48,19 @@ public struct OGRReader: LayerReader {
 
     public func read(_ query: LayerQuery) throws -> LayerData {
         try withDataset { dataset, log in
+            let failuresAtOpen = log.messages.filter(\.isFailure).count
             let layer = try pick(query.layer, in: dataset)
             let name = layer.name
+            let geometryColumns = layer.geometryFieldCount
+            // A layer can fail as it is first described (a .vrt whose source GDAL cannot open): say what GDAL said.
+            let failures = log.messages.filter(\.isFailure).dropFirst(failuresAtOpen).map(\.text)
+            if !failures.isEmpty {
+                throw SourceError(.malformed, path: path, "layer \(name) (GDAL \(dataset.driverName)): \(failures.joined(separator: "; "))")
+            }
+            guard geometryColumns > 0 else {
+                throw SourceError(.malformed, path: path, "layer \(name) has no geometry column (GDAL \(dataset.driverName) found none)"
+                                  + (dataset.driverName == "CSV" ? "; name the coordinate columns with \"open_options\" on the source: {\"X_POSSIBLE_NAMES\": \"lon\", \"Y_POSSIBLE_NAMES\": \"lat\"} or {\"GEOM_POSSIBLE_NAMES\": \"wkt\"}" : ""))
+            }
             let crs: CRSDefinition?
             do {
                 crs = try layer.spatialReference().map(Self.crsDefinition)
@@ -81,8 +98,17 @@ public struct OGRReader: LayerReader {
             } catch let error as GDALError {
                 throw SourceError(.malformed, path: path, "layer \(name) (GDAL \(dataset.driverName)): \(error.message)")
             }
-            return LayerData(name: name, features: features, crs: crs)
+            return LayerData(name: name, features: features, crs: crs, warnings: Self.warnings(in: log))
         }
+    }
+
+    /// GDAL's warnings, each once, and the entities a DXF holds that GDAL skips (it says so only in
+    /// debug notes). Skipped entities do not fail the read: drawings always carry some (dimensions,
+    /// proxies, 3D solids) and the lines and polygons around them are what the map shows.
+    static func warnings(in log: GDALErrorLog) -> [String] {
+        let skipped = log.debugNotes.filter { $0.localizedCaseInsensitiveContains("ignoring") }
+        var seen: Set<String> = []
+        return (log.warnings + skipped.map { "GDAL skips entities it cannot read: \($0)" }).filter { seen.insert($0).inserted }
     }
 
     /// A layer's CRS as PROJ takes it: the EPSG code when the whole CRS carries one, its WKT otherwise.
@@ -94,7 +120,9 @@ public struct OGRReader: LayerReader {
     private func pick(_ requested: String?, in dataset: OGRDataset) throws -> OGRLayerHandle {
         if let requested {
             guard let layer = dataset.layer(named: requested) else {
-                throw SourceError(.unknownLayer, path: path, "no layer \"\(requested)\"; the layers are \(Self.list(dataset.layerNames))")
+                let names = dataset.layerNames
+                let layers = names.isEmpty ? "GDAL (\(dataset.driverName)) finds no layer in it" : "the layers are \(Self.list(names))"
+                throw SourceError(.unknownLayer, path: path, "no layer \"\(requested)\"; \(layers)")
             }
             return layer
         }
@@ -111,17 +139,25 @@ public struct OGRReader: LayerReader {
             throw SourceError(.malformed, path: path, "layer \(layer.name): \(error)")
         }
         let extent = layer.extent().map { BoundingBox(minX: $0.minX, minY: $0.minY, maxX: $0.maxX, maxY: $0.maxY) }
-        return OGRLayerDescription(name: layer.name, driver: driver, fields: layer.fields, featureCount: nil,
+        return OGRLayerDescription(name: layer.name, driver: driver, fields: layer.fields, featureCount: layer.featureCount(),
                                    extent: extent, spatialReference: srs)
     }
 
     private func withDataset<T>(_ body: (OGRDataset, GDALErrorLog) throws -> T) throws -> T {
+        // The DXF driver reports the entities it skips only as debug notes: collect those (this thread only).
+        try GDALThreadConfiguration.with(["CPL_DEBUG": "DXF"]) {
+            try allowsNetwork ? withOpenDataset(body) : GDALNetworkBarrier.refusingNetwork { try withOpenDataset(body) }
+        }
+    }
+
+    private func withOpenDataset<T>(_ body: (OGRDataset, GDALErrorLog) throws -> T) throws -> T {
         try GDALErrorLog.capturing { log in
             let dataset: OGRDataset
             do {
                 dataset = try OGRDataset(path: path, openOptions: openOptions, log: log)
-            } catch {
-                throw SourceError(.unsupportedFormat, path: path, "GDAL cannot open it: \(error)")
+            } catch let error as GDALError {
+                let reason = OGRUnreadableFile.explanation(for: path).map { "\($0) (GDAL: \(error.message))" } ?? error.message
+                throw SourceError(.unsupportedFormat, path: path, "GDAL cannot open it: \(reason)")
             }
             return try body(dataset, log)
         }
