@@ -148,42 +148,11 @@ public final class PostgresCluster: @unchecked Sendable {
 
     deinit { shutdown() }
 
-    /// Runs a command to its end and returns its standard output; throws with its standard error
-    /// when it fails. posix_spawn and waitpid, not Foundation's Process: Process learns of the
-    /// child's exit from a socket the child inherits, and `pg_ctl start` leaves a server holding it,
-    /// so Process would wait for the server to stop.
+    /// Runs a command to its end (as `user` when given) and returns its standard output.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> String {
         let argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
-        let capture = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-run-\(UUID().uuidString)").path
-        defer {
-            try? FileManager.default.removeItem(atPath: capture + ".out")
-            try? FileManager.default.removeItem(atPath: capture + ".err")
-        }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, capture + ".out", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        posix_spawn_file_actions_addopen(&actions, 2, capture + ".err", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        var cArguments = argv.map { strdup($0) }
-        cArguments.append(nil)
-        defer { for argument in cArguments { free(argument) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArguments, environ)
-        guard spawned == 0 else {
-            throw PostgresClusterError("cannot run \(argv[0]): \(String(cString: strerror(spawned)))")
-        }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        let text = (try? String(contentsOfFile: capture + ".out", encoding: .utf8)) ?? ""
-        let exited = (status & 0x7F) == 0
-        let code = (status >> 8) & 0xFF
-        guard exited && code == 0 else {
-            let message = (try? String(contentsOfFile: capture + ".err", encoding: .utf8)) ?? ""
-            throw PostgresClusterError("\(URL(fileURLWithPath: executable).lastPathComponent) \(arguments.joined(separator: " ").prefix(300)) exited \(exited ? code : -1): \(message)\(text)")
-        }
-        return text
+        return try ExternalProgram.run(argv[0], Array(argv.dropFirst()))
     }
 
     static func writeAsOwner(_ text: String, to path: String, owner: String?) throws {
