@@ -7,8 +7,10 @@ import Foundation
 
 /// Renders a fixed tile set on one core and reports tiles per second, the way the Mapnik
 /// reference benchmark in ../shared/bench counts them (render + PNG encode, map load excluded).
+/// The map load is timed on its own; `--load-only` repeats just the load (how scripts/bench compares
+/// the native readers with GDAL/OGR).
 struct BenchCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure rendering speed on one core.")
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure rendering speed (or map loading) on one core.")
 
     @Option(help: "A MapLibre style JSON file.")
     var style: String
@@ -16,11 +18,14 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Zoom levels, e.g. 12-16.")
     var zooms: String = "12-16"
 
-    @Option(help: "Area as W,S,E,N in degrees.")
-    var bbox: String
+    @Option(help: "Area as W,S,E,N in degrees (not needed with --load-only).")
+    var bbox: String?
 
-    @Option(name: .customLong("repeat"), help: "How many times to render the whole set; the median is reported.")
+    @Option(name: .customLong("repeat"), help: "How many times to render the whole set (or load the map); the median is reported.")
     var repetitions: Int = 3
+
+    @Flag(help: "Only load the map (read, reproject and index every layer the style uses) --repeat times; render nothing.")
+    var loadOnly = false
 
     @Option(help: "Metatile size for the metatile pass.")
     var metatile: Int = 4
@@ -34,10 +39,19 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Also measure MVT: encoding the same tiles, and decoding + rendering them from an MBTiles of MVT.")
     var mvt = false
 
+    func validate() throws {
+        if bbox == nil && !loadOnly { throw ValidationError("Missing expected argument '--bbox <bbox>' (only --load-only goes without it)") }
+    }
+
     func run() async throws {
+        let stylePath = URL(fileURLWithPath: style).standardized.path
+        if loadOnly { return try measureLoading(stylePath: stylePath) }
         let zoomRange = try parseZoomRange(zooms)
-        let area = WebMercator.project(try parseBoundingBox(bbox))
-        let map = try MapLoader.load(MapConfiguration(name: "bench", stylePath: URL(fileURLWithPath: style).standardized.path))
+        let area = WebMercator.project(try parseBoundingBox(bbox ?? ""))
+        let loadStart = ContinuousClock.now
+        let map = try MapLoader.load(MapConfiguration(name: "bench", stylePath: stylePath))
+        let loadSeconds = (ContinuousClock.now - loadStart).seconds
+        print(String(format: "cairn: map loaded in %.3f s (read, reproject, index)", loadSeconds))
         var tiles: [TileCoordinate] = []
         for z in zoomRange {
             if let range = map.grid.tileRange(covering: area, at: z) { tiles.append(contentsOf: range) }
@@ -80,6 +94,7 @@ struct BenchCommand: AsyncParsableCommand {
             "bytes": JSONValue(bytes),
             "repeat": JSONValue(repetitions),
             "scale": JSONValue(scale),
+            "load_seconds": JSONValue(loadSeconds),
         ]
         print(String(format: "cairn: %d tiles, %.0f tiles/s single, %.0f tiles/s with %dx%d metatiles (%d tiles), %.2f ms/tile median, %d bytes",
                      tiles.count, median(singleRates), median(metaRates), metatile, metatile, metatileTileCount, median(perTile), bytes))
@@ -88,6 +103,34 @@ struct BenchCommand: AsyncParsableCommand {
                                                  area: area, zoomRange: zoomRange)
             for member in figures.objectMembers ?? [] { result[member: member.key] = member.value }
         }
+        if let json {
+            try Data((result.text + "\n").utf8).write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    /// Loads the map --repeat times. The first load also pays one-time costs (GDAL driver
+    /// registration, PROJ's database, page cache), so the median of the repeats is the figure compared.
+    func measureLoading(stylePath: String) throws {
+        var runs: [Double] = []
+        var featureCounts: [String: Int] = [:]
+        for _ in 0..<max(1, repetitions) {
+            let start = ContinuousClock.now
+            let map = try MapLoader.load(MapConfiguration(name: "bench", stylePath: stylePath))
+            runs.append((ContinuousClock.now - start).seconds)
+            featureCounts = [:]
+            for layer in map.layers.values { featureCounts[layer.name, default: 0] += layer.features.count }
+        }
+        let features = featureCounts.values.reduce(0, +)
+        print(String(format: "cairn load: %d layers, %d features; %.3f s median of %d loads (first %.3f s, min %.3f s, max %.3f s)",
+                     featureCounts.count, features, median(runs), runs.count, runs[0], runs.min() ?? 0, runs.max() ?? 0))
+        let result: JSONValue = [
+            "load_seconds_median": JSONValue(median(runs)),
+            "load_seconds_first": JSONValue(runs[0]),
+            "load_seconds_runs": .array(runs.map { JSONValue($0) }),
+            "layers": JSONValue(sorting: featureCounts.mapValues { JSONValue($0) }),
+            "features": JSONValue(features),
+            "repeat": JSONValue(runs.count),
+        ]
         if let json {
             try Data((result.text + "\n").utf8).write(to: URL(fileURLWithPath: json))
         }
