@@ -167,10 +167,12 @@ import Testing
                 out.append(byte)
                 continue
             }
-            let scalars = Array(String(character).decomposedStringWithCanonicalMapping.unicodeScalars)
-            let tone = scalars.last!
-            let toneless = String(String.UnicodeScalarView(scalars.dropLast())).precomposedStringWithCanonicalMapping
-            guard let toneByte = windows1258Tones[tone.value], let first = toneless.first,
+            // NFD orders a dot below before a breve or circumflex ("ặ" is a, U+0323, U+0306): find the tone.
+            var scalars = Array(String(character).decomposedStringWithCanonicalMapping.unicodeScalars)
+            let toneIndex = scalars.firstIndex { windows1258Tones[$0.value] != nil }
+            let tone = toneIndex.map { scalars.remove(at: $0) }
+            let toneless = String(String.UnicodeScalarView(scalars)).precomposedStringWithCanonicalMapping
+            guard let tone, let toneByte = windows1258Tones[tone.value], let first = toneless.first,
                   let base = windows1258Letters[first] ?? first.asciiValue
             else { preconditionFailure("windows-1258 cannot write \(character)") }
             out += [base, toneByte]
