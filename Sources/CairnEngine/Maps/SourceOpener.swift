@@ -34,8 +34,8 @@ enum SourceOpener {
         } else if lower.hasSuffix(".geojson") || lower.hasSuffix(".json") {
             native = try GeoJSONReader(path: path)
         } else if lower.hasSuffix(".shp") {
-            // TODO(encodings): ShapefileReader(path:encoding:) decodes the DBF bytes themselves.
-            native = try ShapefileReader(path: path)
+            // The DBF's bytes are decoded with the source's encoding directly, not re-decoded.
+            return try ShapefileReader(path: path, encoding: encoding)
         } else {
             return try OGRReader(path: path, encoding: encoding)
         }
