@@ -130,4 +130,23 @@ struct OGRReaderFormatTests {
         let extent = try #require(description.extent)
         #expect(abs(extent.minX - 106.400877) < 1e-5 && abs(extent.maxY - 21.021214) < 1e-5)
     }
+
+    /// FlatGeobuf's spatial index (ogr2ogr's default) stores the features in Hilbert order and
+    /// answers a box query from the index: the same districts, in another order.
+    @Test func anIndexedFlatGeobufHoldsTheSameDistrictsAndAnswersABox() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-fgb-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/indexed.fgb"
+        try ExternalProgram.run(OGRFixtures.ogr2ogr, ["-f", "FlatGeobuf", path, RepositoryData.data("hp_districts.geojson")])
+        let reader = try OGRReader(path: path)
+        let all = try reader.read(LayerQuery(attributes: ["ten"])).features.compactMap { Self.text($0.properties["ten"]) }
+        #expect(all.sorted() == Self.districtNames && all != Self.districtNames.sorted())
+        let box = BoundingBox(minX: 106.66, minY: 20.84, maxX: 106.70, maxY: 20.88)
+        let inBox = try reader.read(LayerQuery(bbox: box, attributes: ["ten"])).features.compactMap { Self.text($0.properties["ten"]) }
+        // GDAL filters a file without an index feature by feature; the index must give the same answer.
+        let unindexed = try OGRReader(path: RepositoryData.data("hp_districts.geojson")).read(LayerQuery(bbox: box, attributes: ["ten"]))
+        let expected = unindexed.features.compactMap { Self.text($0.properties["ten"]) }
+        #expect(inBox.sorted() == expected.sorted() && !expected.isEmpty && expected.count < 15)
+    }
 }
