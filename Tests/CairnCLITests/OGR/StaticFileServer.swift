@@ -1,5 +1,8 @@
 import CairnTestSupport
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Python's `http.server` serving a folder on 127.0.0.1, with the requests it received, to show
 /// what Cairn (and GDAL inside it) fetched, and that it fetched nothing it was not allowed to.
@@ -37,9 +40,10 @@ struct StaticFileServer {
         }
     }
 
+    /// SIGKILL: Python inherits the test process's blocked signals, so it never sees a SIGTERM.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 }
