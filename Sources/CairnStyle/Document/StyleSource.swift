@@ -66,8 +66,6 @@ public struct StyleSource: Sendable {
     /// Whether the source is a PostGIS database (`postgis://NAME`), read per metatile.
     public var isPostGIS: Bool { database != nil }
 
-    /// Whether the source is an MBTiles file of vector tiles (`mbtiles://` URL or `.mbtiles` file)
-    /// rather than a file of features.
     /// Whether the source is read through GDAL/OGR: forced with `"format": "ogr"`, remote, or a file
     /// no native reader takes (anything but .geojson/.json, .gpkg, .shp and .mbtiles).
     public var readsThroughOGR: Bool {
@@ -77,6 +75,8 @@ public struct StyleSource: Sendable {
         return ![".geojson", ".json", ".gpkg", ".shp"].contains { lower.hasSuffix($0) }
     }
 
+    /// Whether the source is an MBTiles file of vector tiles (`mbtiles://` URL or `.mbtiles` file)
+    /// rather than a file of features.
     public var isMBTiles: Bool {
         !isPostGIS && path.hasPrefix("mbtiles://") || (!isPostGIS && resolvedPath.lowercased().hasSuffix(".mbtiles"))
     }

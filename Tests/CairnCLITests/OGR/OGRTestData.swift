@@ -1,3 +1,4 @@
+import CairnTestSupport
 import Foundation
 
 /// Files GDAL reads, made at test time with `ogr2ogr` from the repository's own data, and styles
@@ -8,8 +9,7 @@ enum OGRTestData {
 
     /// Runs `ogr2ogr` with `arguments`; throws with its output when it fails.
     static func ogr2ogr(_ arguments: [String]) throws {
-        let run = try CairnProcess.run("/usr/bin/ogr2ogr", arguments)
-        guard run.status == 0 else { throw InteropError("ogr2ogr \(arguments.joined(separator: " ")): \(run.output)") }
+        _ = try ExternalProgram.run(OGRFixtures.ogr2ogr, arguments)
     }
 
     /// The districts as a MapInfo table `folder/districts.tab` (WGS84), with its .dat, .map and .id.
