@@ -110,9 +110,10 @@ struct OGRReaderFormatTests {
             #expect(a.geometry == e.geometry)
             #expect(Self.text(a.properties["ten"]) == Self.text(e.properties["ten"]))
         }
-        // Without the options the columns are only numbers: no geometry.
-        let plain = try OGRReader(path: fixtures.placesCSV).read(LayerQuery(attributes: []))
-        #expect(plain.features.isEmpty)
+        // Without the options the columns are only numbers: no geometry, which is an error saying what to add.
+        #expect { try OGRReader(path: fixtures.placesCSV).read(LayerQuery(attributes: [])) } throws: { error in
+            "\(error)".contains("has no geometry column") && "\(error)".contains("X_POSSIBLE_NAMES")
+        }
     }
 
     @Test func aKMZIsReadFromInsideItsArchive() throws {
