@@ -71,10 +71,13 @@ struct BenchCommand: AsyncParsableCommand {
         var singleRates: [Double] = []
         var metaRates: [Double] = []
         var perTile: [Double] = []
+        var singleCPURates: [Double] = []
+        var metaCPURates: [Double] = []
         var bytes = 0
         for _ in 0..<max(1, repetitions) {
             var total: Duration = .zero
             bytes = 0
+            let cpuStart = processCPUSeconds()
             for tile in tiles {
                 let start = ContinuousClock.now
                 let out = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 1, in: map.grid), scale: scale)
@@ -84,7 +87,10 @@ struct BenchCommand: AsyncParsableCommand {
                 bytes += out[tile]?.count ?? 0
             }
             singleRates.append(Double(tiles.count) / total.seconds)
+            let metaCPUStart = processCPUSeconds()
+            singleCPURates.append(Double(tiles.count) / (metaCPUStart - cpuStart))
             metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(map, metatile: $0, scale: scale) })
+            metaCPURates.append(Double(metatileTileCount) / (processCPUSeconds() - metaCPUStart))
         }
         var result: JSONValue = [
             "tiles": JSONValue(tiles.count),
@@ -98,6 +104,9 @@ struct BenchCommand: AsyncParsableCommand {
             "repeat": JSONValue(repetitions),
             "scale": JSONValue(scale),
             "load_seconds": JSONValue(loadSeconds),
+            // Per CPU second of the process: what other programs on a busy core do not change.
+            "cpu_tiles_per_second": JSONValue(median(singleCPURates)),
+            "cpu_metatile_tiles_per_second": JSONValue(median(metaCPURates)),
         ]
         print(String(format: "cairn: %d tiles, %.0f tiles/s single, %.0f tiles/s with %dx%d metatiles (%d tiles), %.2f ms/tile median, %d bytes",
                      tiles.count, median(singleRates), median(metaRates), metatile, metatile, metatileTileCount, median(perTile), bytes))
