@@ -132,23 +132,8 @@ import Testing
         return directory.appendingPathComponent(name).path
     }
 
-    struct ProgramFailed: Error, CustomStringConvertible { let description: String }
-
     /// Standard output of a GDAL program; throws with its standard error when it fails.
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ProgramFailed(description: "\(executable) \(arguments.joined(separator: " ")): \(String(decoding: message, as: UTF8.self))")
-        }
-        return String(decoding: data, as: UTF8.self)
+        try ExternalProgram.run(executable, arguments)
     }
 }
