@@ -32,7 +32,10 @@ struct ConnectionLimitTests {
         let refused = result["refused_503"] as? Int ?? 0
         #expect(result["opened"] as? Int == 1100, "\(result)")
         #expect(refused >= 300, "sockets past the cap were not refused: \(result)")
-        #expect((result["slowest_refusal_seconds"] as? Double ?? 99) < 1.5, "\(result)")
+        // Refused by the cap as they arrive, not left waiting for the 8 s head timeout (the bound leaves
+        // room for a loaded CI machine: the probe measured 1.05 s when idle, and 2.1 s when loaded
+        // before it polled during the flood).
+        #expect((result["slowest_refusal_seconds"] as? Double ?? 99) < 4, "\(result)")
         let refusal = result["refusal"] as? String ?? ""
         #expect(refusal.contains("Retry-After: 5") && refusal.contains("Connection: close"), "\(refusal)")
         #expect((result["server_open_files"] as? Int ?? 9999) < 1024, "\(result)")

@@ -65,27 +65,12 @@ if mode == 'flood':
     keeper.recv(65536)
     cpu_before = cpu_seconds(pid)
     sockets, opened_at, failed_connects = [], {}, 0
-    started = time.monotonic()
-    for _ in range(count):
-        try:
-            s = socket.create_connection(('127.0.0.1', port), timeout=5)
-            s.setblocking(False)
-            sockets.append(s)
-            opened_at[s.fileno()] = time.monotonic()
-        except OSError:
-            failed_connects += 1
-    result['opened'] = len(sockets)
-    result['failed_connects'] = failed_connects
-    result['open_seconds'] = time.monotonic() - started
-    result['server_open_files'] = open_files(pid)
-    # Which sockets the server answered or closed within a second of the last connect.
-    refused, closed_silently, refusal_delays, answers = 0, 0, [], set()
-    pending = list(sockets)
-    deadline = time.monotonic() + 1.0
-    buffers = {}
-    while pending and time.monotonic() < deadline:
-        r = readable(pending, 0.05)
-        for s in r:
+    # Which sockets the server answered or closed, and when: polled while the flood is still
+    # opening too, so a refusal's delay is the server's, not the time the probe took to open the rest.
+    closes, refusal_delays, answers = {'refused': 0, 'silent': 0}, [], set()
+    pending, buffers = [], {}
+    def collect(timeout):
+        for s in readable(pending, timeout):
             try:
                 chunk = s.recv(4096)
             except OSError:
@@ -96,13 +81,33 @@ if mode == 'flood':
             pending.remove(s)
             data = buffers.get(s.fileno(), b'')
             if data.startswith(b'HTTP/1.1 503'):
-                refused += 1
+                closes['refused'] += 1
                 refusal_delays.append(time.monotonic() - opened_at[s.fileno()])
                 answers.add(data.split(b'\r\n\r\n')[0].decode())
             else:
-                closed_silently += 1
-    result['refused_503'] = refused
-    result['closed_without_answer'] = closed_silently
+                closes['silent'] += 1
+    started = time.monotonic()
+    for index in range(count):
+        try:
+            s = socket.create_connection(('127.0.0.1', port), timeout=5)
+            s.setblocking(False)
+            sockets.append(s)
+            pending.append(s)
+            opened_at[s.fileno()] = time.monotonic()
+        except OSError:
+            failed_connects += 1
+        if index % 25 == 24:
+            collect(0)
+    result['opened'] = len(sockets)
+    result['failed_connects'] = failed_connects
+    result['open_seconds'] = time.monotonic() - started
+    result['server_open_files'] = open_files(pid)
+    # Then a second more after the last connect.
+    deadline = time.monotonic() + 1.0
+    while pending and time.monotonic() < deadline:
+        collect(0.05)
+    result['refused_503'] = closes['refused']
+    result['closed_without_answer'] = closes['silent']
     result['still_open_after_1s'] = len(pending)
     result['slowest_refusal_seconds'] = max(refusal_delays) if refusal_delays else None
     result['refusal'] = sorted(answers)[0] if answers else ''
