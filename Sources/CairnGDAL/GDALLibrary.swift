@@ -8,7 +8,6 @@ public enum GDALLibrary {
         // sources are decided by Cairn (`"remote": true` and the configuration's allowed hosts).
         CPLSetConfigOption("GML_SKIP_RESOLVE_ELEMS", "ALL")
         CPLSetConfigOption("GDAL_HTTP_TIMEOUT", "30")
-        CPLSetConfigOption("CPL_VSIL_CURL_ALLOWED_EXTENSIONS", nil)
         GDALAllRegister()
     }()
 

@@ -22,7 +22,9 @@ public struct OGRReader: LayerReader {
         self.openOptions = openOptions
         self.encoding = encoding
         self.allowsNetwork = allowsNetwork
-        if !path.hasPrefix("/vsi") && !path.contains(":") || path.hasPrefix("/") && !path.hasPrefix("/vsi") {
+        // GDAL's virtual file systems (/vsi…) and connection strings (WFS:…) name no local file to check.
+        let isLocalFile = path.hasPrefix("/") ? !path.hasPrefix("/vsi") : !path.contains(":")
+        if isLocalFile {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw SourceError(.notFound, path: path, "no such file")
             }
