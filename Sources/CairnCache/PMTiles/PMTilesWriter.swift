@@ -95,7 +95,13 @@ public final class PMTilesWriter: @unchecked Sendable {
         _ = try PMTilesFileHandle(creating: partPath)
         let directory = (path as NSString).deletingLastPathComponent
         let spoolPath = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).spool"
-        spool = try PMTilesFileHandle(creating: spoolPath)
+        do {
+            spool = try PMTilesFileHandle(creating: spoolPath)
+        } catch {
+            // Not initialised, so no deinit: the part file is removed here.
+            unlink(partPath)
+            throw error
+        }
         unlink(spoolPath)
     }
 
