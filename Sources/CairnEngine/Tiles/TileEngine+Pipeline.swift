@@ -81,6 +81,11 @@ extension TileEngine {
         let logger = self.logger
         let limit = maxQueuedRenders
         return try await inflight.value(for: key, admission: admission) {
+            // A render of this batch may have stored it and left the in-flight table between the
+            // caller's cache miss and its arrival here: then the batch is not rendered twice.
+            if case .request = purpose, let store, let stored = await self.storedMeanwhile(wanted, of: producer, file: file, store: store) {
+                return stored
+            }
             if queued {
                 let depth = self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue
                 if depth > limit {
@@ -142,6 +147,20 @@ extension TileEngine {
                 throw EngineError(.overloaded, "the server is shutting down; try again shortly", detail: "render pool: \(error)")
             }
         }
+    }
+
+    /// `wanted`, when every one of them is now current in the cache; nil at the first that is not,
+    /// so a true miss pays one extra tile read.
+    private func storedMeanwhile(_ wanted: [TileCoordinate], of producer: TileProducer, file: CacheFile,
+                                 store: MBTilesStore) async -> [TileCoordinate: TileResult]? {
+        let counters = metrics.tiles(producer.format)
+        var results: [TileCoordinate: TileResult] = [:]
+        for tile in wanted {
+            guard let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint, kind: producer.cachedImageKind,
+                                               counters: counters), !cached.isStale else { return nil }
+            results[tile] = TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+        }
+        return results.isEmpty ? nil : results
     }
 
     /// Refreshes a stale tile's batch behind the answer that served it. Not paid from the
