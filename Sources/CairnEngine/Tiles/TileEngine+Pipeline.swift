@@ -83,7 +83,7 @@ extension TileEngine {
         return try await inflight.value(for: key, admission: admission) {
             // A render of this batch may have stored it and left the in-flight table between the
             // caller's cache miss and its arrival here: then the batch is not rendered twice.
-            if case .request = purpose, let store, let stored = await self.storedMeanwhile(wanted, of: producer, file: file, store: store) {
+            if case .request = purpose, let store, let stored = await self.storedMeanwhile(wanted, of: producer, store: store) {
                 return stored
             }
             if queued {
@@ -149,18 +149,20 @@ extension TileEngine {
         }
     }
 
-    /// `wanted`, when every one of them is now current in the cache; nil at the first that is not,
-    /// so a true miss pays one extra tile read.
-    private func storedMeanwhile(_ wanted: [TileCoordinate], of producer: TileProducer, file: CacheFile,
-                                 store: MBTilesStore) async -> [TileCoordinate: TileResult]? {
-        let counters = metrics.tiles(producer.format)
-        var results: [TileCoordinate: TileResult] = [:]
-        for tile in wanted {
-            guard let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint, kind: producer.cachedImageKind,
-                                               counters: counters), !cached.isStale else { return nil }
-            results[tile] = TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+    /// `wanted`, when every one of them is now current and intact in the cache; nil at the first
+    /// that is not, so a true miss pays one extra tile read. Quiet: a damaged or unreadable tile is
+    /// the caller's cache read's to count and drop, and here only means "render".
+    private func storedMeanwhile(_ wanted: [TileCoordinate], of producer: TileProducer, store: MBTilesStore) async -> [TileCoordinate: TileResult]? {
+        let (fingerprint, kind) = (producer.cacheFingerprint, producer.cachedImageKind)
+        return try? await ioPool.runIfActive { () throws -> [TileCoordinate: TileResult]? in
+            var results: [TileCoordinate: TileResult] = [:]
+            for tile in wanted {
+                guard let cached = try store.tile(tile, matching: fingerprint), !cached.isStale,
+                      cached.problem(expecting: kind) == nil else { return nil }
+                results[tile] = TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
+            return results.isEmpty ? nil : results
         }
-        return results.isEmpty ? nil : results
     }
 
     /// Refreshes a stale tile's batch behind the answer that served it. Not paid from the
