@@ -209,6 +209,15 @@ struct ClusterFrontTests {
         let noSection = try CommandLineTests.cairn(["cluster", "nginx-upstream", "--config", plain])
         #expect(noSection.status == 1 && noSection.output.contains("no `cluster:` section"), "\(noSection.output)")
 
+        // deploy/nginx/cairn-upstream.conf is what the command prints for deploy/README.md's example.
+        let example = folder + "/example.yaml"
+        try "cluster:\n  instances: [\"10.0.0.11:8080\", \"10.0.0.12:8080\", \"10.0.0.13:8080\"]\nmaps:\n  - name: hai-phong\n    style: \(CommandLineTests.miniStyle)\n"
+            .write(toFile: example, atomically: true, encoding: .utf8)
+        let shipped = try String(contentsOfFile: ClusterFront.deployFolder + "/cairn-upstream.conf", encoding: .utf8)
+        let printed = try CommandLineTests.cairn(["cluster", "nginx-upstream", "--config", example])
+        #expect(shipped.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n") == printed.output,
+                "deploy/nginx/cairn-upstream.conf differs from what `cairn cluster nginx-upstream` prints")
+
         // The two shards' dry runs add up to the whole.
         let whole = try CommandLineTests.cairn(seed + ["--config", clustered])
         let parts = try (1...2).map { try CommandLineTests.cairn(seed + ["--config", clustered, "--shard", "\($0)/2"]) }
