@@ -82,6 +82,29 @@ struct ClusterFrontTests {
         }
     }
 
+    /// A stopped instance's metatiles go where the ring's failover says — the next instance on the
+    /// ring, skipping the stopped one's points — and nobody sees an error; other tiles stay put.
+    @Test func aStoppedInstancesTilesGoToTheNextInstanceOnTheRing() async throws {
+        let cluster = try await ClusterFixture.start("cluster-failover")
+        defer { cluster.stop() }
+        cluster.instances[2].stop()
+        let tiles = Self.tiles(13...15)
+        let paths = tiles.map { "/maps/mini/\($0.z)/\($0.x)/\($0.y).png" }
+        let statuses = try cluster.front.getAll(paths, parallel: 4)
+        #expect(statuses.allSatisfy { $0 == 200 }, "statuses: \(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        let entries = await cluster.front.logEntries(for: Set(paths), atLeast: paths.count)
+        let byPath = Dictionary(entries.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
+        var moved = 0
+        for (tile, path) in zip(tiles, paths) {
+            let key = ClusterRing.metatileKey(map: "mini", z: tile.z, x: tile.x, y: tile.y, metatileSize: 2)
+            let owner = try #require(cluster.ring.instance(for: key))
+            let failover = try #require(cluster.ring.instance(for: key, unavailable: [2]))
+            if owner == 2 { moved += 1 } else { #expect(failover == owner) }
+            #expect(byPath[path]?.upstreams.last == cluster.addresses[failover], "\(path): \(byPath[path]?.upstreams ?? []), the ring says \(cluster.addresses[failover])")
+        }
+        #expect(moved > 0, "no tile of the set belonged to the stopped instance")
+    }
+
     // (c) and (d)
     @Test func concurrentMissesCollapseAndExpiredTilesRevalidate() async throws {
         let cluster = try await ClusterFixture.start("cluster-cache")
