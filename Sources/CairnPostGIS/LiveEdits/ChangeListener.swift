@@ -91,13 +91,30 @@ public final class ChangeListener: Service, Sendable {
                 logger.info("database \(database.name): listening on \(ChangeNotification.channel) for edits", metadata: ["database": "\(displayURL)"])
             }
             for try await notification in notifications {
+                let parsed: ChangeNotification
                 do {
-                    await onEvent(.notification(try ChangeNotification(payload: notification.payload)))
+                    parsed = try ChangeNotification(payload: notification.payload)
                 } catch {
                     await onEvent(.ignored(payload: notification.payload, reason: (error as? ChangeNotificationError)?.message ?? "\(error)"))
+                    continue
                 }
+                await onEvent(.notification(try await withPrimaryPosition(parsed, on: connection)))
             }
         }
+    }
+
+    /// When reads go to a replica, the notification with the primary's WAL position read now, on the
+    /// LISTEN connection: notifications are sent at commit, so the edit lies at or before it.
+    /// The insert position, not `pg_current_wal_lsn()` (the written one): with `synchronous_commit
+    /// = off` a commit may notify before its record is written, never before it is inserted.
+    private func withPrimaryPosition(_ notification: ChangeNotification, on connection: PostgresConnection) async throws -> ChangeNotification {
+        guard let listen = database.listen,
+              listen != DatabaseConfiguration.Endpoint(host: database.host, port: database.port, user: database.user, database: database.database)
+        else { return notification }
+        var located = notification
+        let rows = try await connection.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger)
+        for try await row in rows { located.primaryPosition = WALPosition(parsing: try row.decode(String.self)) }
+        return located
     }
 
     /// 100 ms, 200 ms, 400 ms… up to the maximum.
