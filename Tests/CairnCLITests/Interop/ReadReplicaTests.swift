@@ -105,4 +105,28 @@ struct ReadReplicaTests {
         #expect(live.metric("cairn_live_edit_replica_wait_timeouts_total") == 0)
         #expect(live.metric("cairn_live_edit_replica_wait_seconds_total") >= 1.0)
     }
+
+    /// A standby that stops replaying (`pg_wal_replay_pause()`) holds an edit's expiry only for the
+    /// bounded wait: then the tiles are expired anyway, with a warning naming both positions and
+    /// the timeout counted.
+    @Test func aStandbyThatStopsReplayingDelaysExpiryOnlyBoundedlyAndIsReported() async throws {
+        let live = try await LiveEditServer("replica-paused", readReplica: .init())
+        let replica = try #require(live.replica)
+        let block = LiveEditServer.block(around: 106.6, 20.8, z: 14, radius: 1)
+        for tile in block { #expect(try live.get(tile).status == 200) }
+        try replica.psql("SELECT pg_wal_replay_pause()")
+        defer { _ = try? replica.psql("SELECT pg_wal_replay_resume()") }
+        let expired = live.metric("cairn_live_edit_expired_tiles_total")
+        let edited = ContinuousClock.now
+        try live.cluster.psql("UPDATE pois SET name = 'paused' WHERE id = 1", database: "city")
+        #expect(await live.waitForMetric("cairn_live_edit_replica_wait_timeouts_total", atLeast: 1, timeout: .seconds(40)))
+        #expect(await live.waitForMetric("cairn_live_edit_expired_tiles_total", atLeast: expired + 1))
+        let waited = ContinuousClock.now - edited
+        #expect(waited >= .seconds(9), "the expiry waited for the replica the full 10 s (\(waited))")
+        #expect(live.metric("cairn_live_edit_replica_waits_total") == 1)
+        let warning = live.server.log.split(separator: "\n").first { $0.contains("the read replica has not replayed the edit yet") }
+        #expect(warning?.contains("primary_lsn=") == true && warning?.contains("replica_lsn=") == true && warning?.contains("public.pois") == true,
+                "\(warning ?? "no warning"): \(live.server.log.suffix(2000))")
+        #expect(!(warning?.contains(LiveEditServer.password) ?? true))
+    }
 }
