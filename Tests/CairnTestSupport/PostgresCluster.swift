@@ -53,11 +53,7 @@ public final class PostgresCluster: @unchecked Sendable {
         if let runAs { try Self.run("/bin/chown", ["-R", runAs, root]) }
         try Self.run(binDirectory + "/initdb", ["-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                                                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], as: runAs)
-        // The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not;
-        // it may stream WAL to a standby (`init(standbyOf:applyDelay:)`).
-        let hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost replication postgres 127.0.0.1/32 trust\n"
-            + "host all all 127.0.0.1/32 scram-sha-256\n"
-        try Self.writeAsOwner(hba, to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: []), to: dataDirectory + "/pg_hba.conf", owner: runAs)
         var lastError: (any Error)?
         for _ in 0..<5 {
             let candidate = Int.random(in: 20_000...60_000)
@@ -128,6 +124,21 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
         throw PostgresClusterError("the standby did not start in \(root): \(lastError.map { "\($0)" } ?? "")\n\(log.suffix(2000))")
+    }
+
+    /// The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not;
+    /// it may stream WAL to a standby (`init(standbyOf:applyDelay:)`). `rejecting` roles may not connect over TCP.
+    static func hostAuthentication(rejecting roles: [String]) -> String {
+        roles.map { "host all \"\($0)\" 127.0.0.1/32 reject\n" }.joined()
+            + "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost replication postgres 127.0.0.1/32 trust\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\n"
+    }
+
+    /// Rewrites pg_hba.conf so that `roles` may not connect over TCP (none: the usual rules) and reloads
+    /// it; sessions already open stay. Not replicated: a standby keeps its own rules.
+    public func rejectConnections(of roles: [String]) throws {
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: roles), to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try psql("SELECT pg_reload_conf()")
     }
 
     /// Runs SQL with psql as the superuser (or `user`) and returns its unaligned, tuples-only output.

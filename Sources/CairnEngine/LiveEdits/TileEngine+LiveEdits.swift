@@ -47,8 +47,9 @@ extension TileEngine {
         case .ignored(let payload, let reason):
             metrics.liveEdits.countIgnored()
             logIgnored(payload: payload, reason: reason, database: database)
-        case .resumed:
+        case .resumed(let position):
             metrics.liveEdits.countReconnect()
+            if let position { await waitForReplica(database: database, position: position, table: nil) }
             await expireEverything(drawnFrom: database)
         }
     }
@@ -93,7 +94,8 @@ extension TileEngine {
     /// replayed the edit: a tile expired now could be re-rendered from the old rows and cached as
     /// new, hiding the edit until the next one. So the expiry waits until the replica has replayed
     /// the primary's position (bounded; a timeout is logged and counted, and the expiry goes ahead).
-    private func waitForReplica(database name: String, position: WALPosition, table: PostGISTableName) async {
+    /// `table` is nil after a lost LISTEN connection (every table may have been edited meanwhile).
+    private func waitForReplica(database name: String, position: WALPosition, table: PostGISTableName?) async {
         guard let database = databases[name] else { return }
         let outcome = await database.waitForReplay(to: position, timeout: Self.replicaReplayTimeout)
         switch outcome {
@@ -102,7 +104,7 @@ extension TileEngine {
         case .timedOut(let replayed):
             metrics.liveEdits.observeReplicaWait(Self.replicaReplayTimeout, timedOut: true)
             logger.warning("live edit: the read replica has not replayed the edit yet; expiring its tiles anyway (they may be re-rendered without the edit until the next one)", metadata: [
-                "database": "\(name)", "replica": "\(database.configuration.displayURL)", "table": "\(table)",
+                "database": "\(name)", "replica": "\(database.configuration.displayURL)", "table": "\(table.map { "\($0)" } ?? "any (the LISTEN connection was lost)")",
                 "primary_lsn": "\(position)", "replica_lsn": "\(replayed.map { "\($0)" } ?? "unknown")",
                 "waited_seconds": "\(Self.replicaReplayTimeout.components.seconds)",
             ])

@@ -20,6 +20,25 @@ struct ReadReplicaTests {
         return (Int(count) ?? -1, queries)
     }
 
+    /// A tile far from every point of `pois` (land or sea only), and its centre (lon, lat).
+    static var emptyTile: (tile: Tile, lon: Double, lat: Double) {
+        let tile = LiveEditServer.tile(106.75, 20.95, z: 16)
+        let scale = Double(1 << tile.z)
+        let lon = (Double(tile.x) + 0.5) / scale * 360 - 180
+        let lat = atan(sinh(Double.pi * (1 - 2 * (Double(tile.y) + 0.5) / scale))) * 180 / .pi
+        return (tile, lon, lat)
+    }
+
+    /// The PNG tile: its ETag, X-Cairn-Cache, and whether its centre pixel is a POI's red.
+    static func image(of tile: Tile, from live: LiveEditServer) throws -> (etag: String?, cache: String?, redAtCentre: Bool) {
+        let reply = try live.server.request("/maps/live/\(tile.z)/\(tile.x)/\(tile.y).png")
+        guard reply.status == 200 else { throw InteropError("tile \(tile): \(reply.status) \(reply.text.prefix(200))") }
+        let png = try PNGDecoder.decode(reply.body)
+        let centre = (128 * png.width + 128) * 4
+        let red = png.rgba[centre] > 180 && png.rgba[centre + 1] < 40 && png.rgba[centre + 2] < 40
+        return (reply.header("etag"), reply.header("x-cairn-cache"), red)
+    }
+
     @Test func readsGoToTheReplicaAndListenToThePrimary() async throws {
         let live = try await LiveEditServer("replica-reads", readReplica: .init())
         let replica = try #require(live.replica)
@@ -55,19 +74,9 @@ struct ReadReplicaTests {
         let live = try await LiveEditServer("replica-lag", readReplica: .init(applyDelay: "2s"))
         let replica = try #require(live.replica)
         // Far from every point of `pois`: the tile is land or sea only, until the edit puts a point at its centre.
-        let tile = LiveEditServer.tile(106.75, 20.95, z: 16)
-        let scale = Double(1 << tile.z)
-        let lon = (Double(tile.x) + 0.5) / scale * 360 - 180
-        let lat = atan(sinh(Double.pi * (1 - 2 * (Double(tile.y) + 0.5) / scale))) * 180 / .pi
+        let (tile, lon, lat) = Self.emptyTile
 
-        func image() throws -> (etag: String?, cache: String?, redAtCentre: Bool) {
-            let reply = try live.server.request("/maps/live/\(tile.z)/\(tile.x)/\(tile.y).png")
-            guard reply.status == 200 else { throw InteropError("tile \(tile): \(reply.status) \(reply.text.prefix(200))") }
-            let png = try PNGDecoder.decode(reply.body)
-            let centre = (128 * png.width + 128) * 4
-            let red = png.rgba[centre] > 180 && png.rgba[centre + 1] < 40 && png.rgba[centre + 2] < 40
-            return (reply.header("etag"), reply.header("x-cairn-cache"), red)
-        }
+        func image() throws -> (etag: String?, cache: String?, redAtCentre: Bool) { try Self.image(of: tile, from: live) }
 
         let before = try image()
         #expect(!before.redAtCentre)
@@ -104,6 +113,45 @@ struct ReadReplicaTests {
         #expect(live.metric("cairn_live_edit_replica_waits_total") == 1)
         #expect(live.metric("cairn_live_edit_replica_wait_timeouts_total") == 0)
         #expect(live.metric("cairn_live_edit_replica_wait_seconds_total") >= 1.0)
+    }
+
+    /// An edit made while the LISTEN connection is down is never notified: once the connection is
+    /// back, every tile drawn from the database is expired, and that too must wait for the standby
+    /// (2 s late) to replay what the primary holds, or the tiles are re-rendered without the edit.
+    @Test func anEditMissedWhileTheListenerWasDownShowsOnceTheReplicaReplayedIt() async throws {
+        let live = try await LiveEditServer("replica-resume", readReplica: .init(applyDelay: "2s"))
+        let replica = try #require(live.replica)
+        let (tile, lon, lat) = Self.emptyTile
+        let before = try Self.image(of: tile, from: live)
+        let again = try Self.image(of: tile, from: live)
+        #expect(!before.redAtCentre && again.cache == "HIT")
+
+        // The primary refuses Cairn's role and ends its LISTEN session; the edit is made meanwhile.
+        try live.cluster.rejectConnections(of: ["cairn"])
+        try live.cluster.psql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'cairn'")
+        #expect(await live.waitForListener("reconnecting"))
+        let committed = ContinuousClock.now
+        try live.cluster.psql("INSERT INTO pois (name, geom) VALUES ('missed', ST_SetSRID(ST_MakePoint(\(lon), \(lat)), 4326))", database: "city")
+        try live.cluster.rejectConnections(of: [])
+        #expect(await live.waitForMetric("cairn_live_edit_listener_reconnects_total", atLeast: 1))
+        #expect(try replica.psql("SELECT count(*) FROM pois WHERE name = 'missed'", database: "city") == "0",
+                "the standby replayed the edit before the listener was back; the race did not happen")
+
+        var answers: [String?] = []
+        var after: (etag: String?, cache: String?, redAtCentre: Bool)?
+        let shown = try await Wait.until(timeout: .seconds(20), interval: .milliseconds(50)) {
+            let reply = try Self.image(of: tile, from: live)
+            answers.append(reply.cache)
+            guard reply.etag != before.etag else { return false }
+            after = reply
+            return true
+        }
+        #expect(shown, "the missed edit never showed: \(answers.suffix(5)), log: \(live.server.log.suffix(2000))")
+        #expect(after?.redAtCentre == true)
+        #expect(answers.dropLast().allSatisfy { $0 == "HIT" }, "never re-rendered from the old rows: \(answers)")
+        #expect(ContinuousClock.now - committed >= .milliseconds(1500))
+        #expect(live.metric("cairn_live_edit_replica_waits_total") == 1)
+        #expect(live.metric("cairn_live_edit_replica_wait_timeouts_total") == 0)
     }
 
     /// A standby that stops replaying (`pg_wal_replay_pause()`) holds an edit's expiry only for the
