@@ -105,6 +105,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Listener(service: app, host: configuration.host, port: configuration.port),
                 Listener(service: admin, host: adminHost, port: adminPort, role: "the admin API"),
                 hangup,
+                CacheFileWatch(engine: engine),
                 engine.databases,
             ] + changeListeners
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -113,7 +114,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // MARK: -
         let listener = Listener(service: app, host: configuration.host, port: configuration.port)
-        try await run(ServiceGroup(configuration: .init(services: [listener, hangup, engine.databases] + changeListeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
+        try await run(ServiceGroup(configuration: .init(services: [listener, hangup, CacheFileWatch(engine: engine), engine.databases] + changeListeners, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)), engine: engine)
     }
 
     /// Raises the open-file limit as far as allowed and derives the public listener's cap from

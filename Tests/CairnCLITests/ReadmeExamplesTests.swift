@@ -25,6 +25,7 @@ struct ReadmeExamplesTests {
         ("--admin-port 8081", "starts a server that runs until stopped, then talks to it with job ids it printed"),
         ("curl -N", "streams the running demo server's events until interrupted (EventStreamTests purge and stream the same way in-process)"),
         ("--owner-url postgresql://gis_owner@", "needs the city's PostgreSQL server (tested against a real one by LiveEditTests)"),
+        ("scripts/postgis-local standby", "starts PostgreSQL servers in /srv/pg that run until stopped (ReadReplicaTests make a standby the same way, pg_basebackup -R)"),
     ]
 
     struct Block: CustomStringConvertible {

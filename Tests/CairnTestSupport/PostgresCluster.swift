@@ -53,9 +53,7 @@ public final class PostgresCluster: @unchecked Sendable {
         if let runAs { try Self.run("/bin/chown", ["-R", runAs, root]) }
         try Self.run(binDirectory + "/initdb", ["-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                                                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], as: runAs)
-        // The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not.
-        let hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
-        try Self.writeAsOwner(hba, to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: []), to: dataDirectory + "/pg_hba.conf", owner: runAs)
         var lastError: (any Error)?
         for _ in 0..<5 {
             let candidate = Int.random(in: 20_000...60_000)
@@ -80,6 +78,67 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
         throw PostgresClusterError("PostgreSQL did not start in \(root): \(lastError.map { "\($0)" } ?? "")\n\(log.suffix(2000))")
+    }
+
+    /// A hot standby (read replica) of `primary` through streaming replication: `pg_basebackup -R`
+    /// into a folder of its own, started on another free port. Roles, databases and rows are the
+    /// primary's, replayed as they commit there, `applyDelay` later (`recovery_min_apply_delay`,
+    /// e.g. "2s") when given. Read-only: `psql` on it runs queries, never writes.
+    public init(standbyOf primary: PostgresCluster, applyDelay: String? = nil) throws {
+        binDirectory = primary.binDirectory
+        runAs = primary.runAs
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-standby-\(UUID().uuidString.prefix(8))").path
+        dataDirectory = root + "/data"
+        socketDirectory = root + "/socket"
+        try FileManager.default.createDirectory(atPath: socketDirectory, withIntermediateDirectories: true)
+        if let runAs { try Self.run("/bin/chown", ["-R", runAs, root]) }
+        try Self.run(binDirectory + "/pg_basebackup", ["-h", primary.host, "-p", "\(primary.port)", "-U", "postgres", "-D", dataDirectory,
+                                                      "-R", "-X", "stream", "-c", "fast"], as: runAs)
+        // pg_basebackup -R appended primary_conninfo to the primary's settings it copied: keep it, replace the rest.
+        let copied = (try? String(contentsOfFile: dataDirectory + "/postgresql.auto.conf", encoding: .utf8)) ?? ""
+        guard let conninfo = copied.split(separator: "\n").last(where: { $0.hasPrefix("primary_conninfo") }) else {
+            throw PostgresClusterError("pg_basebackup -R wrote no primary_conninfo in \(dataDirectory)")
+        }
+        var lastError: (any Error)?
+        for _ in 0..<5 {
+            let candidate = Int.random(in: 20_000...60_000)
+            do {
+                try Self.writeAsOwner("""
+                    listen_addresses = '127.0.0.1'
+                    port = \(candidate)
+                    unix_socket_directories = '\(socketDirectory)'
+                    fsync = off
+                    max_connections = 200
+                    log_min_messages = warning
+                    hot_standby = on
+                    \(conninfo)
+                    \(applyDelay.map { "recovery_min_apply_delay = '\($0)'" } ?? "")
+
+                    """, to: dataDirectory + "/postgresql.auto.conf", owner: runAs)
+                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+                port = candidate
+                return
+            } catch {
+                lastError = error
+            }
+        }
+        let log = (try? String(contentsOfFile: root + "/server.log", encoding: .utf8)) ?? ""
+        throw PostgresClusterError("the standby did not start in \(root): \(lastError.map { "\($0)" } ?? "")\n\(log.suffix(2000))")
+    }
+
+    /// The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not;
+    /// it may stream WAL to a standby (`init(standbyOf:applyDelay:)`). `rejecting` roles may not connect over TCP.
+    static func hostAuthentication(rejecting roles: [String]) -> String {
+        roles.map { "host all \"\($0)\" 127.0.0.1/32 reject\n" }.joined()
+            + "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost replication postgres 127.0.0.1/32 trust\n"
+            + "host all all 127.0.0.1/32 scram-sha-256\n"
+    }
+
+    /// Rewrites pg_hba.conf so that `roles` may not connect over TCP (none: the usual rules) and reloads
+    /// it; sessions already open stay. Not replicated: a standby keeps its own rules.
+    public func rejectConnections(of roles: [String]) throws {
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: roles), to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try psql("SELECT pg_reload_conf()")
     }
 
     /// Runs SQL with psql as the superuser (or `user`) and returns its unaligned, tuples-only output.

@@ -20,7 +20,10 @@ import Synchronization
 /// be read but not written is served read-only. Every tile read is checked (`CachedTile.problem`)
 /// before it is served; a damaged one is dropped, counted, logged and rendered again. The file's
 /// inode is checked at most once a second, so a file deleted or replaced under the server is
-/// closed and opened again (as the keys file is re-read).
+/// closed and opened again (as the keys file is re-read); `releaseIfReplaced()` makes the same
+/// check without a request, so a deleted file's disk space is freed even when its map is idle. A
+/// file whose `-wal` or `-shm` alone was deleted is discarded whole: what the lost log held is gone,
+/// and a new log beside the old connections' would corrupt it. It is only a cache.
 final class CacheFile: Sendable {
     let path: String
     /// The map and product the file holds, for `/health`.
@@ -128,18 +131,12 @@ final class CacheFile: Sendable {
         case .check(let open, let identity, let upgrade):
             store = open
             // The pool refuses work only while shutting down: keep serving what is open.
-            guard let current = try? await ioPool.runIfActive({ [path] in Optional(FileIdentity(path: path)) }) else { break }
-            let changed: String? = switch (identity, current) {
-            case (_, nil): "the file was deleted"
-            case (let old?, let new?) where !old.isSameFile(as: new): "the file was replaced (another inode)"
-            case (let old?, let new?) where open.isReadOnly && old != new: "the read-only file changed (size or time)"
-            default: nil
-            }
-            if changed != nil || upgrade {
-                if let changed {
-                    logger.warning("cache file changed under the server; closing it and opening the file now at its path",
-                                   metadata: ["file": "\(path)", "reason": "\(changed)"])
-                    await letGo(open, opened: identity)
+            guard let checked = try? await ioPool.runIfActive({ [path] in Optional(Self.change(at: path, opened: identity, readOnly: open.isReadOnly)) })
+            else { break }
+            if checked != nil || upgrade {
+                if let change = checked {
+                    logChange(change)
+                    await letGo(open, opened: identity, discardingFile: change.discard)
                 } else {
                     close(open)
                 }
@@ -198,15 +195,17 @@ final class CacheFile: Sendable {
     func store(for producer: TileProducer) async throws -> MBTilesStore {
         let (open, identity) = state.withLock { ($0.store, $0.identity) }
         if let open {
-            let current = try? await ioPool.runIfActive { FileIdentity(path: self.path) }
-            if let identity, let current, identity.isSameFile(as: current) {
+            let checked = try? await ioPool.runIfActive { [path] in Optional(Self.change(at: path, opened: identity, readOnly: open.isReadOnly)) }
+            if let checked, checked == nil {
                 if !open.isReadOnly {
                     reconcileIfNeeded(open, with: producer)
                     return open
                 }
                 close(open)
             } else {
-                await letGo(open, opened: identity)
+                let change = checked ?? nil
+                if let change { logChange(change) }
+                await letGo(open, opened: identity, discardingFile: change?.discard ?? false)
             }
         }
         let store: MBTilesStore
@@ -358,32 +357,88 @@ final class CacheFile: Sendable {
         }
     }
 
+    /// What changed under an open store: the reason for the log, and whether the file at the path
+    /// (the one opened, its log files gone) must be discarded rather than opened again.
+    struct Change: Equatable {
+        var reason: String
+        var discard = false
+    }
+
+    /// How the files at `path` differ from the store that opened `opened`, or nil when they do not.
+    /// A read-write store always has its `-wal` and `-shm` (SQLite removes them only when the last
+    /// connection closes, and the store's stay open). Blocks on `stat`: call on a pool thread.
+    static func change(at path: String, opened: FileIdentity?, readOnly: Bool) -> Change? {
+        guard let current = FileIdentity(path: path) else { return Change(reason: "the file was deleted") }
+        guard let opened else { return nil }
+        if !opened.isSameFile(as: current) { return Change(reason: "the file was replaced (another inode)") }
+        if readOnly { return opened != current ? Change(reason: "the read-only file changed (size or time)") : nil }
+        let missing = ["-wal", "-shm"].filter { FileIdentity(path: path + $0) == nil }
+        guard missing.isEmpty else {
+            return Change(reason: "its \(missing.joined(separator: " and ")) file was deleted; the file is discarded (without its log it cannot be trusted)", discard: true)
+        }
+        return nil
+    }
+
+    private func logChange(_ change: Change) {
+        logger.warning("cache file changed under the server; closing it and opening the file now at its path",
+                       metadata: ["file": "\(path)", "reason": "\(change.reason)"])
+    }
+
+    /// Lets go of the open store when its file was deleted or replaced, without opening the one now
+    /// at the path (the next request or seed does): the old file's disk space is freed, and its
+    /// writes stop, even when no request comes for this map. Run every few seconds by `cairn serve`.
+    func releaseIfReplaced() async {
+        let (open, identity) = state.withLock { ($0.store, $0.identity) }
+        guard let open else { return }
+        let checked: Change?
+        do {
+            checked = try await ioPool.runIfActive { [path] in Self.change(at: path, opened: identity, readOnly: open.isReadOnly) }
+        } catch {
+            return
+        }
+        guard let change = checked else { return }
+        logChange(change)
+        await letGo(open, opened: identity, discardingFile: change.discard)
+    }
+
     /// Closes `store`, whose file was deleted or replaced (`opened` is the file it opened), so
     /// the file now at the path is opened cleanly: the old connections are told to keep their
     /// `-wal` and `-shm` files on close, and those files, which belong to the old file, are
     /// removed from the path now, so the new file does not inherit (and replay) the old log.
-    private func letGo(_ store: MBTilesStore, opened: FileIdentity?) async {
-        close(store)
+    /// With `discardingFile`, the file itself goes too, when it is still the one opened.
+    private func letGo(_ store: MBTilesStore, opened: FileIdentity?, discardingFile discard: Bool = false) async {
+        // Another caller let go of it first, and cleaned up: a store opened since owns the path.
+        guard close(store) else { return }
         let path = self.path
         _ = try? await ioPool.runIfActive {
             store.detachFromPath()
-            // Only when the path names another file than the one opened. A process that created
-            // a new file there within the last second, and its log files, would lose them here:
-            // checking every second keeps that window small, it does not close it.
-            if let opened, let now = FileIdentity(path: path), now.isSameFile(as: opened) { return }
-            for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+            // Under the lock that opening holds: no store of this process creates files at the path
+            // meanwhile, and one opened already owns what is there now.
+            self.opening.withLock { _ in
+                guard self.state.withLock({ $0.store == nil }) else { return }
+                let current = FileIdentity(path: path)
+                if let opened, let current, current.isSameFile(as: opened) {
+                    guard discard else { return }
+                    unlink(path)
+                }
+                // Another process that created a new file at the path within the last second, and
+                // its log files, would lose them here: checking every second keeps that window small.
+                for suffix in ["-wal", "-shm"] { unlink(path + suffix) }
+            }
         }
     }
 
-    /// Lets go of `store` if it is still the open one; its connections close once work in flight
-    /// on them ends.
-    private func close(_ store: MBTilesStore) {
+    /// Lets go of `store` if it is still the open one (returns whether it was); its connections
+    /// close once work in flight on them ends.
+    @discardableResult
+    private func close(_ store: MBTilesStore) -> Bool {
         state.withLock { state in
-            guard state.store === store else { return }
+            guard state.store === store else { return false }
             state.store = nil
             state.identity = nil
             state.reconciledFingerprint = nil
             state.describedZooms = nil
+            return true
         }
     }
 

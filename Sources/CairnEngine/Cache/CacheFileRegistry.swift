@@ -53,6 +53,12 @@ final class CacheFileRegistry: Sendable {
                                                  ioPool: ioPool, maintenancePool: maintenancePool, logger: logger, retryInterval: retryInterval)
     }
 
+    /// Lets go of every open file that was deleted or replaced since it was opened (see
+    /// `CacheFile.releaseIfReplaced`).
+    func releaseReplacedFiles() async {
+        for file in files.withLock({ Array($0.values) }) { await file.releaseIfReplaced() }
+    }
+
     /// How each cache file opened so far serves, by path.
     func statuses() -> [CacheFileStatus] {
         files.withLock { Array($0.values) }.map(\.status).sorted { $0.path < $1.path }

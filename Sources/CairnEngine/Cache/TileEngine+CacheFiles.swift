@@ -22,6 +22,20 @@ extension TileEngine {
         }
     }
 
+    /// How often `watchCacheFiles()` looks for cache files deleted or replaced under the server.
+    public static let cacheFileWatchInterval: Duration = .seconds(2)
+
+    /// Until cancelled, lets go of cache files deleted or replaced under the server (`rm -rf` of
+    /// the cache folder, a file moved in), so their disk space is freed and no tile is written into
+    /// a deleted file even for maps no request comes for; the next tile that needs one opens
+    /// (creates) the file at its path. Requests notice within a second on their own.
+    public func watchCacheFiles() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.cacheFileWatchInterval)
+            await cacheFiles.releaseReplacedFiles()
+        }
+    }
+
     private func openIfExists(_ producer: TileProducer) async {
         guard await exists(cacheFiles.directory + "/" + producer.fileName) else { return }
         _ = await cacheFiles.file(for: producer).servingStore(for: producer)

@@ -18,6 +18,9 @@ public final class LiveEditMetrics: Sendable {
     private let ignored = Atomic<Int>(0)
     private let reconnects = Atomic<Int>(0)
     private let expiredTiles = Atomic<Int>(0)
+    private let replicaWaits = Atomic<Int>(0)
+    private let replicaTimeouts = Atomic<Int>(0)
+    private let replicaWaitMicroseconds = Atomic<Int>(0)
 
     public init() {}
 
@@ -25,6 +28,14 @@ public final class LiveEditMetrics: Sendable {
     public func countIgnored() { ignored.wrappingAdd(1, ordering: .relaxed) }
     public func countReconnect() { reconnects.wrappingAdd(1, ordering: .relaxed) }
     public func countExpired(tiles: Int) { expiredTiles.wrappingAdd(tiles, ordering: .relaxed) }
+
+    /// One wait for a read replica to replay an edit before its tiles were expired.
+    public func observeReplicaWait(_ waited: Duration, timedOut: Bool) {
+        replicaWaits.wrappingAdd(1, ordering: .relaxed)
+        if timedOut { replicaTimeouts.wrappingAdd(1, ordering: .relaxed) }
+        let micros = waited.components.seconds * 1_000_000 + waited.components.attoseconds / 1_000_000_000_000
+        replicaWaitMicroseconds.wrappingAdd(Int(micros), ordering: .relaxed)
+    }
 
     /// One edit's statement-to-expiry latency, seconds (clocks of two machines: never below 0).
     public func observeLatency(_ seconds: Double) {
@@ -40,6 +51,10 @@ public final class LiveEditMetrics: Sendable {
     public var ignoredCount: Int { ignored.load(ordering: .relaxed) }
     public var reconnectCount: Int { reconnects.load(ordering: .relaxed) }
     public var expiredTileCount: Int { expiredTiles.load(ordering: .relaxed) }
+    /// Waits for a replica's replay, those that ran out, and the seconds spent waiting.
+    public var replicaWaitCount: Int { replicaWaits.load(ordering: .relaxed) }
+    public var replicaWaitTimeoutCount: Int { replicaTimeouts.load(ordering: .relaxed) }
+    public var replicaWaitSeconds: Double { Double(replicaWaitMicroseconds.load(ordering: .relaxed)) / 1_000_000 }
 
     /// Cumulative bucket counts (Prometheus `le`), the count and the sum.
     public var latency: (buckets: [(le: Double, count: Int)], count: Int, sum: Double) {

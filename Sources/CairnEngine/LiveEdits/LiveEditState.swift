@@ -13,8 +13,12 @@ struct PendingEdit: Sendable {
     /// Boxes kept one by one; beyond this, their extent (a bulk edit is one area anyway).
     static let maximumBoxes = 256
 
+    /// The furthest primary WAL position of the merged notifications (reads from a replica wait for it).
+    var primaryPosition: WALPosition?
+
     mutating func merge(_ notification: ChangeNotification) {
         statementTimes.append(notification.statementTime)
+        if let position = notification.primaryPosition { primaryPosition = max(primaryPosition ?? position, position) }
         if notification.wholeTable { wholeTable = true; boxes = []; return }
         if wholeTable { return }
         boxes += notification.boxes

@@ -13,6 +13,10 @@ extension TileEngine {
     /// costs one expiry, and a tile is not re-rendered between two edits of the same second).
     public static let liveEditDebounce: Duration = .milliseconds(100)
 
+    /// How long an edit's expiry waits for the read replica to replay it (`listen_url`) before
+    /// expiring anyway, with a warning and `cairn_live_edit_replica_wait_timeouts_total`.
+    public static let replicaReplayTimeout: Duration = .seconds(10)
+
     /// Ignored payloads logged per minute (a program flooding the channel must not flood the log).
     static let ignoredPayloadLogLimit = 10
 
@@ -43,8 +47,9 @@ extension TileEngine {
         case .ignored(let payload, let reason):
             metrics.liveEdits.countIgnored()
             logIgnored(payload: payload, reason: reason, database: database)
-        case .resumed:
+        case .resumed(let position):
             metrics.liveEdits.countReconnect()
+            if let position { await waitForReplica(database: database, position: position, table: nil) }
             await expireEverything(drawnFrom: database)
         }
     }
@@ -69,6 +74,7 @@ extension TileEngine {
         guard let edit = liveEdits.pending.withLock({ $0.removeValue(forKey: key) }) else { return }
         let maps = await mapsReading(database: key.database, table: key.table)
         guard !maps.isEmpty else { return }
+        if let position = edit.primaryPosition { await waitForReplica(database: key.database, position: position, table: key.table) }
         var request = ExpireRequest(zooms: 0...24)
         if edit.wholeTable {
             request.everything = true
@@ -82,6 +88,27 @@ extension TileEngine {
         }
         let now = Date().timeIntervalSince1970
         for time in edit.statementTimes { metrics.liveEdits.observeLatency(now - time) }
+    }
+
+    /// Reads go to a replica and the notification came from the primary, possibly before the replica
+    /// replayed the edit: a tile expired now could be re-rendered from the old rows and cached as
+    /// new, hiding the edit until the next one. So the expiry waits until the replica has replayed
+    /// the primary's position (bounded; a timeout is logged and counted, and the expiry goes ahead).
+    /// `table` is nil after a lost LISTEN connection (every table may have been edited meanwhile).
+    private func waitForReplica(database name: String, position: WALPosition, table: PostGISTableName?) async {
+        guard let database = databases[name] else { return }
+        let outcome = await database.waitForReplay(to: position, timeout: Self.replicaReplayTimeout)
+        switch outcome {
+        case .caughtUp(let waited):
+            metrics.liveEdits.observeReplicaWait(waited, timedOut: false)
+        case .timedOut(let replayed):
+            metrics.liveEdits.observeReplicaWait(Self.replicaReplayTimeout, timedOut: true)
+            logger.warning("live edit: the read replica has not replayed the edit yet; expiring its tiles anyway (they may be re-rendered without the edit until the next one)", metadata: [
+                "database": "\(name)", "replica": "\(database.configuration.displayURL)", "table": "\(table.map { "\($0)" } ?? "any (the LISTEN connection was lost)")",
+                "primary_lsn": "\(position)", "replica_lsn": "\(replayed.map { "\($0)" } ?? "unknown")",
+                "waited_seconds": "\(Self.replicaReplayTimeout.components.seconds)",
+            ])
+        }
     }
 
     /// After a lost `LISTEN` connection: notifications may have been missed, so every tile of every

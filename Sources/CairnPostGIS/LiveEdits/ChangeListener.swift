@@ -15,8 +15,9 @@ public final class ChangeListener: Service, Sendable {
     public enum Event: Sendable {
         case notification(ChangeNotification)
         case ignored(payload: String, reason: String)
-        /// Listening again after the connection was lost or could not be made.
-        case resumed
+        /// Listening again after the connection was lost or could not be made; with the primary's WAL
+        /// position then when reads go to a replica (edits missed meanwhile lie before it).
+        case resumed(primaryPosition: WALPosition?)
     }
 
     public let database: DatabaseConfiguration
@@ -86,18 +87,37 @@ public final class ChangeListener: Service, Sendable {
             if resumed {
                 reconnectCounter.wrappingAdd(1, ordering: .relaxed)
                 logger.notice("database \(database.name): listening on \(ChangeNotification.channel) again; tiles drawn from it are marked stale (edits may have been missed)", metadata: ["database": "\(displayURL)"])
-                await onEvent(.resumed)
+                await onEvent(.resumed(primaryPosition: try await primaryPosition(on: connection)))
             } else {
                 logger.info("database \(database.name): listening on \(ChangeNotification.channel) for edits", metadata: ["database": "\(displayURL)"])
             }
             for try await notification in notifications {
+                var parsed: ChangeNotification
                 do {
-                    await onEvent(.notification(try ChangeNotification(payload: notification.payload)))
+                    parsed = try ChangeNotification(payload: notification.payload)
                 } catch {
                     await onEvent(.ignored(payload: notification.payload, reason: (error as? ChangeNotificationError)?.message ?? "\(error)"))
+                    continue
                 }
+                parsed.primaryPosition = try await primaryPosition(on: connection)
+                await onEvent(.notification(parsed))
             }
         }
+    }
+
+    /// When reads go to a replica, the primary's WAL position read now, on the LISTEN connection
+    /// (nil otherwise): notifications are sent at commit, so an edit notified before lies at or
+    /// before it. The insert position, not `pg_current_wal_lsn()` (the written one): with
+    /// `synchronous_commit = off` a commit may notify before its record is written, never before
+    /// it is inserted.
+    private func primaryPosition(on connection: PostgresConnection) async throws -> WALPosition? {
+        guard let listen = database.listen,
+              listen != DatabaseConfiguration.Endpoint(host: database.host, port: database.port, user: database.user, database: database.database)
+        else { return nil }
+        var position: WALPosition?
+        let rows = try await connection.query("SELECT pg_current_wal_insert_lsn()::text", logger: logger)
+        for try await row in rows { position = WALPosition(parsing: try row.decode(String.self)) }
+        return position
     }
 
     /// 100 ms, 200 ms, 400 ms… up to the maximum.

@@ -22,6 +22,10 @@ public struct ChangeNotification: Sendable, Equatable {
     public var boxes: [BoundingBox]
     /// Everything the table holds may have changed (TRUNCATE).
     public var wholeTable: Bool
+    /// Where the primary's write-ahead log stood once the notification had arrived, when reads go to
+    /// a replica (`listen_url`): the edit is committed at or before it, so a replica that has
+    /// replayed this far shows it. Set by `ChangeListener`, not part of the payload.
+    public var primaryPosition: WALPosition?
 
     public init(table: PostGISTableName, operation: String, statementTime: Double, srid: Int?, boxes: [BoundingBox], wholeTable: Bool) {
         self.table = table

@@ -15,6 +15,12 @@ extension PrometheusText {
         counter("cairn_live_edit_listener_reconnects_total", "LISTEN connections made again after a loss (everything drawn from the database was marked stale).",
                 metrics.reconnectCount)
         counter("cairn_live_edit_expired_tiles_total", "Cached tiles marked stale by live edits.", metrics.expiredTileCount)
+        counter("cairn_live_edit_replica_waits_total", "Edits whose expiry waited for the read replica to replay them (databases with listen_url).",
+                metrics.replicaWaitCount)
+        counter("cairn_live_edit_replica_wait_timeouts_total", "Replica waits that ran out: the tiles were expired anyway and may be re-rendered from rows without the edit.",
+                metrics.replicaWaitTimeoutCount)
+        text += "# HELP cairn_live_edit_replica_wait_seconds_total Seconds spent waiting for read replicas to replay edits.\n# TYPE cairn_live_edit_replica_wait_seconds_total counter\n"
+        text += "cairn_live_edit_replica_wait_seconds_total \(metrics.replicaWaitSeconds)\n"
         let name = "cairn_live_edit_expiry_seconds"
         text += "# HELP \(name) Edit-to-expiry latency: the edit statement's time to its tiles marked stale.\n# TYPE \(name) histogram\n"
         let latency = metrics.latency

@@ -5,16 +5,25 @@ import Testing
 /// A real PostGIS database with a `pois` table (10,000 points over Hải Phòng, 0.001° apart),
 /// Cairn's triggers installed on it by `cairn postgis install-triggers`, and a real `cairn serve`
 /// (read-only role, password from the environment, admin metrics) whose maps read the table.
+/// With `readReplica`, a hot standby of the database streams its WAL: Cairn reads from it (`url`)
+/// and listens on the primary (`listen_url`).
 final class LiveEditServer: @unchecked Sendable {
     static let password = "liSten-pw-" + String(UUID().uuidString.prefix(6))
+    /// The primary: edits go here.
     let cluster: PostgresCluster
+    /// The standby Cairn reads from, when started with `readReplica`.
+    let replica: PostgresCluster?
     let server: SecurityServer
+
+    /// A standby for reads, replaying the primary's commits `applyDelay` late (e.g. "2s") when given.
+    struct ReadReplica { var applyDelay: String? }
 
     /// Web Mercator tiles of `z` as (x, y).
     struct Tile: Hashable, CustomStringConvertible { var z: Int, x: Int, y: Int; var description: String { "\(z)/\(x)/\(y)" } }
 
     /// - Parameter extraMaps: more `maps:` entries (the first map, `live`, is always there).
-    init(_ name: String, mapSettings: String = "    metatile: 1\n    scales: [1]\n", extraMaps: String = "") async throws {
+    init(_ name: String, mapSettings: String = "    metatile: 1\n    scales: [1]\n", extraMaps: String = "",
+         readReplica: ReadReplica? = nil) async throws {
         let cluster = try PostgresCluster()
         self.cluster = cluster
         try cluster.createDatabase("city")
@@ -24,6 +33,17 @@ final class LiveEditServer: @unchecked Sendable {
               FROM generate_series(0, 9999) AS i;
             """, database: "city")
         try cluster.createRole("cairn", password: Self.password, readOnlyOn: "city")
+        let replica = try readReplica.map { try PostgresCluster(standbyOf: cluster, applyDelay: $0.applyDelay) }
+        self.replica = replica
+        var address = "url: postgresql://cairn@127.0.0.1:\(cluster.port)/city"
+        if let replica {
+            address = "url: postgresql://cairn@127.0.0.1:\(replica.port)/city\n    listen_url: postgresql://cairn@127.0.0.1:\(cluster.port)/city"
+            // The rows and the role must have reached the standby before Cairn reads from it.
+            let replayed = await Wait.until(timeout: .seconds(30), interval: .milliseconds(50)) {
+                (try? replica.psql("SELECT count(*) FROM pois WHERE has_table_privilege('cairn', 'pois', 'SELECT')", database: "city")) == "10000"
+            }
+            guard replayed else { throw InteropError("the standby did not replay the primary's rows: \(replica.serverLog.suffix(2000))") }
+        }
         let mini = CommandLineTests.repositoryRoot.appendingPathComponent("Tests/CairnEngineTests/Fixtures/mini").path
         let style = """
             {"version": 8, "name": "Live", "sources": {
@@ -37,7 +57,7 @@ final class LiveEditServer: @unchecked Sendable {
         let preamble = """
             databases:
               city:
-                url: postgresql://cairn@127.0.0.1:\(cluster.port)/city
+                \(address)
                 password_env: CAIRN_TEST_DB_PASSWORD
                 tls: disable
             limits:                     # the tests re-render whole blocks of tiles from one address
@@ -57,6 +77,7 @@ final class LiveEditServer: @unchecked Sendable {
 
     deinit {
         server.stop()
+        replica?.shutdown()
         cluster.shutdown()
     }
 
