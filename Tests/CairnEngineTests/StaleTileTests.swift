@@ -64,4 +64,28 @@ struct StaleTileTests {
         #expect(Set(others.map(\.etag)).count == 1)
         try await engine.shutdown()
     }
+
+    /// A render that read its data before an expiry began (a database edit committed meanwhile)
+    /// and stores after it: its tiles are stored stale, so the next request renders them again.
+    @Test(arguments: [true, false])
+    func tilesRenderedAcrossAnExpiryAreStoredStale(expiryDuringRender: Bool) async throws {
+        let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
+        let map = try await engine.map(named: "mini")
+        let producer = TileProducer(png: map, scale: 1)
+        let file = engine.cacheFiles.file(for: producer)
+        let store = try await file.store(for: producer)
+        let epoch = file.expiryEpoch
+        if expiryDuringRender {
+            _ = try await engine.expire(map: "mini", ExpireRequest(zooms: 13...13, tiles: [Self.tile], scales: [1]))
+        }
+        let batch = producer.batch(containing: Self.tile)
+        let made = try producer.make(batch, wanted: batch.tiles, budget: .unlimited)
+        let rows = made.map { ($0.key, $0.value, etag: TileResult.etag(for: $0.value, fingerprint: producer.cacheFingerprint)) }
+        try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer, renderedAt: epoch)
+        let stored = try #require(try store.tile(Self.tile, matching: producer.cacheFingerprint))
+        #expect(stored.isStale == expiryDuringRender)
+        let served = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
+        #expect(served.cacheHit == !expiryDuringRender)
+        try await engine.shutdown()
+    }
 }

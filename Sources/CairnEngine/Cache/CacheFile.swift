@@ -59,6 +59,9 @@ final class CacheFile: Sendable {
         var damagedSinceLog = 0
     }
     private let state = Mutex(State())
+    /// Counts the expiries that reached this file (`beginExpiry`), so a render can tell whether
+    /// one came while it read its data (`expiryEpoch`, `write(…, renderedAt:)`).
+    private let expiries = Atomic<UInt64>(0)
     /// Held (on an IO thread) while the file is opened, so it is opened once.
     private let opening = Mutex(())
     /// Write failures, logged once per interval (a full disk fails every metatile).
@@ -242,10 +245,23 @@ final class CacheFile: Sendable {
     /// background.
     /// A failure is logged here (once per interval per file, with the free space when the disk
     /// is full) and thrown as a `CacheWriteError`.
-    func write(_ rows: [(TileCoordinate, [UInt8], etag: String)], fingerprint: String, to store: MBTilesStore, of producer: TileProducer) throws {
+    /// The expiry count now: taken by a render before it reads its data.
+    var expiryEpoch: UInt64 { expiries.load(ordering: .acquiring) }
+
+    /// Called by an expiry before it marks or deletes tiles of this file.
+    func beginExpiry() { expiries.wrappingAdd(1, ordering: .acquiringAndReleasing) }
+
+    /// Stores rows made from data read after `renderedAt` (an `expiryEpoch`). When an expiry began
+    /// since, the rows may have been drawn from rows an edit has changed since (a database edit
+    /// committed while the render read, its expiry ran before this write): they are stored marked
+    /// stale, so the next request renders them again instead of the old picture living on as new.
+    /// Checked after storing: an expiry that begins later marks these rows itself.
+    func write(_ rows: [(TileCoordinate, [UInt8], etag: String)], fingerprint: String, to store: MBTilesStore, of producer: TileProducer,
+               renderedAt epoch: UInt64? = nil) throws {
         guard !rows.isEmpty else { return }
         do {
             try store.store(rows, fingerprint: fingerprint)
+            if let epoch, expiryEpoch != epoch { _ = try store.markStale(rows.map(\.0)) }
         } catch {
             let failure = CacheWriteError(error, path: path)
             writeFailures.record(failure, "could not cache tiles", metadata: [

@@ -104,6 +104,8 @@ extension TileEngine {
             let map = producer.map
             // Wait for older versions' stale marks, so the count is of what this expiry changed.
             let store = try await file.reconciledStore(for: producer)
+            // Before any mark: renders reading data now store their tiles stale (CacheFile.write).
+            file.beginExpiry()
             let zooms = max(request.zooms.lowerBound, 0)...min(request.zooms.upperBound, map.grid.maxZoom)
             var ranges: [(z: Int, minX: Int, minY: Int, maxX: Int, maxY: Int)] = []
             // Polygons are walked, not listed: a large area at high zooms is expired a chunk at a time.

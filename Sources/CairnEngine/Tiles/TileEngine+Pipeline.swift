@@ -96,6 +96,8 @@ extension TileEngine {
                 }
             }
             defer { if queued { self.queuedRenders.wrappingSubtract(1, ordering: .relaxed) } }
+            // Taken before any data is read: an expiry after this point may concern what the render reads.
+            let epoch = file.expiryEpoch
             // PostGIS layers are queried first, asynchronously: the render threads never wait on a database.
             let postgis = try await self.fetchPostGIS(for: producer, batch: batch, wanted: wanted, budget: budget)
             counters.renders.wrappingAdd(producer.renderCount(wanted: wanted), ordering: .relaxed)
@@ -128,7 +130,7 @@ extension TileEngine {
                 }
                 guard let store else { return results }
                 do {
-                    try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer)
+                    try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer, renderedAt: epoch)
                 } catch {
                     // A cache that cannot be written must not stop tiles from being served; a seed
                     // that cannot store has made nothing. The file logged it (once per interval)
