@@ -12,8 +12,10 @@ import Glibc
 /// role needs its password (scram-sha-256) over TCP, so wrong-password cases are real.
 public final class PostgresCluster: @unchecked Sendable {
     // @unchecked: every property is set once in `init`; the server process is driven through pg_ctl.
-    public let host = "127.0.0.1"
+    public let host: String
     public let port: Int
+    /// The network namespace the server runs in (a `TestNetwork` host's), or nil for the machine's own.
+    public let namespace: String?
     /// The cluster's data folder (owned by the server's user).
     public let dataDirectory: String
     /// The folder holding the Unix socket (psql connects through it).
@@ -42,8 +44,15 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Creates and starts a new cluster. Throws with the server's own log when it does not start.
-    public init() throws {
+    /// - Parameters:
+    ///   - host: the address it listens on (127.0.0.1, or a namespace's own address).
+    ///   - namespace: runs the server inside this network namespace (`ip netns exec`); psql still reaches
+    ///     it through its Unix socket, which is a file, not a network address.
+    ///   - clients: a network (CIDR) whose hosts may log in with a password, besides 127.0.0.1.
+    public init(host: String = "127.0.0.1", namespace: String? = nil, clients: String? = nil) throws {
         if let reason = Self.unavailableReason { throw PostgresClusterError(reason) }
+        self.host = host
+        self.namespace = namespace
         binDirectory = Self.binDirectory()!
         runAs = getuid() == 0 ? "postgres" : nil
         root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-\(UUID().uuidString.prefix(8))").path
@@ -54,14 +63,15 @@ public final class PostgresCluster: @unchecked Sendable {
         try Self.run(binDirectory + "/initdb", ["-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                                                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], as: runAs)
         // The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not.
-        let hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+        var hba = "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 scram-sha-256\n"
+        if let clients { hba += "host all postgres \(clients) trust\nhost all all \(clients) scram-sha-256\n" }
         try Self.writeAsOwner(hba, to: dataDirectory + "/pg_hba.conf", owner: runAs)
         var lastError: (any Error)?
         for _ in 0..<5 {
             let candidate = Int.random(in: 20_000...60_000)
             do {
                 try Self.writeAsOwner("""
-                    listen_addresses = '127.0.0.1'
+                    listen_addresses = '\(host)'
                     port = \(candidate)
                     unix_socket_directories = '\(socketDirectory)'
                     fsync = off
@@ -71,7 +81,7 @@ public final class PostgresCluster: @unchecked Sendable {
                     log_min_messages = warning
 
                     """, to: dataDirectory + "/postgresql.auto.conf", owner: runAs)
-                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs, in: namespace)
                 port = candidate
                 return
             } catch {
@@ -129,7 +139,7 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// Starts a stopped server again on the same port.
     public func start() throws {
-        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs, in: namespace)
     }
 
     /// Whether the server answers.
@@ -148,10 +158,12 @@ public final class PostgresCluster: @unchecked Sendable {
 
     deinit { shutdown() }
 
-    /// Runs a command to its end (as `user` when given) and returns its standard output.
+    /// Runs a command to its end (as `user`, in network namespace `namespace` when given) and returns
+    /// its standard output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> String {
-        let argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+    static func run(_ executable: String, _ arguments: [String], as user: String? = nil, in namespace: String? = nil) throws -> String {
+        var argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+        if let namespace { argv = ["/usr/sbin/ip", "netns", "exec", namespace] + argv }
         return try ExternalProgram.run(argv[0], Array(argv.dropFirst()))
     }
 
