@@ -88,7 +88,7 @@ let package = Package(
             name: "CairnEngine",
             dependencies: [
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
-                "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS", "CairnGDAL",
+                "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS", "CairnGDAL", "CairnZlib",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -139,7 +139,7 @@ let package = Package(
         .testTarget(name: "CairnAccessTests", dependencies: ["CairnAccess", "CairnTestSupport", .product(name: "JWTKit", package: "jwt-kit"),
                                                          .product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnConfiguration", "CairnPostGIS", "CairnTestSupport"], exclude: ["Fixtures", "Grids/Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnConfiguration", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnRender", "CairnPNG", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnConfiguration", "CairnEngine", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnRender", "CairnPNG", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
             dependencies: ["CairnServer", "CairnConfiguration", "CairnJobs", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],

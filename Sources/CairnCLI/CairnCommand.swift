@@ -7,7 +7,7 @@ struct CairnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn",
         abstract: "Cairn: a map tile server and vector renderer.",
-        subcommands: [ServeCommand.self, RenderCommand.self, SeedCommand.self, ExpireCommand.self, ValidateCommand.self, BenchCommand.self, KeysCommand.self, PostGISCommand.self]
+        subcommands: [ServeCommand.self, RenderCommand.self, SeedCommand.self, ExpireCommand.self, ValidateCommand.self, BenchCommand.self, KeysCommand.self, PostGISCommand.self, ClusterCommand.self]
     )
 
     /// Runs the command, printing every failure as `error: …` on standard error (one prefix per

@@ -16,7 +16,9 @@ struct SeedCommand: AsyncParsableCommand {
         again); 3 when --max-duration stopped the run early. --dry-run creates no file (it opens an existing one \
         only with --stale-only or --retry-failed). \
         --format pbf encodes the map's vector tiles (Web Mercator only) into NAME.pbf.mbtiles, the file \
-        the server answers .pbf requests from, tile by tile in batches of 16 per transaction.
+        the server answers .pbf requests from, tile by tile in batches of 16 per transaction. \
+        --shard K/N seeds only what a cluster's front (deploy/nginx) sends to instance K of the configuration's \
+        cluster.instances: run it on each instance with the same area and zooms (see deploy/README.md).
         """
     )
 
@@ -58,6 +60,9 @@ struct SeedCommand: AsyncParsableCommand {
     @Option(help: "bar (on a terminal), json (one object per line on stdout), or none.")
     var progress: ProgressStyle?
 
+    @Option(help: "K/N: only the metatiles the cluster's front sends to instance K of the N in the configuration's cluster.instances (1-based).")
+    var shard: String?
+
     func validate() throws {
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale: expected 1 or 2") }
         if let workers, workers < 1 || workers > 256 { throw ValidationError("--workers: expected 1 to 256") }
@@ -74,6 +79,13 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         let zooms = try parseZoomRange(zoom)
         var (configuration, name) = try selection.resolve()
+        // The ring keys metatiles at the configured size, the one the front's table has, whatever --metatile says.
+        let seedShard = try shard.map { text -> SeedShard in
+            guard let map = configuration.maps.first(where: { $0.name == name }) else { throw CommandFailure(message: "no map named \(name)") }
+            do { return try SeedShard(text, cluster: configuration.cluster, map: map) } catch let error as EngineError {
+                throw CommandFailure(message: error.operatorText)
+            }
+        }
         if let metatile, let index = configuration.maps.firstIndex(where: { $0.name == name }) {
             configuration.maps[index].metatileSize = metatile
         }
@@ -81,7 +93,8 @@ struct SeedCommand: AsyncParsableCommand {
         let limit = try maxDuration.map(parseDuration)
         func request(_ format: TileFormat, maxDuration: Duration?) throws -> SeedRequest {
             SeedRequest(zooms: zooms, area: try area.specification(), scale: scale, mbtilesPath: mbtiles,
-                        staleOnly: staleOnly, retryFailed: retryFailed, maxDuration: maxDuration, workers: workers, format: format)
+                        staleOnly: staleOnly, retryFailed: retryFailed, maxDuration: maxDuration, workers: workers, format: format,
+                        shard: seedShard)
         }
         var logger = Logger(label: "cairn")
         logger.logLevel = .warning

@@ -69,7 +69,7 @@ struct ConfigurationReader {
             problem(root, "", "expected a mapping with `listen`, `cache` and `maps`")
             return configuration
         }
-        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "auth", "limits", "databases", "remote_hosts"], at: "")
+        checkKeys(mapping, allowed: ["listen", "cache", "service", "grids", "maps", "auth", "limits", "databases", "remote_hosts", "cluster"], at: "")
         if let limits = mapping["limits"] {
             let (value, found) = LimitsConfiguration.read(limits, file: file)
             configuration.limits = value
@@ -115,6 +115,9 @@ struct ConfigurationReader {
         }
         if let remoteHosts = mapping["remote_hosts"] {
             configuration.remoteHosts = readRemoteHosts(remoteHosts)
+        }
+        if let cluster = mapping["cluster"] {
+            configuration.cluster = readCluster(cluster)
         }
         guard let maps = mapping["maps"] else {
             problem(root, "maps", "missing; expected a list of maps, each with `name` and `style`")

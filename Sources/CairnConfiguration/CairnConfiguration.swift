@@ -23,6 +23,8 @@ public struct CairnConfiguration: Sendable {
     public var databases: [String: DatabaseConfiguration] = [:]
     /// Hosts that `"remote": true` style sources may read from (`remote_hosts:`), lowercased; empty: none.
     public var remoteHosts: Set<String> = []
+    /// The instances behind the front's consistent hash (`cluster:`); nil when not clustered.
+    public var cluster: ClusterConfiguration?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, cacheDirectory: String, maps: [MapConfiguration], sourcePath: String? = nil) {
         self.host = host

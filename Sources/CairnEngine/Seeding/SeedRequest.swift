@@ -28,10 +28,12 @@ public struct SeedRequest: Sendable {
     public var workers: Int?
     /// PNG (the default) or vector tiles; `scale` applies to PNG only.
     public var format: TileFormat
+    /// Only the metatiles the cluster's ring gives one instance (`--shard K/N`); nil: all.
+    public var shard: SeedShard?
 
     public init(zooms: ClosedRange<Int>, area: AreaSpecification? = nil, scale: Int = 1, mbtilesPath: String? = nil,
                 staleOnly: Bool = false, retryFailed: Bool = false, maxDuration: Duration? = nil, workers: Int? = nil,
-                format: TileFormat = .png) {
+                format: TileFormat = .png, shard: SeedShard? = nil) {
         self.zooms = zooms
         self.area = area
         self.scale = scale
@@ -41,6 +43,7 @@ public struct SeedRequest: Sendable {
         self.maxDuration = maxDuration
         self.workers = workers
         self.format = format
+        self.shard = shard
     }
 
     /// Convenience for a box in degrees.
@@ -127,4 +130,5 @@ struct SeedScope: Sendable {
     let tiling: AreaTiling
     let zooms: ClosedRange<Int>?
     let listing: TileListing?
+    let shard: SeedShard?
 }

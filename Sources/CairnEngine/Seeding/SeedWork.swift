@@ -13,26 +13,45 @@ struct SeedWork: Sendable {
     }
 
     private var source: Source
+    /// When set, only the tiles of the shard's metatiles; batches left empty are skipped.
+    private let shard: SeedShard?
 
-    init(area walk: AreaTiling.Walk) { source = .area(walk) }
-    init(listed: ListedTiles) { source = .listed(listed) }
+    init(area walk: AreaTiling.Walk, shard: SeedShard? = nil) { source = .area(walk); self.shard = shard }
+    init(listed: ListedTiles, shard: SeedShard? = nil) { source = .listed(listed); self.shard = shard }
     /// No zoom of the request is the map's.
-    init() { source = .nothing }
+    init() { source = .nothing; shard = nil }
 
     /// The next metatile with the tiles of it to make, or nil at the end.
     mutating func next() async throws -> (Metatile, [TileCoordinate])? {
-        switch source {
-        case .area(var walk):
-            let item = walk.next()
-            source = .area(walk)
-            return item
-        case .listed(var listed):
-            let item = try await listed.next()
-            source = .listed(listed)
-            return item
-        case .nothing:
-            return nil
+        while true {
+            let item: (Metatile, [TileCoordinate])?
+            switch source {
+            case .area(var walk):
+                item = walk.next()
+                source = .area(walk)
+            case .listed(var listed):
+                item = try await listed.next()
+                source = .listed(listed)
+            case .nothing:
+                item = nil
+            }
+            guard let (metatile, tiles) = item else { return nil }
+            guard let shard else { return (metatile, tiles) }
+            let owned = shard.filter(tiles)
+            if !owned.isEmpty { return (metatile, owned) }
         }
+    }
+
+    /// `next()` for an area walk, synchronously (counting a shard on the seeding threads).
+    mutating func nextFromArea() -> (Metatile, [TileCoordinate])? {
+        guard case .area(var walk) = source else { return nil }
+        defer { source = .area(walk) }
+        while let (metatile, tiles) = walk.next() {
+            guard let shard else { return (metatile, tiles) }
+            let owned = shard.filter(tiles)
+            if !owned.isEmpty { return (metatile, owned) }
+        }
+        return nil
     }
 }
 

@@ -262,15 +262,36 @@ extension TileEngine {
         if request.staleOnly { listing.insert(.stale) }
         if request.retryFailed { listing.insert(.failed) }
         return SeedScope(tiling: AreaTiling(area: try resolveArea(request.area, for: map), grid: map.grid, metatileSize: batchSide),
-                         zooms: low <= high ? low...high : nil, listing: listing.isEmpty ? nil : listing)
+                         zooms: low <= high ? low...high : nil, listing: listing.isEmpty ? nil : listing, shard: request.shard)
     }
 
     /// Tiles and metatiles per zoom. A box is counted at once; a polygon on the seeding threads,
     /// stopping when the task is cancelled; listed tiles by reading the list through once.
     func count(_ scope: SeedScope, store: MBTilesStore?) async throws -> SeedPlan {
         guard let zooms = scope.zooms else { return SeedPlan(levels: []) }
+        if let shard = scope.shard, scope.listing == nil {
+            // A shard's share is known only by asking the ring metatile by metatile.
+            let tiling = scope.tiling
+            let stop = StopFlag()
+            let levels = try await withTaskCancellationHandler {
+                try await seedPool.runIfActive {
+                    var work = SeedWork(area: tiling.walk(zooms), shard: shard)
+                    var levels: [SeedPlan.Level] = []
+                    while !stop.isStopped, let (metatile, tiles) = work.nextFromArea() {
+                        if levels.last?.zoom != metatile.z { levels.append(SeedPlan.Level(zoom: metatile.z, tiles: 0, metatiles: 0)) }
+                        levels[levels.count - 1].tiles += tiles.count
+                        levels[levels.count - 1].metatiles += 1
+                    }
+                    return levels
+                }
+            } onCancel: {
+                stop.stop()
+            }
+            try Task.checkCancellation()
+            return SeedPlan(levels: levels)
+        }
         if let listing = scope.listing, let store {
-            var work = ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool)
+            var work = SeedWork(listed: ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool), shard: scope.shard)
             var levels: [SeedPlan.Level] = []
             while let (metatile, tiles) = try await work.next() {
                 try Task.checkCancellation()
@@ -296,9 +317,9 @@ extension TileEngine {
     func work(_ scope: SeedScope, store: MBTilesStore) -> SeedWork {
         guard let zooms = scope.zooms else { return SeedWork() }
         if let listing = scope.listing {
-            return SeedWork(listed: ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool))
+            return SeedWork(listed: ListedTiles(store: store, listing: listing, tiling: scope.tiling, zooms: zooms, pool: ioPool), shard: scope.shard)
         }
-        return SeedWork(area: scope.tiling.walk(zooms))
+        return SeedWork(area: scope.tiling.walk(zooms), shard: scope.shard)
     }
 }
 

@@ -29,13 +29,14 @@ final class SecurityServer: @unchecked Sendable {
     ///   - prepare: runs with the server's folder before it starts (e.g. to create API keys there).
     ///   - environment: extra environment variables (secrets named by the configuration).
     ///   - launcher: a program and its arguments that start `cairn` (e.g. `prlimit --nofile=1024:1024`).
+    ///   - port: the port to listen on (default: a free one), for configurations that name it beforehand.
     static func start(_ name: String, mapLines: String, preamble: String = "", admin: Bool = false,
-                      environment extra: [String: String] = [:], launcher: [String] = [],
+                      environment extra: [String: String] = [:], launcher: [String] = [], port chosenPort: Int? = nil,
                       prepare: (String) throws -> Void = { _ in }) async throws -> SecurityServer {
         let folder = CommandLineTests.temporary(name)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try prepare(folder)
-        let port = try InteropServer.freePort()
+        let port = try chosenPort ?? InteropServer.freePort()
         let config = folder + "/cairn.yaml"
         let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
         try text.write(toFile: config, atomically: true, encoding: .utf8)
