@@ -97,6 +97,8 @@ final class CairnCluster: @unchecked Sendable {
         return """
             listen: {host: 0.0.0.0, port: \(Self.cairnPort)}
             cache: {directory: tiles-cache}
+            cluster:
+              instances: [\(instanceNames.map { "\"\(address(of: $0))\"" }.joined(separator: ", "))]
             databases:
               city:
                 url: postgresql://cairn@\(network["db"].address):\(database.port)/city
@@ -158,25 +160,29 @@ final class CairnCluster: @unchecked Sendable {
         return (((health["databases"] as? [String: Any])?["city"] as? [String: Any])?["listen"] as? [String: Any])?["state"] as? String
     }
 
-    /// The njs function computing the routing key: map, grid, zoom and metatile column and row, so all
-    /// tiles of one metatile (every format and scale) reach the same instance.
-    static let routingScript = """
-        function metatileKey(r) {
-            var m = /^\\/maps\\/([a-z0-9-]+)\\/(?:grids\\/([^\\/]+)\\/)?(\\d+)\\/(\\d+)\\/(\\d+)(?:@\\d+x)?\\.[a-z]+$/.exec(r.uri);
-            if (!m) { return r.uri; }
-            var size = Number(r.variables.cairn_metatile_size);
-            return m[1] + '/' + (m[2] || '') + '/' + m[3] + '/' + Math.floor(Number(m[4]) / size) + '/' + Math.floor(Number(m[5]) / size);
-        }
-        export default { metatileKey };
+    static let deployFolder = CommandLineTests.repositoryRoot.appendingPathComponent("deploy/nginx").path
 
-        """
-
-    /// The front: nginx with njs routing by metatile, caching, lock, revalidation, failover.
+    /// The front: nginx running deploy/nginx/cairn-cluster.conf and cairn.js as shipped, templated only
+    /// for paths and the listening address, with the upstream block `cairn cluster nginx-upstream`
+    /// prints for the instances' configuration (a short fail_timeout, so a returning instance is
+    /// tried again within the test). The main file adds an access log naming the metatile key and
+    /// every instance tried.
     private func startFront() throws {
         let dir = folder + "/front"
         try FileManager.default.createDirectory(atPath: dir + "/cache", withIntermediateDirectories: true)
-        try Self.routingScript.write(toFile: dir + "/cairn.js", atomically: true, encoding: .utf8)
-        let servers = instanceNames.map { "        server \(network[$0].address):\(Self.cairnPort) max_fails=1 fail_timeout=2s;" }.joined(separator: "\n")
+        var cluster = try String(contentsOfFile: Self.deployFolder + "/cairn-cluster.conf", encoding: .utf8)
+        for (shipped, test) in [("/etc/nginx/cairn/", dir + "/"), ("/var/cache/nginx/cairn", dir + "/cache"),
+                                ("listen 80;", "listen \(network["front"].address):\(Self.frontPort);"), ("listen [::]:80;", "")] {
+            guard cluster.contains(shipped) else { throw InteropError("deploy/nginx/cairn-cluster.conf no longer contains \"\(shipped)\"; update the cluster test's templating") }
+            cluster = cluster.replacingOccurrences(of: shipped, with: test)
+        }
+        try cluster.write(toFile: dir + "/cairn-cluster.conf", atomically: true, encoding: .utf8)
+        try? FileManager.default.removeItem(atPath: dir + "/cairn.js")
+        try FileManager.default.copyItem(atPath: Self.deployFolder + "/cairn.js", toPath: dir + "/cairn.js")
+        let upstream = try CairnProcess.cairn(["cluster", "nginx-upstream", "--config", folder + "/\(instanceNames[0])/cairn.yaml",
+                                               "--max-fails", "1", "--fail-timeout", "2"])
+        guard upstream.status == 0 else { throw InteropError("cairn cluster nginx-upstream failed: \(upstream.output)") }
+        try upstream.output.write(toFile: dir + "/cairn-upstream.conf", atomically: true, encoding: .utf8)
         let config = """
             daemon off;
             user root;
@@ -193,32 +199,7 @@ final class CairnCluster: @unchecked Sendable {
                 fastcgi_temp_path \(dir)/fastcgi;
                 uwsgi_temp_path \(dir)/uwsgi;
                 scgi_temp_path \(dir)/scgi;
-                js_import cairn from \(dir)/cairn.js;
-                js_set $cairn_metatile cairn.metatileKey;
-                proxy_cache_path \(dir)/cache levels=1:2 keys_zone=tiles:10m max_size=1g inactive=1h use_temp_path=off;
-                upstream cairn {
-                    hash $cairn_metatile consistent;
-            \(servers)
-                    keepalive 64;
-                }
-                server {
-                    listen \(network["front"].address):\(Self.frontPort) reuseport;
-                    set $cairn_metatile_size \(metatile);
-                    location / {
-                        proxy_pass http://cairn;
-                        proxy_http_version 1.1;
-                        proxy_set_header Connection "";
-                        proxy_connect_timeout 1s;
-                        proxy_next_upstream error timeout http_502 http_503 http_504;
-                        proxy_next_upstream_tries 3;
-                        proxy_cache tiles;
-                        proxy_cache_lock on;
-                        proxy_cache_lock_timeout 60s;
-                        proxy_cache_lock_age 60s;
-                        proxy_cache_revalidate on;
-                        add_header X-Cache-Status $upstream_cache_status always;
-                    }
-                }
+                include \(dir)/cairn-cluster.conf;
             }
 
             """
@@ -271,7 +252,7 @@ final class CairnCluster: @unchecked Sendable {
     func startClient(_ paths: [String], parallel: Int, name: String) throws -> NamespacedProcess {
         let list = folder + "/\(name)-urls.txt"
         try paths.map { "url = \"\(frontBase)\($0)\"\noutput = \"/dev/null\"\n" }.joined().write(toFile: list, atomically: true, encoding: .utf8)
-        return try network.start(["/usr/bin/curl", "-s", "-Z", "--parallel-max", String(parallel), "--max-time", "120",
+        return try network.start(["/usr/bin/curl", "-s", "--no-progress-meter", "-Z", "--parallel-max", String(parallel), "--max-time", "120",
                                   "-w", "%{http_code} %{url_effective}\\n", "--config", list],
                                  on: "front", log: folder + "/\(name)-client.log")
     }
@@ -306,7 +287,12 @@ final class CairnCluster: @unchecked Sendable {
         var uri: String
     }
 
+    /// The front's access log, tile requests only (not the readiness probes' `/health`).
     func accessLog() -> [LogEntry] {
+        fullAccessLog().filter { $0.uri.hasPrefix("/maps/") }
+    }
+
+    func fullAccessLog() -> [LogEntry] {
         let text = (try? String(contentsOfFile: accessLogPath, encoding: .utf8)) ?? ""
         return text.split(separator: "\n").compactMap { line in
             let quoted = line.split(separator: "\"")

@@ -159,7 +159,7 @@ struct ClusterFrontTests {
         let whole = cluster.folder + "/whole.mbtiles"
         let run = try CommandLineTests.cairn(["seed", "--config", cluster.instances[0].folder + "/cairn.yaml", "--map", "mini", "--zoom", "11-15",
                                               "--bbox", bbox, "--mbtiles", whole, "--progress", "none"])
-        #expect(run.status == 0, run.output)
+        #expect(run.status == 0, "\(run.output)")
         let all = try Self.storedTiles(whole)
         #expect(all.count == Self.tiles(11...15).count, "\(all.count) tiles in the whole seed")
         for i in 0..<3 {
@@ -189,9 +189,9 @@ struct ClusterFrontTests {
         let seed = ["seed", "--map", "mini", "--zoom", "12", "--bbox", "106.6,20.8,106.7,20.9", "--dry-run"]
 
         let noCluster = try CommandLineTests.cairn(seed + ["--config", plain, "--shard", "1/2"])
-        #expect(noCluster.status == 1 && noCluster.output.contains("no `cluster:` section"), noCluster.output)
+        #expect(noCluster.status == 1 && noCluster.output.contains("no `cluster:` section"), "\(noCluster.output)")
         let wrongCount = try CommandLineTests.cairn(seed + ["--config", clustered, "--shard", "1/3"])
-        #expect(wrongCount.status == 1 && wrongCount.output.contains("N must be the number of instances in cluster.instances, 2"), wrongCount.output)
+        #expect(wrongCount.status == 1 && wrongCount.output.contains("N must be the number of instances in cluster.instances, 2"), "\(wrongCount.output)")
         for bad in ["0/2", "3/2", "1", "a/b", "1/2/3"] {
             let run = try CommandLineTests.cairn(seed + ["--config", clustered, "--shard", bad])
             #expect(run.status == 1 && run.output.contains("expected K/N with 1 <= K <= N"), "\(bad): \(run.output)")
@@ -200,9 +200,9 @@ struct ClusterFrontTests {
         #expect(upstream.status == 0)
         #expect(upstream.output.contains("hash $cairn_metatile consistent;"))
         #expect(upstream.output.contains("server 10.0.0.11:8080 max_fails=2 fail_timeout=10s;"))
-        #expect(upstream.output.contains("    mini 4;"), upstream.output)
+        #expect(upstream.output.contains("    mini 4;"), "\(upstream.output)")
         let noSection = try CommandLineTests.cairn(["cluster", "nginx-upstream", "--config", plain])
-        #expect(noSection.status == 1 && noSection.output.contains("no `cluster:` section"), noSection.output)
+        #expect(noSection.status == 1 && noSection.output.contains("no `cluster:` section"), "\(noSection.output)")
 
         // The two shards' dry runs add up to the whole.
         let whole = try CommandLineTests.cairn(seed + ["--config", clustered])
