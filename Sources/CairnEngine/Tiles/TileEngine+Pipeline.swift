@@ -81,6 +81,11 @@ extension TileEngine {
         let logger = self.logger
         let limit = maxQueuedRenders
         return try await inflight.value(for: key, admission: admission) {
+            // A render of this batch may have stored it and left the in-flight table between the
+            // caller's cache miss and its arrival here: then the batch is not rendered twice.
+            if case .request = purpose, let store, let stored = await self.storedMeanwhile(wanted, of: producer, store: store) {
+                return stored
+            }
             if queued {
                 let depth = self.queuedRenders.wrappingAdd(1, ordering: .relaxed).newValue
                 if depth > limit {
@@ -141,6 +146,22 @@ extension TileEngine {
             } catch {
                 throw EngineError(.overloaded, "the server is shutting down; try again shortly", detail: "render pool: \(error)")
             }
+        }
+    }
+
+    /// `wanted`, when every one of them is now current and intact in the cache; nil at the first
+    /// that is not, so a true miss pays one extra tile read. Quiet: a damaged or unreadable tile is
+    /// the caller's cache read's to count and drop, and here only means "render".
+    private func storedMeanwhile(_ wanted: [TileCoordinate], of producer: TileProducer, store: MBTilesStore) async -> [TileCoordinate: TileResult]? {
+        let (fingerprint, kind) = (producer.cacheFingerprint, producer.cachedImageKind)
+        return try? await ioPool.runIfActive { () throws -> [TileCoordinate: TileResult]? in
+            var results: [TileCoordinate: TileResult] = [:]
+            for tile in wanted {
+                guard let cached = try store.tile(tile, matching: fingerprint), !cached.isStale,
+                      cached.problem(expecting: kind) == nil else { return nil }
+                results[tile] = TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+            }
+            return results.isEmpty ? nil : results
         }
     }
 

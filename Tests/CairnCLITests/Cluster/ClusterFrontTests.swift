@@ -51,7 +51,12 @@ struct ClusterFrontTests {
         let metatiles = Set(tiles.map { "\($0.z)/\($0.x / 2)/\($0.y / 2)" })
         let after = try cluster.renderCounts()
         let renders = zip(after, before).map { $0 - $1 }
-        #expect(Int(renders.reduce(0, +)) == metatiles.count, "renders per instance \(renders) for \(metatiles.count) metatiles")
+        var owned = [0, 0, 0]
+        for tile in Set(tiles.map { "\($0.z)/\($0.x / 2 * 2)/\($0.y / 2 * 2)" }) {
+            let parts = tile.split(separator: "/").compactMap { Int($0) }
+            if let owner = cluster.predictedInstance(z: parts[0], x: parts[1], y: parts[2]) { owned[owner] += 1 }
+        }
+        #expect(renders.map { Int($0) } == owned, "renders per instance \(renders), metatiles owned \(owned) of \(metatiles.count)")
 
         // The other tile routes of the same tiles reach the same instance: njs keys them alike.
         let sample = stride(from: 0, to: tiles.count, by: 17).map { tiles[$0] }
@@ -75,6 +80,29 @@ struct ClusterFrontTests {
             #expect(status == 200, "\(path): \(status)")
             #expect(routeByPath[path]?.upstreams == [cluster.addresses[predicted]], "\(path) reached \(routeByPath[path]?.upstreams ?? []), the ring says \(cluster.addresses[predicted])")
         }
+    }
+
+    /// A stopped instance's metatiles go where the ring's failover says — the next instance on the
+    /// ring, skipping the stopped one's points — and nobody sees an error; other tiles stay put.
+    @Test func aStoppedInstancesTilesGoToTheNextInstanceOnTheRing() async throws {
+        let cluster = try await ClusterFixture.start("cluster-failover")
+        defer { cluster.stop() }
+        cluster.instances[2].stop()
+        let tiles = Self.tiles(13...15)
+        let paths = tiles.map { "/maps/mini/\($0.z)/\($0.x)/\($0.y).png" }
+        let statuses = try cluster.front.getAll(paths, parallel: 4)
+        #expect(statuses.allSatisfy { $0 == 200 }, "statuses: \(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
+        let entries = await cluster.front.logEntries(for: Set(paths), atLeast: paths.count)
+        let byPath = Dictionary(entries.map { ($0.uri, $0) }, uniquingKeysWith: { first, _ in first })
+        var moved = 0
+        for (tile, path) in zip(tiles, paths) {
+            let key = ClusterRing.metatileKey(map: "mini", z: tile.z, x: tile.x, y: tile.y, metatileSize: 2)
+            let owner = try #require(cluster.ring.instance(for: key))
+            let failover = try #require(cluster.ring.instance(for: key, unavailable: [2]))
+            if owner == 2 { moved += 1 } else { #expect(failover == owner) }
+            #expect(byPath[path]?.upstreams.last == cluster.addresses[failover], "\(path): \(byPath[path]?.upstreams ?? []), the ring says \(cluster.addresses[failover])")
+        }
+        #expect(moved > 0, "no tile of the set belonged to the stopped instance")
     }
 
     // (c) and (d)
@@ -203,6 +231,15 @@ struct ClusterFrontTests {
         #expect(upstream.output.contains("    mini 4;"), "\(upstream.output)")
         let noSection = try CommandLineTests.cairn(["cluster", "nginx-upstream", "--config", plain])
         #expect(noSection.status == 1 && noSection.output.contains("no `cluster:` section"), "\(noSection.output)")
+
+        // deploy/nginx/cairn-upstream.conf is what the command prints for deploy/README.md's example.
+        let example = folder + "/example.yaml"
+        try "cluster:\n  instances: [\"10.0.0.11:8080\", \"10.0.0.12:8080\", \"10.0.0.13:8080\"]\nmaps:\n  - name: hai-phong\n    style: \(CommandLineTests.miniStyle)\n"
+            .write(toFile: example, atomically: true, encoding: .utf8)
+        let shipped = try String(contentsOfFile: ClusterFront.deployFolder + "/cairn-upstream.conf", encoding: .utf8)
+        let printed = try CommandLineTests.cairn(["cluster", "nginx-upstream", "--config", example])
+        #expect(shipped.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2).joined(separator: "\n") == printed.output,
+                "deploy/nginx/cairn-upstream.conf differs from what `cairn cluster nginx-upstream` prints")
 
         // The two shards' dry runs add up to the whole.
         let whole = try CommandLineTests.cairn(seed + ["--config", clustered])
