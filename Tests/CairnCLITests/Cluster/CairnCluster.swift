@@ -114,6 +114,7 @@ final class CairnCluster: @unchecked Sendable {
                 metatile: \(metatile)
                 scales: [1]
                 max_age: \(maxAge)
+                refresh_zooms: 14-16        # edited tiles are re-rendered at once, as a live map would be set up
 
             """
     }

@@ -109,7 +109,7 @@ public final class TestNetwork: @unchecked Sendable {
         if let pids = try? ExternalProgram.run(ip, ["netns", "pids", name]) {
             for pid in pids.split(whereSeparator: \.isNewline).compactMap({ Int32($0) }) { kill(pid, SIGKILL) }
         }
-        try? ExternalProgram.run(ip, ["netns", "del", name])
+        _ = try? ExternalProgram.run(ip, ["netns", "del", name])
     }
 
     /// Namespaces of earlier runs whose process is gone.
