@@ -27,6 +27,17 @@ final class CairnCluster: @unchecked Sendable {
     private(set) var instances: [String: NamespacedProcess] = [:]
     private(set) var front: NamespacedProcess?
 
+    /// Why the cluster cannot be made here, or nil.
+    static var unavailableReason: String? {
+        if let reason = TestNetwork.unavailableReason { return reason }
+        if let reason = PostgresCluster.unavailableReason { return reason }
+        if !FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") { return "nginx is missing: run scripts/install-deps" }
+        if !FileManager.default.fileExists(atPath: "/usr/lib/nginx/modules/ngx_http_js_module.so") {
+            return "nginx's njs module is missing (libnginx-mod-http-js): run scripts/install-deps"
+        }
+        return nil
+    }
+
     var frontBase: String { "http://\(network["front"].address):\(Self.frontPort)" }
     var accessLogPath: String { folder + "/front/access.log" }
 
