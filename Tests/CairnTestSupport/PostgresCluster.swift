@@ -12,8 +12,10 @@ import Glibc
 /// role needs its password (scram-sha-256) over TCP, so wrong-password cases are real.
 public final class PostgresCluster: @unchecked Sendable {
     // @unchecked: every property is set once in `init`; the server process is driven through pg_ctl.
-    public let host = "127.0.0.1"
+    public let host: String
     public let port: Int
+    /// The network namespace the server runs in (a `TestNetwork` host's), or nil for the machine's own.
+    public let namespace: String?
     /// The cluster's data folder (owned by the server's user).
     public let dataDirectory: String
     /// The folder holding the Unix socket (psql connects through it).
@@ -21,6 +23,8 @@ public final class PostgresCluster: @unchecked Sendable {
     let root: String
     let binDirectory: String
     let runAs: String?
+    /// A network (CIDR) whose hosts may log in besides 127.0.0.1, or nil.
+    let clients: String?
 
     /// Why the cluster cannot start here (PostgreSQL or PostGIS not installed), or nil.
     public static var unavailableReason: String? {
@@ -42,8 +46,16 @@ public final class PostgresCluster: @unchecked Sendable {
     }
 
     /// Creates and starts a new cluster. Throws with the server's own log when it does not start.
-    public init() throws {
+    /// - Parameters:
+    ///   - host: the address it listens on (127.0.0.1, or a namespace's own address).
+    ///   - namespace: runs the server inside this network namespace (`ip netns exec`); psql still reaches
+    ///     it through its Unix socket, which is a file, not a network address.
+    ///   - clients: a network (CIDR) whose hosts may log in with a password, besides 127.0.0.1.
+    public init(host: String = "127.0.0.1", namespace: String? = nil, clients: String? = nil) throws {
         if let reason = Self.unavailableReason { throw PostgresClusterError(reason) }
+        self.host = host
+        self.namespace = namespace
+        self.clients = clients
         binDirectory = Self.binDirectory()!
         runAs = getuid() == 0 ? "postgres" : nil
         root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-\(UUID().uuidString.prefix(8))").path
@@ -53,13 +65,13 @@ public final class PostgresCluster: @unchecked Sendable {
         if let runAs { try Self.run("/bin/chown", ["-R", runAs, root]) }
         try Self.run(binDirectory + "/initdb", ["-D", dataDirectory, "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
                                                "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"], as: runAs)
-        try Self.writeAsOwner(Self.hostAuthentication(rejecting: []), to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: [], clients: clients), to: dataDirectory + "/pg_hba.conf", owner: runAs)
         var lastError: (any Error)?
         for _ in 0..<5 {
             let candidate = Int.random(in: 20_000...60_000)
             do {
                 try Self.writeAsOwner("""
-                    listen_addresses = '127.0.0.1'
+                    listen_addresses = '\(host)'
                     port = \(candidate)
                     unix_socket_directories = '\(socketDirectory)'
                     fsync = off
@@ -69,7 +81,7 @@ public final class PostgresCluster: @unchecked Sendable {
                     log_min_messages = warning
 
                     """, to: dataDirectory + "/postgresql.auto.conf", owner: runAs)
-                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+                try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs, in: namespace)
                 port = candidate
                 return
             } catch {
@@ -85,6 +97,9 @@ public final class PostgresCluster: @unchecked Sendable {
     /// primary's, replayed as they commit there, `applyDelay` later (`recovery_min_apply_delay`,
     /// e.g. "2s") when given. Read-only: `psql` on it runs queries, never writes.
     public init(standbyOf primary: PostgresCluster, applyDelay: String? = nil) throws {
+        host = "127.0.0.1"
+        namespace = nil
+        clients = nil
         binDirectory = primary.binDirectory
         runAs = primary.runAs
         root = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-pg-standby-\(UUID().uuidString.prefix(8))").path
@@ -128,16 +143,20 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not;
     /// it may stream WAL to a standby (`init(standbyOf:applyDelay:)`). `rejecting` roles may not connect over TCP.
-    static func hostAuthentication(rejecting roles: [String]) -> String {
-        roles.map { "host all \"\($0)\" 127.0.0.1/32 reject\n" }.joined()
+    /// The superuser is trusted over TCP too (tests and scripts connect as it); other roles are not.
+    /// `clients`: a network whose hosts may log in as well (a namespace's subnet).
+    static func hostAuthentication(rejecting roles: [String], clients: String? = nil) -> String {
+        var hba = roles.map { "host all \"\($0)\" 127.0.0.1/32 reject\n" }.joined()
             + "local all all trust\nhost all postgres 127.0.0.1/32 trust\nhost replication postgres 127.0.0.1/32 trust\n"
             + "host all all 127.0.0.1/32 scram-sha-256\n"
+        if let clients { hba += "host all postgres \(clients) trust\nhost all all \(clients) scram-sha-256\n" }
+        return hba
     }
 
     /// Rewrites pg_hba.conf so that `roles` may not connect over TCP (none: the usual rules) and reloads
     /// it; sessions already open stay. Not replicated: a standby keeps its own rules.
     public func rejectConnections(of roles: [String]) throws {
-        try Self.writeAsOwner(Self.hostAuthentication(rejecting: roles), to: dataDirectory + "/pg_hba.conf", owner: runAs)
+        try Self.writeAsOwner(Self.hostAuthentication(rejecting: roles, clients: clients), to: dataDirectory + "/pg_hba.conf", owner: runAs)
         try psql("SELECT pg_reload_conf()")
     }
 
@@ -188,7 +207,7 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// Starts a stopped server again on the same port.
     public func start() throws {
-        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs)
+        try Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-l", root + "/server.log", "-w", "-t", "60", "start"], as: runAs, in: namespace)
     }
 
     /// Whether the server answers.
@@ -207,10 +226,12 @@ public final class PostgresCluster: @unchecked Sendable {
 
     deinit { shutdown() }
 
-    /// Runs a command to its end (as `user` when given) and returns its standard output.
+    /// Runs a command to its end (as `user`, in network namespace `namespace` when given) and returns
+    /// its standard output.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], as user: String? = nil) throws -> String {
-        let argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+    static func run(_ executable: String, _ arguments: [String], as user: String? = nil, in namespace: String? = nil) throws -> String {
+        var argv = user.map { ["/usr/sbin/runuser", "-u", $0, "--", executable] + arguments } ?? [executable] + arguments
+        if let namespace { argv = ["/usr/sbin/ip", "netns", "exec", namespace] + argv }
         return try ExternalProgram.run(argv[0], Array(argv.dropFirst()))
     }
 
