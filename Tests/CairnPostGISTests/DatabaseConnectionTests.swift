@@ -15,7 +15,7 @@ struct DatabaseConnectionTests {
         defer { cluster.shutdown() }
         try cluster.createDatabase("city")
         try cluster.createRole("cairn", password: "s3cret pass'word", readOnlyOn: "city")
-        var database = DatabaseConfiguration(name: "city", host: cluster.host, port: cluster.port, user: "cairn", database: "city",
+        let database = DatabaseConfiguration(name: "city", host: cluster.host, port: cluster.port, user: "cairn", database: "city",
                                              password: .environment("CAIRN_TEST_DB_PASSWORD"), pool: 2, statementTimeoutMilliseconds: 1234, tls: .prefer)
         let configuration = try database.clientConfiguration(environment: ["CAIRN_TEST_DB_PASSWORD": "s3cret pass'word"])
         let client = PostgresClient(configuration: configuration, backgroundLogger: Logger(label: "test"))

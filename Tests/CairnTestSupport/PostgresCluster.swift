@@ -220,7 +220,7 @@ public final class PostgresCluster: @unchecked Sendable {
 
     /// Stops the server and removes its folder.
     public func shutdown() {
-        try? Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"], as: runAs)
+        _ = try? Self.run(binDirectory + "/pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "-t", "60", "stop"], as: runAs)
         try? FileManager.default.removeItem(atPath: root)
     }
 
