@@ -94,16 +94,7 @@ final class CairnCluster: @unchecked Sendable {
     /// One configuration for every instance (each runs it from a folder of its own, where the relative
     /// cache folder lands): listens on every address of its host, reads and listens on `db`.
     var configuration: String {
-        let mini = CommandLineTests.repositoryRoot.appendingPathComponent("Tests/CairnEngineTests/Fixtures/mini").path
-        let style = """
-            {"version": 8, "name": "Live", "sources": {
-               "shapes": {"type": "geojson", "data": "\(mini)/shapes.geojson"},
-               "city": {"type": "vector", "url": "postgis://city"}},
-             "layers": [
-               {"id": "bg", "type": "background", "paint": {"background-color": "#aad3df"}},
-               {"id": "land", "type": "fill", "source": "shapes", "paint": {"fill-color": "#f2efe9"}},
-               {"id": "pois", "type": "circle", "source": "city", "source-layer": "public.pois", "paint": {"circle-radius": 3, "circle-color": "#c00"}}]}
-            """
+        let style = LiveEditServer.style
         try? style.write(toFile: folder + "/style.json", atomically: true, encoding: .utf8)
         return """
             listen: {host: 0.0.0.0, port: \(Self.cairnPort)}

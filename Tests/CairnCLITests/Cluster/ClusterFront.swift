@@ -144,27 +144,11 @@ final class ClusterFront: @unchecked Sendable {
         try main.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
         // Workers run as nobody when the tests run as root.
         _ = try? runProgram("/bin/chmod", ["-R", "777", folder])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let front = ClusterFront(folder: folder, port: port, process: process)
-        if Wait.untilBlocking(timeout: .seconds(10), interval: .milliseconds(50), {
-            !process.isRunning || (Wait.portAccepts(port) && curlStatus(front.base + "/health") == 200)
-        }), process.isRunning {
-            return front
-        }
-        front.stop()
-        throw InteropError("nginx did not start: " + ((try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""))
+        let process = try NginxProcess.start(nginx, folder: folder, port: port) { curlStatus("http://127.0.0.1:\(port)/health") == 200 }
+        return ClusterFront(folder: folder, port: port, process: process)
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { NginxProcess.stop(process) }
 
     func get(_ path: String, headers: [String] = []) throws -> HTTPReply {
         try HTTPReply.curl(base + path, method: "GET", headers: headers, body: nil, folder: folder)

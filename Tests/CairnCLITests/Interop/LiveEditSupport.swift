@@ -8,6 +8,20 @@ import Testing
 /// With `readReplica`, a hot standby of the database streams its WAL: Cairn reads from it (`url`)
 /// and listens on the primary (`listen_url`).
 final class LiveEditServer: @unchecked Sendable {
+    /// The live map: the mini fixture's land under red points from the `public.pois` table of database `city`.
+    static var style: String {
+        let mini = CommandLineTests.repositoryRoot.appendingPathComponent("Tests/CairnEngineTests/Fixtures/mini").path
+        return """
+            {"version": 8, "name": "Live", "sources": {
+               "shapes": {"type": "geojson", "data": "\(mini)/shapes.geojson"},
+               "city": {"type": "vector", "url": "postgis://city"}},
+             "layers": [
+               {"id": "bg", "type": "background", "paint": {"background-color": "#aad3df"}},
+               {"id": "land", "type": "fill", "source": "shapes", "paint": {"fill-color": "#f2efe9"}},
+               {"id": "pois", "type": "circle", "source": "city", "source-layer": "public.pois", "paint": {"circle-radius": 3, "circle-color": "#c00"}}]}
+            """
+    }
+
     static let password = "liSten-pw-" + String(UUID().uuidString.prefix(6))
     /// The primary: edits go here.
     let cluster: PostgresCluster
@@ -44,16 +58,7 @@ final class LiveEditServer: @unchecked Sendable {
             }
             guard replayed else { throw InteropError("the standby did not replay the primary's rows: \(replica.serverLog.suffix(2000))") }
         }
-        let mini = CommandLineTests.repositoryRoot.appendingPathComponent("Tests/CairnEngineTests/Fixtures/mini").path
-        let style = """
-            {"version": 8, "name": "Live", "sources": {
-               "shapes": {"type": "geojson", "data": "\(mini)/shapes.geojson"},
-               "city": {"type": "vector", "url": "postgis://city"}},
-             "layers": [
-               {"id": "bg", "type": "background", "paint": {"background-color": "#aad3df"}},
-               {"id": "land", "type": "fill", "source": "shapes", "paint": {"fill-color": "#f2efe9"}},
-               {"id": "pois", "type": "circle", "source": "city", "source-layer": "public.pois", "paint": {"circle-radius": 3, "circle-color": "#c00"}}]}
-            """
+        let style = LiveEditServer.style
         let preamble = """
             databases:
               city:

@@ -263,23 +263,9 @@ struct StaticSite {
             }
             """
         try config.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let site = StaticSite(process: process, port: port)
-        if Wait.untilBlocking(timeout: .seconds(10), interval: .milliseconds(50), { Wait.portAccepts(port) && curlStatus(site.base + "/pywidget.js") == 200 }) {
-            return site
-        }
-        site.stop()
-        throw InteropError("nginx did not start: " + ((try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""))
+        let process = try NginxProcess.start(nginx, folder: folder, port: port) { curlStatus("http://127.0.0.1:\(port)/pywidget.js") == 200 }
+        return StaticSite(process: process, port: port)
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { NginxProcess.stop(process) }
 }

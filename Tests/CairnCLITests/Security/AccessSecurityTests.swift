@@ -298,25 +298,9 @@ struct CachingProxy {
             }
             """
         try config.write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: nginx)
-        process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-e", folder + "/error.log"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let proxy = CachingProxy(process: process, port: port)
-        if Wait.untilBlocking(timeout: .seconds(10), interval: .milliseconds(50), {
-            Wait.portAccepts(port) && curlStatus("http://127.0.0.1:\(port)/health") == 200
-        }) {
-            return proxy
-        }
-        proxy.stop()
-        throw InteropError("nginx did not start: " + ((try? String(contentsOfFile: folder + "/error.log", encoding: .utf8)) ?? ""))
+        let process = try NginxProcess.start(nginx, folder: folder, port: port) { curlStatus("http://127.0.0.1:\(port)/health") == 200 }
+        return CachingProxy(process: process, port: port)
     }
 
-    func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
-    }
+    func stop() { NginxProcess.stop(process) }
 }
