@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
+        .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
+        .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
 
         // Thin, non-Sendable wrappers of the C libraries.
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
@@ -45,13 +47,15 @@ let package = Package(
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // GDAL/OGR's vector C API: datasets, layers, features, spatial references, captured errors.
         .target(name: "CairnGDAL", dependencies: ["CGDAL"], swiftSettings: swiftSettings),
+        // Font files as fontconfig sorts them for a family list, and FreeType glyph outlines.
+        .target(name: "CairnFreeType", dependencies: ["CFreeType", "CFontconfig"], swiftSettings: swiftSettings),
 
         // Pipeline stages.
         .target(name: "CairnCore", swiftSettings: swiftSettings),
         .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite", "CairnVectorTile", "CairnZlib", "CairnGDAL"], swiftSettings: swiftSettings),
         .target(name: "CairnProjection", dependencies: ["CairnCore", "CairnProj"], swiftSettings: swiftSettings),
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG"], swiftSettings: swiftSettings),
+        .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG", "CairnFreeType"], swiftSettings: swiftSettings),
         .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite", "CairnZlib"], swiftSettings: swiftSettings),
         // PostgreSQL/PostGIS databases: connection settings, pooled clients, table discovery,
         // per-metatile feature queries (WKB through CairnSources' decoder), LISTEN for edits.

@@ -80,6 +80,7 @@ func buildGuardedRouter(
     OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     VectorTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     AssetController(assets: maplibre).register(in: routes)
+    FontController(engine: engine).register(in: routes)
     MethodNotAllowed.register(in: router, answersPreflights: true)
     return routes
 }

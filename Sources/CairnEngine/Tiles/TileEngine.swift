@@ -27,6 +27,8 @@ public final class TileEngine: Sendable {
     let inflight = InflightRenders<[TileCoordinate: TileResult]>()
     let cacheFiles: CacheFileRegistry
     let vectorPlans = VectorLayerPlans()
+    /// Glyph ranges served to MapLibre clients (`TileEngine+Glyphs`).
+    let glyphRanges = GlyphRangeCache()
     let queuedRenders = Atomic<Int>(0)
     /// Cold requests beyond this many queued renders are refused (503) instead of piling up.
     public let maxQueuedRenders: Int
