@@ -5,10 +5,12 @@ import Foundation
 /// source becomes the one `vector` source `cairn` (pointing at the map's vector TileJSON), every
 /// layer gets its `source-layer` in those tiles, and Cairn-only keys (a source's `crs`) go.
 ///
-/// Cairn has no glyph (font) PBFs to serve, and MapLibre cannot draw text without them: unless the
-/// style itself names a `glyphs` URL, symbol layers are left out (and listed in the style's
-/// `metadata["cairn:omitted-layers"]`). Style zoom is MapLibre zoom in both, so the client draws
-/// the same map as Cairn's raster tiles at the same scale.
+/// `glyphs` points at Cairn's own glyph ranges (`/fonts/{fontstack}/{range}.pbf`, made from the
+/// fonts the raster tiles' labels use), so symbol layers stay and the client draws the same labels,
+/// Vietnamese included; a `glyphs` URL the style names is replaced for the same reason (and kept in
+/// `metadata["cairn:style-glyphs"]`). Layers whose data Cairn does not serve as vector tiles are
+/// left out and listed in `metadata["cairn:omitted-layers"]`. Style zoom is MapLibre zoom in both,
+/// so the client draws the same map as Cairn's raster tiles at the same scale.
 public enum ClientStyle {
     /// The id of the one vector source.
     public static let sourceID = "cairn"
@@ -17,18 +19,19 @@ public enum ClientStyle {
     ///   - styleJSON: the style file as written.
     ///   - plan: the map's vector layers.
     ///   - tileJSONURL: absolute URL of the map's vector TileJSON.
+    ///   - glyphsURL: absolute URL template of Cairn's glyph ranges (`…/fonts/{fontstack}/{range}.pbf`).
     ///   - attribution: shown by the client for the source.
     /// - Returns: the rewritten style, its members in the file's order.
     /// - Throws: `EngineError(.mapUnavailable)` when the file is not a JSON object (it loaded before, so it changed since).
-    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, attribution: String) throws -> JSONValue {
+    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, glyphsURL: String, attribution: String) throws -> JSONValue {
         guard var style = try? JSONParser.parse([UInt8](styleJSON)), style.objectMembers != nil else {
             throw EngineError(.mapUnavailable, "the map's style cannot be read now")
         }
         var source: JSONValue = ["type": "vector", "url": JSONValue(tileJSONURL)]
         if !attribution.isEmpty { source[member: "attribution"] = JSONValue(attribution) }
         style[member: "sources"] = [sourceID: source]
-        let hasGlyphs = style["glyphs"]?.stringValue.map { $0.hasPrefix("http://") || $0.hasPrefix("https://") || $0.hasPrefix("/") } ?? false
-        if !hasGlyphs { style[member: "glyphs"] = nil }
+        let styleGlyphs = style["glyphs"]?.stringValue
+        style[member: "glyphs"] = JSONValue(glyphsURL)
         var layers: [JSONValue] = []
         var omitted: [JSONValue] = []
         for var layer in style["layers"]?.arrayValue ?? [] where layer.objectMembers != nil {
@@ -42,18 +45,15 @@ public enum ClientStyle {
                 omitted.append(JSONValue(id))
                 continue
             }
-            if layer["type"]?.stringValue == "symbol" && !hasGlyphs {
-                omitted.append(JSONValue(id))
-                continue
-            }
             layer[member: "source"] = JSONValue(sourceID)
             layer[member: "source-layer"] = JSONValue(name)
             layers.append(layer)
         }
         style[member: "layers"] = .array(layers)
-        if !omitted.isEmpty {
+        if !omitted.isEmpty || (styleGlyphs != nil && styleGlyphs != glyphsURL) {
             var metadata: JSONValue = style["metadata"].flatMap { $0.objectMembers != nil ? $0 : nil } ?? [:]
-            metadata[member: "cairn:omitted-layers"] = .array(omitted)
+            if !omitted.isEmpty { metadata[member: "cairn:omitted-layers"] = .array(omitted) }
+            if let styleGlyphs, styleGlyphs != glyphsURL { metadata[member: "cairn:style-glyphs"] = JSONValue(styleGlyphs) }
             style[member: "metadata"] = metadata
         }
         return style

@@ -280,6 +280,21 @@
     body.setAttribute("data-vector-errors", errors.join(" | ").slice(0, 2000));
     note.textContent = "Vector mode: " + message;
   }
+  // Labels come from Cairn's glyph ranges (/fonts/…): when they cannot be loaded, or the style has
+  // symbol layers Cairn could not keep, the note says labels are missing instead of leaving the user
+  // to guess. `data-vector-labels` is "shown", "none" (the style has no labels) or "missing".
+  function labelsMissing(reason) {
+    body.setAttribute("data-vector-labels", "missing");
+    note.textContent = "Vector mode: labels cannot be shown (" + reason + ")";
+  }
+  function checkLabels() {
+    var style = glMap.getStyle(), omitted = (style.metadata && style.metadata["cairn:omitted-layers"]) || [];
+    var symbols = style.layers.filter(function (l) { return l.type === "symbol"; });
+    if (body.getAttribute("data-vector-labels") === "missing") { return; }
+    if (symbols.length > 0 && !style.glyphs) { labelsMissing("the style has no glyphs URL"); return; }
+    body.setAttribute("data-vector-labels", symbols.length > 0 ? "shown" : "none");
+    if (omitted.length > 0) { note.textContent = "Vector mode: not drawn here: " + omitted.join(", "); }
+  }
   function load(done) {
     if (window.maplibregl) { done(); return; }
     var css = document.createElement("link");
@@ -354,8 +369,12 @@
           return;
         }
         glMap.addControl(new maplibregl.NavigationControl({ showCompass: false }), "top-left");
-        glMap.on("error", function (e) { fail(e && e.error && e.error.message ? e.error.message : "map error"); });
-        glMap.on("load", function () { body.setAttribute("data-vector", "loaded"); syncHash(); });
+        glMap.on("error", function (e) {
+          var message = e && e.error && e.error.message ? e.error.message : "map error";
+          fail(message);
+          if (/glyph|\/fonts\//i.test(message + " " + (e && e.error && e.error.url || ""))) { labelsMissing(message); }
+        });
+        glMap.on("load", function () { body.setAttribute("data-vector", "loaded"); checkLabels(); syncHash(); });
         glMap.on("idle", function () { body.setAttribute("data-vector-idle", "true"); });
         glMap.on("moveend", syncHash);
       } else {
