@@ -23,7 +23,7 @@ struct VectorBrowserTests {
             let result = try server.json(Server.python, [script, "/usr/bin/chromium", server.folder + "/chromium-" + UUID().uuidString,
                                                          url, screenshot, readyWhen])
             return BrowserRun(ready: result["ready"] as? Bool ?? false, vector: result["vector"] as? String,
-                              errors: result["errors"] as? String,
+                              errors: result["errors"] as? String, labels: result["labels"] as? String,
                               console: (result["console"] as? [String] ?? []) + (result["exceptions"] as? [String] ?? []))
         }
     }
@@ -41,6 +41,8 @@ struct VectorBrowserTests {
         /// The viewer's `data-vector` state: off, loading, loaded, unavailable.
         var vector: String?
         var errors: String?
+        /// The viewer's `data-vector-labels`: shown, none, missing (nil before the style loads).
+        var labels: String?
         /// Console errors and warnings, Content-Security-Policy violations, and uncaught exceptions.
         var console: [String]
     }
@@ -213,12 +215,12 @@ def main():
                 break
             time.sleep(0.25)
         time.sleep(0.5)
-        body = send("Runtime.evaluate", {"expression": "JSON.stringify({vector: document.body.getAttribute('data-vector'), errors: document.body.getAttribute('data-vector-errors')})", "returnByValue": True}, session=session)
+        body = send("Runtime.evaluate", {"expression": "JSON.stringify({vector: document.body.getAttribute('data-vector'), errors: document.body.getAttribute('data-vector-errors'), labels: document.body.getAttribute('data-vector-labels')})", "returnByValue": True}, session=session)
         picture = send("Page.captureScreenshot", {"format": "png"}, session=session)
         with open(shot, "wb") as f:
             f.write(base64.b64decode(picture["data"]))
         page = json.loads(body["result"]["value"])
-        print(json.dumps({"ready": ready, "vector": page["vector"], "errors": page["errors"],
+        print(json.dumps({"ready": ready, "vector": page["vector"], "errors": page["errors"], "labels": page["labels"],
                           "console": state["console"], "exceptions": state["exceptions"]}))
     finally:
         try:
