@@ -107,11 +107,17 @@ struct GlyphBrowserTests {
         // Labels show in MapLibre: its glyphs came from Cairn (the style names no other glyphs).
         #expect(mapLibreLabels >= 10, "\(result)")
         #expect(cairnLabels >= 10, "\(result)")
-        // Where the labels are: most label blocks of either side have label ink on the other side too.
-        #expect(Double(both) >= 0.5 * Double(max(mapLibreLabels, cairnLabels)), "\(result)")
-        // The colours of the view agree block by block, labels included.
-        #expect((result["agreeing"] as? Double ?? 0) >= 0.8, "\(result)")
-        #expect((result["meanDifference"] as? Double ?? 255) <= 12, "\(result)")
+        // About as much text at the same size: label ink within a factor of 2 (measured 1.3).
+        let inkRatio = Double(result["labelInkMapLibre"] as? Int ?? 0) / Double(max(1, result["labelInkCairn"] as? Int ?? 0))
+        #expect(inkRatio > 0.5 && inkRatio < 2, "\(result)")
+        // Where the labels are: the two placements differ (collision order, positions along lines:
+        // issue 15 item 1), so not every label block matches; measured 58 % of the smaller side's
+        // label blocks have label ink on the other side too, and 40 % is asked.
+        #expect(Double(both) >= 0.4 * Double(min(mapLibreLabels, cairnLabels)), "\(result)")
+        // The colours of the view agree block by block, labels included: measured 98 % of the blocks
+        // within 16 of 255 and a mean difference of 3.3 (antialiasing and labels move block means a little).
+        #expect((result["agreeing"] as? Double ?? 0) >= 0.9, "\(result)")
+        #expect((result["meanDifference"] as? Double ?? 255) <= 8, "\(result)")
     }
 
     /// The viewer's vector mode on the demo says labels are shown (and shows no error).
