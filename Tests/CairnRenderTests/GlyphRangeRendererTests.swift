@@ -32,7 +32,7 @@ import Testing
         let l = try #require(glyphs[0x6C])
         let columns = l.width + 6
         #expect(l.bitmap[(3 + l.height / 2) * columns + 3 + l.width / 2] > 191)
-        #expect(l.bitmap[0] == 0)
+        #expect(l.bitmap[0] < 100, "the corner is outside, about 4 px from the outline")
         #expect(l.bitmap.contains { (150...230).contains($0) })
     }
 
@@ -60,17 +60,19 @@ import Testing
         // Noto Sans Math has Latin letters but no Vietnamese: ệ comes from the next font, Noto Serif.
         let stack = ["Noto Sans Math Regular", "Noto Serif Regular"]
         let latin = try Self.glyphs(stack, 0), vietnamese = try Self.glyphs(stack, 7680)
-        #expect(latin[0x41] == (try Self.glyphs(["Noto Sans Math Regular"], 0))[0x41])
-        #expect(latin[0x41] != (try Self.glyphs(["Noto Serif Regular"], 0))[0x41])
-        let serif = try Self.glyphs(["Noto Serif Regular"], 7680)[0x1EC7]
-        #expect(vietnamese[0x1EC7] != nil && vietnamese[0x1EC7] == serif)
-        #expect(vietnamese[0x1EC7] != (try Self.glyphs(["Noto Sans Regular"], 7680))[0x1EC7])
+        let math = try Self.glyphs(["Noto Sans Math Regular"], 0), serif = try Self.glyphs(["Noto Serif Regular"], 0)
+        let serifVietnamese = try Self.glyphs(["Noto Serif Regular"], 7680), sansVietnamese = try Self.glyphs(["Noto Sans Regular"], 7680)
+        #expect(latin[0x41] != nil && latin[0x41] == math[0x41])
+        #expect(latin[0x41] != serif[0x41])
+        #expect(vietnamese[0x1EC7] != nil && vietnamese[0x1EC7] == serifVietnamese[0x1EC7])
+        #expect(vietnamese[0x1EC7] != sansVietnamese[0x1EC7])
     }
 
     @Test func unknownFontsFallBackToTheDefaultFont() throws {
         let unknown = try GlyphRangeRenderer.render(fontstack: ["No Such Font Regular"], start: 0)
+        let fallback = try GlyphRangeRenderer.render(fontstack: ["\(FontStack.fallbackFamily) Book"], start: 0)
         #expect(!unknown.isEmpty)
-        #expect(unknown == (try GlyphRangeRenderer.render(fontstack: ["\(FontStack.fallbackFamily) Book"], start: 0)))
+        #expect(unknown == fallback)
     }
 
     @Test func boldIsHeavierThanRegular() throws {
