@@ -41,7 +41,7 @@ public struct GlyphRangeRequest: Sendable, Hashable {
               let start = TileAddress.number(String(bounds[0]), maxDigits: 5), let end = TileAddress.number(String(bounds[1]), maxDigits: 5),
               start % GlyphRangeRenderer.rangeSize == 0, start <= GlyphRangeRenderer.maxStart,
               end == start + GlyphRangeRenderer.rangeSize - 1 else {
-            throw EngineError(.badRequest, "malformed glyph range '\(range.prefix(40))'; expected {start}-{end} with start a multiple of 256 from 0 to 65280 and end = start + 255 (e.g. 0-255, 7680-7935)")
+            throw EngineError(.badRequest, "malformed glyph range; expected {start}-{end} with start a multiple of 256 from 0 to 65280 and end = start + 255 (e.g. 0-255, 7680-7935)")
         }
         self.fontstack = names
         self.start = start
