@@ -24,14 +24,6 @@ public final class CairoImageSurface {
 
     deinit { cairo_surface_destroy(raw) }
 
-    /// Shifts device space so that user-space pixel (`x`, `y`) lands on this surface's top-left pixel:
-    /// the surface then holds a window of a larger drawing. Cairo draws a band of whole rows exactly as
-    /// the larger surface (clipping geometry at the top and bottom is exact); cut at the sides, a few
-    /// antialiased edge pixels differ by a level or two.
-    public func setDeviceOffset(x: Int, y: Int) {
-        cairo_surface_set_device_offset(raw, Double(-x), Double(-y))
-    }
-
     /// Bytes from one row to the next.
     public var stride: Int { Int(cairo_image_surface_get_stride(raw)) }
 

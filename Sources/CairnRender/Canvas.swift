@@ -42,9 +42,9 @@ public final class Canvas {
     ///   - transform: maps world coordinates to these device pixels.
     ///   - labelFrame: the part of the canvas whose tiles are kept, in device pixels.
     ///   - window: the part that is drawn (whole pixels; default: the whole canvas). Its pixels are the
-    ///     same as the whole canvas's there: the surface holds the canvas's full-width band of the
-    ///     window's rows, device space shifted up by whole rows. (Cairo draws a band exactly as the
-    ///     whole canvas; a surface cut at the sides would shift a few edge pixels by one level.)
+    ///     same as the whole canvas's there: the surface is the whole canvas's size (Cairo clips geometry
+    ///     to the surface, and a smaller or shifted surface changes a few antialiased pixels by a level),
+    ///     and only what reaches the window is drawn. Untouched memory of the surface is never paged in.
     public init(width: Int, height: Int, scale: Double, transform: PixelTransform, labelFrame: PixelRect,
                 window: PixelRect? = nil) throws {
         guard scale > 0, scale.isFinite, transform.pixelsPerUnit > 0, transform.pixelsPerUnit.isFinite else {
@@ -56,12 +56,10 @@ public final class Canvas {
             throw RenderError(.canvasCreation, "cannot draw a window \(window) of a canvas: it must be whole pixels")
         }
         do {
-            let pixels = try CairoImageSurface(width: width, height: Int(window.height))
-            pixels.setDeviceOffset(x: 0, y: Int(window.y))
-            surface = pixels
-            context = try CairoContext(surface: pixels)
+            surface = try CairoImageSurface(width: width, height: height)
+            context = try CairoContext(surface: surface)
         } catch {
-            throw RenderError(.canvasCreation, "cannot create a \(width)x\(Int(window.height)) canvas: \(error)")
+            throw RenderError(.canvasCreation, "cannot create a \(width)x\(height) canvas: \(error)")
         }
         self.window = window
         self.width = width
@@ -81,6 +79,12 @@ public final class Canvas {
         let c = color.withOpacity(opacity)
         guard c.alpha > 0 else { return }
         context.withSavedState {
+            if window.width < Double(width) || window.height < Double(height) {
+                // Whole pixels: the window gets exactly the colour painting everything gives it.
+                context.newPath()
+                context.rectangle(x: window.x, y: window.y, width: window.width, height: window.height)
+                context.clip()
+            }
             setSource(c)
             context.paint()
         }
@@ -236,7 +240,8 @@ public final class Canvas {
         let columns = Int(window.width), rows = Int(window.height)
         return try surface.withPixels { data, stride in
             do {
-                return try PNGEncoder.encode(data + Int(window.x) * 4, width: columns, height: rows, stride: stride, format: .argb32Premultiplied)
+                return try PNGEncoder.encode(data + Int(window.y) * stride + Int(window.x) * 4, width: columns, height: rows, stride: stride,
+                                             format: .argb32Premultiplied)
             } catch {
                 throw RenderError(.encoding, "cannot encode the \(columns)x\(rows) canvas: \(error)")
             }

@@ -6,8 +6,8 @@ extension MapRenderer {
     /// hands `first` to `deliver` as soon as its own pixels are ready: the labels of the whole
     /// metatile are placed first (placement needs no pixels), then only `first`'s square is drawn
     /// and encoded, then the whole metatile (the placed labels drawn again, not placed again).
-    /// The tile is drawn on the canvas's full-width band of its rows (device space shifted by whole
-    /// rows), which Cairo draws exactly as the whole canvas; only features that reach the tile are drawn.
+    /// The tile is drawn on a canvas of the whole metatile's size (Cairo draws a primitive the same
+    /// only on a surface of the same size), with only what reaches the tile: a fraction of the work.
     /// - Returns: PNG bytes per tile, `first` included.
     static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, budget: RenderBudget = .unlimited,
                        first: TileCoordinate, deliver: ([UInt8]) -> Void) throws -> [TileCoordinate: [UInt8]] {
