@@ -3,11 +3,11 @@ import CairnCore
 import Foundation
 import Testing
 @testable import CairnEngine
-@testable import CairnRender
+import CairnRender
 
 /// A cold tile is answered before the rest of its metatile is drawn, with the very bytes the whole
 /// metatile's render (`cairn render`, `cairn seed`) gives it: labels placed for the whole metatile,
-/// its square drawn on a canvas shifted by whole pixels.
+/// only what reaches its square drawn, on a canvas of the metatile's size.
 struct FirstTileRenderTests {
     static let demo: Result<LoadedMap, any Error> = Result {
         try MapLoader.load(MapConfiguration(name: "hai-phong", stylePath: TestPaths.demoStyle, metatileSize: 8))
@@ -54,14 +54,12 @@ struct FirstTileRenderTests {
             #expect(progressive[tile] == whole[tile], "\(tile) differs from the metatile's")
         }
 
-        // The case means something only with labels on the requested tile.
+        // The case means something only with labels placed across the metatile.
         let frame = MetatileFrame(map: map, metatile: metatile, scale: testCase.scale)
         let canvas = try frame.canvas(window: frame.window(of: first))
         var meter = RenderBudgetMeter(.unlimited)
         try MapRenderer.draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, meter: &meter, pass: .labels)
-        let placed = canvas.placeLabels()
-        let window = frame.window(of: first)
-        #expect(placed.labels.contains { $0.boxes.contains { $0.intersects(window) } }, "no label on \(first)")
+        #expect(canvas.placeLabels().count > 0, "no labels in \(metatile)")
     }
 
     /// A cold request's tile (and the rest of its metatile, stored behind it) equals what seeding stores.
