@@ -44,7 +44,7 @@ public final class Canvas {
     ///   - window: the part that is drawn (whole pixels; default: the whole canvas). Its pixels are the
     ///     same as the whole canvas's there: the surface is the whole canvas's size (Cairo clips geometry
     ///     to the surface, and a smaller or shifted surface changes a few antialiased pixels by a level),
-    ///     and only what reaches the window is drawn. Untouched memory of the surface is never paged in.
+    ///     and only what reaches the window is drawn (a feature that does is drawn whole).
     public init(width: Int, height: Int, scale: Double, transform: PixelTransform, labelFrame: PixelRect,
                 window: PixelRect? = nil) throws {
         guard scale > 0, scale.isFinite, transform.pixelsPerUnit > 0, transform.pixelsPerUnit.isFinite else {
