@@ -32,21 +32,38 @@ extension Canvas {
     /// those wholly inside `labelFrame`. Returns how many were drawn; the candidates are then cleared.
     @discardableResult
     public func drawLabels() -> Int {
+        let placed = placeLabels()
+        draw(placed)
+        return placed.count
+    }
+
+    /// Places the collected labels (as `drawLabels()`) without drawing them: placement needs no
+    /// pixels. The candidates are then cleared.
+    public func placeLabels() -> PlacedLabels {
         let ordered = labels.sorted { a, b in
             a.priority != b.priority ? a.priority > b.priority : a.order < b.order
         }
         labels.removeAll()
         var index = CollisionIndex(width: width, height: height)
-        var drawn = 0
+        var placed: [LabelCandidate] = []
         for label in ordered {
             if !label.style.allowOverlap && label.boxes.contains(where: { index.collides($0) }) { continue }
             for box in label.boxes { index.insert(box) }
-            if label.drawable {
-                draw(label)
-                drawn += 1
-            }
+            if label.drawable { placed.append(label) }
         }
-        return drawn
+        return PlacedLabels(labels: placed)
+    }
+
+    /// Draws labels placed by `placeLabels()` of this canvas or of another with the same size and
+    /// transform, on the same thread; only those that can reach the drawn window.
+    public func draw(_ placed: PlacedLabels) {
+        let window = self.window
+        for label in placed.labels {
+            // Ink can pass the collision boxes (bent text, stacked diacritics, halo): a text size of margin.
+            let margin = (label.style.size + max(0, label.style.haloWidth)) * scale + 2
+            guard label.boxes.contains(where: { $0.expanded(by: margin).intersects(window) }) else { continue }
+            draw(label)
+        }
     }
 
     // MARK: Point placement

@@ -14,6 +14,9 @@ public final class Canvas {
     public let transform: PixelTransform
     /// Labels are drawn only when wholly inside this rectangle (the metatile without its buffer).
     public let labelFrame: PixelRect
+    /// The part of the canvas that is drawn (device pixels, whole): all of it, or one tile's square when
+    /// only that tile is wanted now. Everything else (geometry, label placement) is the whole canvas's.
+    public let window: PixelRect
 
     let surface: CairoImageSurface
     let context: CairoContext
@@ -38,10 +41,19 @@ public final class Canvas {
     ///   - width, height: canvas size in device pixels, buffer included.
     ///   - transform: maps world coordinates to these device pixels.
     ///   - labelFrame: the part of the canvas whose tiles are kept, in device pixels.
-    public init(width: Int, height: Int, scale: Double, transform: PixelTransform, labelFrame: PixelRect) throws {
+    ///   - window: the part that is drawn (whole pixels; default: the whole canvas). Its pixels are the
+    ///     same as the whole canvas's there: the surface is the whole canvas's size (Cairo clips geometry
+    ///     to the surface, and a smaller or shifted surface changes a few antialiased pixels by a level),
+    ///     and only what reaches the window is drawn (a feature that does is drawn whole).
+    public init(width: Int, height: Int, scale: Double, transform: PixelTransform, labelFrame: PixelRect,
+                window: PixelRect? = nil) throws {
         guard scale > 0, scale.isFinite, transform.pixelsPerUnit > 0, transform.pixelsPerUnit.isFinite else {
             throw RenderError(.canvasCreation,
                               "cannot create a canvas with scale \(scale) and \(transform.pixelsPerUnit) pixels per unit: both must be positive")
+        }
+        let window = window ?? PixelRect(x: 0, y: 0, width: Double(width), height: Double(height))
+        guard [window.x, window.y, window.width, window.height].allSatisfy({ $0 == $0.rounded() }), window.width >= 1, window.height >= 1 else {
+            throw RenderError(.canvasCreation, "cannot draw a window \(window) of a canvas: it must be whole pixels")
         }
         do {
             surface = try CairoImageSurface(width: width, height: height)
@@ -49,6 +61,7 @@ public final class Canvas {
         } catch {
             throw RenderError(.canvasCreation, "cannot create a \(width)x\(height) canvas: \(error)")
         }
+        self.window = window
         self.width = width
         self.height = height
         self.scale = scale
@@ -66,6 +79,12 @@ public final class Canvas {
         let c = color.withOpacity(opacity)
         guard c.alpha > 0 else { return }
         context.withSavedState {
+            if window.width < Double(width) || window.height < Double(height) {
+                // Whole pixels: the window gets exactly the colour painting everything gives it.
+                context.newPath()
+                context.rectangle(x: window.x, y: window.y, width: window.width, height: window.height)
+                context.clip()
+            }
             setSource(c)
             context.paint()
         }
@@ -79,7 +98,7 @@ public final class Canvas {
         let colour = s.color.withOpacity(s.opacity)
         let outline = s.antialias ? s.outlineColor.map { $0.withOpacity(s.opacity) } : nil
         guard colour.alpha > 0 || (outline?.alpha ?? 0) > 0 else { return }
-        let visible = worldBounds(margin: 2 * scale)
+        let visible = drawnBounds(margin: 2 * scale)
         context.withSavedState {
             context.setFillRule(.evenOdd)
             context.setAntialias(s.antialias)
@@ -117,7 +136,7 @@ public final class Canvas {
         let offset = s.offset.isFinite ? s.offset * scale : 0
         let offsets: [Double] = gap > 0 ? [offset - (gap + width) / 2, offset + (gap + width) / 2] : [offset]
         let reach = abs(offset) + (gap > 0 ? gap / 2 + width : width / 2)
-        let visible = worldBounds(margin: reach * max(1, s.miterLimit) + 1)
+        let visible = drawnBounds(margin: reach * max(1, s.miterLimit) + 1)
         context.withSavedState {
             context.setLineWidth(width)
             context.setLineCap(s.cap.cairo)
@@ -156,13 +175,13 @@ public final class Canvas {
         let strokeColour = s.strokeColor.withOpacity(s.strokeOpacity * s.opacity)
         guard radius >= 0, radius.isFinite, strokeWidth.isFinite else { return }
         let reach = radius + strokeWidth + 1
-        let w = Double(width), h = Double(height)
+        let x0 = window.x, y0 = window.y, x1 = window.x + window.width, y1 = window.y + window.height
         context.withSavedState {
             func addCircles(radius r: Double) {
                 context.newPath()
                 for p in points {
                     let x = (p.x - originX) * pixelsPerUnit, y = (originY - p.y) * pixelsPerUnit
-                    guard x > -reach, y > -reach, x < w + reach, y < h + reach else { continue }
+                    guard x > x0 - reach, y > y0 - reach, x < x1 + reach, y < y1 + reach else { continue }
                     context.circle(centerX: x, centerY: y, radius: r)
                 }
             }
@@ -183,8 +202,12 @@ public final class Canvas {
     // MARK: Output
 
     /// Encodes the `columns`×`rows` tiles of `tilePixels` device pixels that start `bufferPixels` in from
-    /// the top-left corner, row by row, straight from the canvas memory.
-    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int) throws -> [[UInt8]] {
+    /// the top-left corner, row by row, straight from the canvas memory. The tile at index `skipping`
+    /// (already made) is left empty.
+    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int, skipping: Int? = nil) throws -> [[UInt8]] {
+        guard window.width == Double(width), window.height == Double(height) else {
+            throw RenderError(.invalidTileGrid, "cannot split a canvas drawn only in \(window) into tiles")
+        }
         guard columns > 0, rows > 0, tilePixels > 0, bufferPixels >= 0,
               bufferPixels + columns * tilePixels <= width, bufferPixels + rows * tilePixels <= height else {
             throw RenderError(.invalidTileGrid,
@@ -196,6 +219,10 @@ public final class Canvas {
             for row in 0..<rows {
                 for column in 0..<columns {
                     let y = bufferPixels + row * tilePixels, x = bufferPixels + column * tilePixels
+                    if tiles.count == skipping {
+                        tiles.append([])
+                        continue
+                    }
                     do {
                         tiles.append(try PNGEncoder.encode(data + y * stride + x * 4, width: tilePixels, height: tilePixels,
                                                            stride: stride, format: .argb32Premultiplied))
@@ -208,13 +235,15 @@ public final class Canvas {
         }
     }
 
-    /// Encodes the whole canvas, buffer included.
+    /// Encodes the whole canvas, buffer included (or its window, when only that is drawn).
     public func encodePNG() throws -> [UInt8] {
-        try surface.withPixels { data, stride in
+        let columns = Int(window.width), rows = Int(window.height)
+        return try surface.withPixels { data, stride in
             do {
-                return try PNGEncoder.encode(data, width: width, height: height, stride: stride, format: .argb32Premultiplied)
+                return try PNGEncoder.encode(data + Int(window.y) * stride + Int(window.x) * 4, width: columns, height: rows, stride: stride,
+                                             format: .argb32Premultiplied)
             } catch {
-                throw RenderError(.encoding, "cannot encode the \(width)x\(height) canvas: \(error)")
+                throw RenderError(.encoding, "cannot encode the \(columns)x\(rows) canvas: \(error)")
             }
         }
     }
@@ -230,6 +259,14 @@ public final class Canvas {
         let m = margin / pixelsPerUnit
         return BoundingBox(minX: originX - m, minY: originY - Double(height) / pixelsPerUnit - m,
                            maxX: originX + Double(width) / pixelsPerUnit + m, maxY: originY + m)
+    }
+
+    /// The world area of the drawn window grown by `margin` pixels: geometry outside it puts no pixel
+    /// on the canvas. (What is placed, labels, depends on `worldBounds` alone.)
+    func drawnBounds(margin: Double) -> BoundingBox {
+        let m = margin / pixelsPerUnit
+        return BoundingBox(minX: originX + window.x / pixelsPerUnit - m, minY: originY - (window.y + window.height) / pixelsPerUnit - m,
+                           maxX: originX + (window.x + window.width) / pixelsPerUnit + m, maxY: originY - window.y / pixelsPerUnit + m)
     }
 
     static func bounds(of points: [Point]) -> BoundingBox {

@@ -16,21 +16,11 @@ public enum MapRenderer {
     /// - Parameter budget: time, feature and vertex caps; over it, `RenderBudgetExceeded` is thrown.
     /// - Returns: PNG bytes per tile.
     public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, budget: RenderBudget = .unlimited) throws -> [TileCoordinate: [UInt8]] {
-        let grid = map.grid
-        let tilePixels = grid.tileSize * scale
-        let buffer = bufferPixels * scale
-        let width = metatile.columns * tilePixels + 2 * buffer
-        let height = metatile.rows * tilePixels + 2 * buffer
-        let bounds = metatile.bounds(in: grid)
-        let pixelsPerUnit = Double(scale) / grid.resolution(at: metatile.z)
-        let bufferUnits = Double(buffer) / pixelsPerUnit
-        let transform = PixelTransform(origin: Point(bounds.minX - bufferUnits, bounds.maxY + bufferUnits), pixelsPerUnit: pixelsPerUnit)
-        let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
-                                   width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
-        let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
+        let frame = MetatileFrame(map: map, metatile: metatile, scale: scale)
+        let canvas = try frame.canvas()
         var meter = RenderBudgetMeter(budget)
-        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: bounds.expanded(by: bufferUnits * 1.5), meter: &meter)
-        let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
+        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, meter: &meter)
+        let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: frame.tilePixels, bufferPixels: frame.buffer)
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
         return result
@@ -47,13 +37,14 @@ public enum MapRenderer {
         styleZoom(mercatorResolution: grid.resolution(at: z))
     }
 
+    /// - Parameter pass: which layers are drawn; only `.all` places and draws the labels.
     static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox,
-                     meter: inout RenderBudgetMeter) throws {
+                     meter: inout RenderBudgetMeter, pass: DrawPass = .all) throws {
         let layerCount = map.style.layers.count
         // Vector tile sources: the covering source tiles are looked up once per render.
         var sourceTiles: [String: [VectorSourceTile]] = [:]
         for (layerIndex, layer) in map.style.layers.enumerated() {
-            guard layer.isVisible, layer.isVisible(atZoom: zoom) else { continue }
+            guard layer.isVisible, layer.isVisible(atZoom: zoom), pass.includes(layer) else { continue }
             try meter.checkTime()
             if layer.type == .background, let background = layer.background {
                 let context = EvaluationContext(zoom: zoom)
@@ -81,6 +72,6 @@ public enum MapRenderer {
             }
         }
         try meter.checkTime()
-        _ = canvas.drawLabels()
+        if pass == .all { _ = canvas.drawLabels() }
     }
 }

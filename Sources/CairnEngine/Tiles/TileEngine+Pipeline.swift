@@ -42,18 +42,30 @@ extension TileEngine {
         }
         counters.misses.wrappingAdd(1, ordering: .relaxed)
         let batch = producer.batch(containing: tile)
-        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: writable, purpose: .request(admission))
-        guard let result = made[tile] else {
-            throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
+        // The tile is answered as soon as it is made; the rest of its batch is finished and stored
+        // behind the answer (and joined by requests for its other tiles).
+        let handoff = TileHandoff(tile)
+        Task {
+            do {
+                let made = try await self.make(batch, wanted: batch.tiles, of: producer, file: file, store: writable,
+                                               purpose: .request(admission), handoff: handoff)
+                guard let result = made[tile] else {
+                    throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
+                }
+                handoff.resolve(.success(result))
+            } catch {
+                handoff.resolve(.failure(error))
+            }
         }
-        return result
+        return try await handoff.value()
     }
 
     /// Makes (or waits for the making of) `wanted` of `batch` and caches them (all, or only
     /// `storing`) in `store` (nil: the file is render-through or read-only, nothing is stored).
-    /// PNG renders the whole metatile whatever `wanted` says.
+    /// PNG renders the whole metatile whatever `wanted` says. `handoff`: a tile someone waits for,
+    /// given to it as soon as it is made when this call starts the work (not when it joins).
     func make(_ batch: Metatile, wanted: [TileCoordinate], storing: Set<TileCoordinate>? = nil, of producer: TileProducer,
-              file: CacheFile, store: MBTilesStore?, purpose: MakePurpose) async throws -> [TileCoordinate: TileResult] {
+              file: CacheFile, store: MBTilesStore?, purpose: MakePurpose, handoff: TileHandoff? = nil) async throws -> [TileCoordinate: TileResult] {
         let map = producer.map
         var key = "\(producer.product)/\(map.name)/\(map.grid.identifier)/\(producer.cacheFingerprint)/\(batch)/\(file.path)"
         // Vector tiles make only what is wanted, so a partial batch is other work than the whole one.
@@ -105,7 +117,10 @@ extension TileEngine {
                 if seeding { RenderPriority.lowerCurrentThread() }
                 let made: [TileCoordinate: [UInt8]]
                 do {
-                    made = try producer.make(batch, wanted: wanted, budget: budget, postgis: postgis)
+                    made = try producer.make(batch, wanted: wanted, budget: budget, postgis: postgis, first: handoff?.tile) { data in
+                        let etag = TileResult.etag(for: data, fingerprint: producer.cacheFingerprint)
+                        handoff?.resolve(.success(TileResult(data: data, etag: etag, cacheHit: false)))
+                    }
                 } catch let error as RenderBudgetExceeded {
                     counters.budgetExceeded.wrappingAdd(1, ordering: .relaxed)
                     logger.warning("render over budget; nothing cached", metadata: [

@@ -93,10 +93,16 @@ struct TileProducer: Sendable {
     /// tiles), as they are cached and sent: PNG bytes, or gzip-compressed MVT.
     /// - Throws: `RenderBudgetExceeded` over `budget`; other errors when drawing or compressing fails.
     /// `postgis`: the rows of the map's PostGIS layers for this batch (`TileEngine.fetchPostGIS`).
-    func make(_ batch: Metatile, wanted: [TileCoordinate], budget: RenderBudget, postgis: [String: PostGISRows] = [:]) throws -> [TileCoordinate: [UInt8]] {
+    /// `first`: a tile of the batch someone waits for, handed to `deliver` as soon as it is made
+    /// (PNG: before the rest of the metatile is drawn; the bytes are the same either way).
+    func make(_ batch: Metatile, wanted: [TileCoordinate], budget: RenderBudget, postgis: [String: PostGISRows] = [:],
+              first: TileCoordinate? = nil, deliver: ([UInt8]) -> Void = { _ in }) throws -> [TileCoordinate: [UInt8]] {
         let map = try self.map.drawing(postgis)
         switch product {
         case .png(let scale):
+            if let first {
+                return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget, first: first, deliver: deliver)
+            }
             return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget)
         case .pbf:
             guard let vectorPlan else { return [:] }
