@@ -114,7 +114,8 @@ struct VectorTileController: Sendable {
         }
         let style = try ClientStyle.rewrite(styleJSON: bytes, plan: plan,
                                             tileJSONURL: maps.baseURL(request) + "/maps/\(map.name)/vector.json",
-                                            attribution: map.attribution)
+                                            attribution: map.attribution,
+                                            sprites: SpriteController.clientSprites(map, baseURL: maps.baseURL(request)))
         return MapController.json(style, cacheControl: "no-cache", cors: true)
     }
 }

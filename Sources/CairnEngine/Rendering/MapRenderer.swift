@@ -28,6 +28,7 @@ public enum MapRenderer {
         let labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
                                    width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame)
+        canvas.sprites = map.sprites
         var meter = RenderBudgetMeter(budget)
         try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: bounds.expanded(by: bufferUnits * 1.5), meter: &meter)
         let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer)
