@@ -77,17 +77,19 @@ struct OSMLibertyTests {
                 _ = try MapLoader.load(MapConfiguration(name: "s", stylePath: path))
                 Issue.record("loaded sprite \(sprite)")
                 return ""
-            } catch {
-                return "\(error)"
+            } catch let error as EngineError {
+                // What an operator sees: the message, then the file and JSON path.
+                return error.message + ": " + (error.detail ?? "")
             }
         }
-        #expect(try failure(#""https://example.com/sprites/x""#).contains("remote sprite, which Cairn does not fetch"))
+        let remote = try failure(#""https://example.com/sprites/x""#)
+        #expect(remote.hasPrefix("map s: sprite: remote sprites are not fetched"), "\(remote)")
+        #expect(!remote.components(separatedBy: ": \(folder)").first!.contains(folder), "a path in the message: \(remote)")
         let missing = try failure(#""./nothing""#)
         #expect(missing.contains("sprite: cannot read the sprite index \(folder)/nothing.json"), "\(missing)")
         try Data(#"{"pin": {"width": 4, "height": 4, "x": 0}}"#.utf8).write(to: URL(fileURLWithPath: folder + "/bad.json"))
-        try PNGEncoder.encode([UInt8](repeating: 255, count: 64), width: 4, height: 4, format: .rgba).withUnsafeBufferPointer {
-            try Data(buffer: $0).write(to: URL(fileURLWithPath: folder + "/bad.png"))
-        }
+        try Data(PNGEncoder.encode([UInt8](repeating: 255, count: 64), width: 4, height: 4, format: .rgba))
+            .write(to: URL(fileURLWithPath: folder + "/bad.png"))
         let bad = try failure(#""./bad""#)
         #expect(bad.contains("\(folder)/bad.json: pin.y: required property missing"), "\(bad)")
         try FileManager.default.createDirectory(atPath: folder + "/svgs", withIntermediateDirectories: true)

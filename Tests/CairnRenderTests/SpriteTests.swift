@@ -49,8 +49,9 @@ import Testing
         (#"[1]"#, "", "expected an object of image name"),
     ])
     func badIndexNamesFileAndPath(json: String, location: String, message: String) throws {
+        let png = try Self.sheetPNG()
         do {
-            _ = try SpriteSheet.load(json: Array(json.utf8), jsonFile: "icons.json", png: Self.sheetPNG(), pngFile: "icons.png", pixelRatio: 1)
+            _ = try SpriteSheet.load(json: Array(json.utf8), jsonFile: "icons.json", png: png, pngFile: "icons.png", pixelRatio: 1)
             Issue.record("accepted \(json)")
         } catch {
             #expect(error.file == "icons.json")
@@ -60,8 +61,9 @@ import Testing
     }
 
     @Test func malformedJSONAndBadPNGAreNamed() throws {
+        let png = try Self.sheetPNG()
         do {
-            _ = try SpriteSheet.load(json: Array("{\n  \"a\": }".utf8), jsonFile: "icons.json", png: Self.sheetPNG(), pngFile: "icons.png", pixelRatio: 1)
+            _ = try SpriteSheet.load(json: Array("{\n  \"a\": }".utf8), jsonFile: "icons.json", png: png, pngFile: "icons.png", pixelRatio: 1)
             Issue.record("accepted malformed JSON")
         } catch {
             #expect(error.code == .malformedJSON)

@@ -41,7 +41,7 @@ public enum MapLoader {
         var readers: [String: any LayerReader] = [:]
         var dataWarnings: [String] = []
 
-        let sprites = try SpriteLoader.load(style.sprites, stylePath: configuration.stylePath)
+        let sprites = try SpriteLoader.load(style.sprites, stylePath: configuration.stylePath, map: configuration.name)
         for path in sprites.files {
             let stamp = FileStamp(path: path)
             watched[path] = stamp

@@ -12,22 +12,26 @@ enum SpriteLoader {
         var files: [String]
     }
 
-    static func load(_ sprites: [StyleSprite], stylePath: String) throws -> Loaded {
+    /// - Throws: `EngineError(.invalidConfiguration)`: the message says what is wrong, the detail names the
+    ///   file and JSON path (file paths stay out of messages a client may see).
+    static func load(_ sprites: [StyleSprite], stylePath: String, map: String) throws -> Loaded {
         var entries: [SpriteAtlas.Entry] = []
         var files: [String] = []
         let styleFolder = URL(fileURLWithPath: stylePath).deletingLastPathComponent()
         for (index, sprite) in sprites.enumerated() {
-            let at = sprites.count == 1 && sprite.id == "default" ? "sprite" : "sprite[\(index)].url"
+            let at = sprites.count == 1 ? "sprite" : "sprite[\(index)]"
+            func failure(_ reason: String, _ detail: String) -> EngineError {
+                EngineError(.invalidConfiguration, "map \(map): \(at): \(reason)", detail: "\(stylePath): \(at): \(detail)")
+            }
             var url = sprite.url
             if url.hasPrefix("http://") || url.hasPrefix("https://") {
-                throw EngineError(.invalidConfiguration,
-                                  "\(stylePath): \(at): \(url) is a remote sprite, which Cairn does not fetch; download its .json and .png files (and @2x) next to the style and give their path without the extension, e.g. \"./sprites/NAME\"")
+                throw failure("remote sprites are not fetched; download the sprite's .json and .png files (and @2x) next to the style and name them by path without the extension, e.g. \"./sprites/NAME\"", url)
             }
             if url.hasPrefix("file://") { url.removeFirst("file://".count) }
             let base = url.hasPrefix("/") ? url : styleFolder.appendingPathComponent(url).standardizedFileURL.path
             var isFolder: ObjCBool = false
             if FileManager.default.fileExists(atPath: base, isDirectory: &isFolder), isFolder.boolValue {
-                let (sheets, read) = try buildFromSVGs(folder: base, at: "\(stylePath): \(at)")
+                let (sheets, read) = try buildFromSVGs(folder: base, failure: failure)
                 entries.append(SpriteAtlas.Entry(id: sprite.id, sheets: sheets))
                 files += read
                 continue
@@ -37,18 +41,19 @@ enum SpriteLoader {
                 let jsonPath = base + suffix + ".json", pngPath = base + suffix + ".png"
                 guard let json = FileManager.default.contents(atPath: jsonPath) else {
                     if suffix.isEmpty {
-                        throw EngineError(.invalidConfiguration,
-                                          "\(stylePath): \(at): cannot read the sprite index \(jsonPath); expected \(url).json and \(url).png next to the style, or a folder of SVG icons")
+                        throw failure("cannot read the sprite index; expected NAME.json and NAME.png next to the style, or a folder of SVG icons",
+                                      "cannot read the sprite index \(jsonPath)")
                     }
                     continue
                 }
                 guard let png = FileManager.default.contents(atPath: pngPath) else {
-                    throw EngineError(.invalidConfiguration, "\(stylePath): \(at): cannot read the sprite image \(pngPath) (its index \(jsonPath) exists)")
+                    throw failure("cannot read the sprite image beside its index", "cannot read the sprite image \(pngPath)")
                 }
                 do {
                     sheets.append(try SpriteSheet.load(json: [UInt8](json), jsonFile: jsonPath, png: [UInt8](png), pngFile: pngPath, pixelRatio: ratio))
                 } catch {
-                    throw EngineError(.invalidConfiguration, error.description)
+                    throw failure("the sprite is unusable: " + (error.location.isEmpty ? error.message : "\(error.location): \(error.message)"),
+                                  error.description)
                 }
                 files += [jsonPath, pngPath]
             }
@@ -58,30 +63,26 @@ enum SpriteLoader {
     }
 
     /// The folder's `*.svg` files (not its subfolders), each an image named after its file.
-    private static func buildFromSVGs(folder: String, at: String) throws -> ([SpriteSheet], [String]) {
+    private static func buildFromSVGs(folder: String, failure: (String, String) -> EngineError) throws -> ([SpriteSheet], [String]) {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.lowercased().hasSuffix(".svg") }.sorted()
         } catch {
-            throw EngineError(.invalidConfiguration, "\(at): cannot list the SVG icon folder \(folder): \((error as NSError).localizedDescription)")
+            throw failure("cannot list the SVG icon folder", "\(folder): \((error as NSError).localizedDescription)")
         }
-        guard !names.isEmpty else {
-            throw EngineError(.invalidConfiguration, "\(at): the sprite folder \(folder) holds no .svg files")
-        }
+        guard !names.isEmpty else { throw failure("the sprite folder holds no .svg files", folder) }
         var icons: [SpriteBuilder.Icon] = []
         var files: [String] = []
         for name in names {
             let path = folder + "/" + name
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw EngineError(.invalidConfiguration, "\(at): cannot read the SVG icon \(path)")
-            }
+            guard let data = FileManager.default.contents(atPath: path) else { throw failure("cannot read an SVG icon", path) }
             icons.append(SpriteBuilder.Icon(name: String(name.dropLast(4)), file: path, svg: [UInt8](data)))
             files.append(path)
         }
         do {
             return (try SpriteBuilder.build(icons), files)
         } catch {
-            throw EngineError(.invalidConfiguration, error.description)
+            throw failure("SVG icon \(URL(fileURLWithPath: error.file).lastPathComponent): \(error.message)", error.description)
         }
     }
 }
