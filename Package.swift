@@ -38,11 +38,13 @@ let package = Package(
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
+        // SVG icons drawn onto Cairo surfaces, for sprites built from a folder of SVGs.
+        .systemLibrary(name: "CRsvg", pkgConfig: "librsvg-2.0", providers: [.apt(["librsvg2-dev"])]),
 
         // Thin, non-Sendable wrappers of the C libraries.
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "CairnProj", dependencies: ["CProj"], swiftSettings: swiftSettings),
-        .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo"], swiftSettings: swiftSettings),
+        .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo", "CRsvg"], swiftSettings: swiftSettings),
         .target(name: "CairnPNG", dependencies: ["CPNG"], swiftSettings: swiftSettings),
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // GDAL/OGR's vector C API: datasets, layers, features, spatial references, captured errors.

@@ -47,6 +47,10 @@ extension Canvas {
         var index = CollisionIndex(width: width, height: height)
         var placed: [LabelCandidate] = []
         for label in ordered {
+            if let icon = label.icon {
+                if place(label, with: icon, in: &index) { drawn += 1 }
+                continue
+            }
             if !label.style.allowOverlap && label.boxes.contains(where: { index.collides($0) }) { continue }
             for box in label.boxes { index.insert(box) }
             if label.drawable { placed.append(label) }
@@ -222,7 +226,7 @@ extension Canvas {
         return font
     }
 
-    private func draw(_ label: LabelCandidate) {
+    func draw(_ label: LabelCandidate) {
         let s = label.style
         context.withSavedState {
             context.newPath()

@@ -24,6 +24,12 @@ public final class Canvas {
     var fonts: [FontKey: PangoFont] = [:]
     var labels: [LabelCandidate] = []
     var labelOrder = 0
+    /// Images for `icon-image`, `fill-pattern` and `line-pattern`.
+    public var sprites: SpriteAtlas = .empty
+    /// Icon surfaces cut from the sprite sheets, kept for this canvas's thread.
+    var iconSurfaces: [IconSurfaceKey: CairoImageSurface] = [:]
+    /// The text of icon-only symbols.
+    lazy var emptyTextLayout = PangoTextLayout(context: textContext, text: "", font: font(["Noto Sans Regular"], pixelSize: 10))
 
     // Copied out of `transform` so the hot path reads plain stored properties.
     let originX: Double
@@ -95,6 +101,10 @@ public final class Canvas {
     /// Fills polygons (each an exterior ring then holes). Even-odd filling makes holes work whatever
     /// the ring winding is.
     public func fill(_ polygons: [[[Point]]], _ s: FillSymbolizer) {
+        if let pattern = s.pattern {
+            fillPattern(polygons, pattern, s)
+            return
+        }
         let colour = s.color.withOpacity(s.opacity)
         let outline = s.antialias ? s.outlineColor.map { $0.withOpacity(s.opacity) } : nil
         guard colour.alpha > 0 || (outline?.alpha ?? 0) > 0 else { return }
@@ -129,6 +139,10 @@ public final class Canvas {
 
     /// Strokes lines (also polygon outlines, passed as their rings).
     public func stroke(_ lines: [[Point]], _ s: LineSymbolizer) {
+        if let pattern = s.pattern {
+            strokePattern(lines, pattern, s)
+            return
+        }
         let colour = s.color.withOpacity(s.opacity)
         let width = s.width * scale
         guard colour.alpha > 0, width > 0, width.isFinite else { return }

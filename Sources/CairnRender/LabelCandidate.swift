@@ -18,6 +18,8 @@ struct LabelCandidate {
     let drawable: Bool
     let priority: Int
     let order: Int
+    /// The symbol's icon, placed and drawn with the text (see `Canvas+Icons`).
+    var icon: PlacedIcon? = nil
 }
 
 /// Where text bent along a line goes: maps layout coordinates onto the line.

@@ -14,10 +14,12 @@ public struct LineSymbolizer: Sendable {
     /// Shifts the line sideways; positive is to the right of the direction of travel.
     public var offset: Double
     public var miterLimit: Double
+    /// A sprite image id repeated along the line instead of `color` (`line-pattern`), as tall as the line is wide.
+    public var pattern: String?
 
     public init(color: Color, width: Double = 1, opacity: Double = 1, dashArray: [Double]? = nil,
                 cap: LineCap = .butt, join: LineJoin = .miter, gapWidth: Double = 0, offset: Double = 0,
-                miterLimit: Double = 2) {
+                miterLimit: Double = 2, pattern: String? = nil) {
         self.color = color
         self.width = width
         self.opacity = opacity
@@ -27,5 +29,6 @@ public struct LineSymbolizer: Sendable {
         self.gapWidth = gapWidth
         self.offset = offset
         self.miterLimit = miterLimit
+        self.pattern = pattern
     }
 }

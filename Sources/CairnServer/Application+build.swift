@@ -79,6 +79,7 @@ func buildGuardedRouter(
     WMTSController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     OGCAPIController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     VectorTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
+    SpriteController(engine: engine, fallbackHost: fallbackHost).register(in: routes)
     AssetController(assets: maplibre).register(in: routes)
     FontController(engine: engine).register(in: routes)
     MethodNotAllowed.register(in: router, answersPreflights: true)

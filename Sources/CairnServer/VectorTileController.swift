@@ -115,7 +115,8 @@ struct VectorTileController: Sendable {
         let style = try ClientStyle.rewrite(styleJSON: bytes, plan: plan,
                                             tileJSONURL: maps.baseURL(request) + "/maps/\(map.name)/vector.json",
                                             glyphsURL: maps.baseURL(request) + "/fonts/{fontstack}/{range}.pbf",
-                                            attribution: map.attribution)
+                                            attribution: map.attribution,
+                                            sprites: SpriteController.clientSprites(map, baseURL: maps.baseURL(request)))
         return MapController.json(style, cacheControl: "no-cache", cors: true)
     }
 }

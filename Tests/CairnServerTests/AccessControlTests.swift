@@ -110,6 +110,9 @@ struct AccessModelTests {
                  "/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER=nosuch&STYLE=default&TILEMATRIXSET=WebMercatorQuad&TILEMATRIX=13&TILEROW=3610&TILECOL=6523&FORMAT=image/png"),
                 ("/wmts/secret/default/WebMercatorQuad/13/3610/6523.png", "/wmts/nosuch/default/WebMercatorQuad/13/3610/6523.png"),
                 ("/embed/secret", "/embed/nosuch"),
+                ("/maps/secret/sprite.json", "/maps/nosuch/sprite.json"),
+                ("/maps/secret/sprite@2x.png", "/maps/nosuch/sprite@2x.png"),
+                ("/maps/secret/sprites/default/sprite.json", "/maps/nosuch/sprites/default/sprite.json"),
                 ("/maps/secre%74/tiles.json", "/maps/nosuch/tiles.json"),
                 ("/maps//secret/tiles.json", "/maps//nosuch/tiles.json"),
             ]

@@ -1,6 +1,7 @@
 import CairnConfiguration
 import CairnCore
 import CairnProjection
+import CairnRender
 import CairnStyle
 
 /// A map ready to render: its style, every layer it draws already reprojected into the
@@ -16,6 +17,8 @@ public struct LoadedMap: Sendable {
     /// PostGIS layers keyed like `layers`; their features are queried per metatile and put in
     /// `layers` of a per-render copy of the map (`drawing(_:)`), so the renderers see one kind of layer.
     public var postgisLayers: [String: PostGISLayerSource] = [:]
+    /// The style's sprites (icons and patterns); empty when the style has none.
+    public var sprites: SpriteAtlas = .empty
     /// Changes whenever the style, a data file or Cairn's renderer changes; cached tiles
     /// rendered under another fingerprint are never served.
     public var fingerprint: String

@@ -41,6 +41,15 @@ public enum MapLoader {
         var readers: [String: any LayerReader] = [:]
         var dataWarnings: [String] = []
 
+        let sprites = try SpriteLoader.load(style.sprites, stylePath: configuration.stylePath, map: configuration.name)
+        for path in sprites.files {
+            let stamp = FileStamp(path: path)
+            watched[path] = stamp
+            fingerprint.add(path)
+            fingerprint.add(stamp?.size ?? 0)
+            fingerprint.add(stamp?.modifiedNanoseconds ?? 0)
+        }
+
         var vectorSources: [String: LoadedVectorSource] = [:]
         for id in Set(wanted.values.map(\.source)).sorted() {
             guard let source = style.sources[id], source.isMBTiles else { continue }
@@ -115,6 +124,7 @@ public enum MapLoader {
         map.dataBounds = bounds
         map.dataWarnings = dataWarnings
         map.vectorSources = vectorSources
+        map.sprites = sprites.atlas
         map.postgisLayers = postgisLayers
         if grid.crs == .webMercator {
             map.mercatorMetresPerGridUnit = 1

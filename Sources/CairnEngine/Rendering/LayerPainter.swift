@@ -31,7 +31,8 @@ struct LayerPainter {
                 color: fill.color.evaluate(context),
                 opacity: fill.opacity.evaluate(context),
                 outlineColor: fill.outlineColor?.evaluate(context),
-                antialias: fill.antialias.evaluate(context)
+                antialias: fill.antialias.evaluate(context),
+                pattern: fill.pattern.map { $0.evaluate(context) }.flatMap { $0.isEmpty ? nil : $0 }
             )
             canvas.fill(polygons, symbolizer)
         case .line:
@@ -51,7 +52,8 @@ struct LayerPainter {
                 join: line.join.evaluate(context),
                 gapWidth: line.gapWidth.evaluate(context),
                 offset: line.offset.evaluate(context),
-                miterLimit: line.miterLimit.evaluate(context)
+                miterLimit: line.miterLimit.evaluate(context),
+                pattern: line.pattern.map { $0.evaluate(context) }.flatMap { $0.isEmpty ? nil : $0 }
             )
             canvas.stroke(lines, symbolizer)
         case .circle:
@@ -66,44 +68,82 @@ struct LayerPainter {
             )
             canvas.circle(points, symbolizer)
         case .symbol:
-            guard let symbol = layer.symbol, let field = symbol.textField else { return }
-            var text = field.evaluate(context)
-            switch symbol.transform.evaluate(context) {
-            case .uppercase: text = text.uppercased()
-            case .lowercase: text = text.lowercased()
-            case .none: break
-            }
-            guard !text.isEmpty else { return }
-            let offset = symbol.textOffset.evaluate(context)
-            let symbolizer = TextSymbolizer(
-                text: text,
-                fontNames: symbol.textFont.evaluate(context),
-                size: symbol.textSize.evaluate(context),
-                color: symbol.textColor.evaluate(context),
-                opacity: symbol.textOpacity.evaluate(context),
-                haloColor: symbol.textHaloColor.evaluate(context),
-                haloWidth: symbol.textHaloWidth.evaluate(context),
-                anchor: symbol.textAnchor.evaluate(context),
-                offset: (offset.count > 0 ? offset[0] : 0, offset.count > 1 ? offset[1] : 0),
-                maxWidth: symbol.textMaxWidth.evaluate(context),
-                lineHeight: symbol.textLineHeight.evaluate(context),
-                placement: symbol.placement.evaluate(context).renderValue,
-                allowOverlap: symbol.allowOverlap.evaluate(context),
-                padding: symbol.padding.evaluate(context),
-                letterSpacing: symbol.letterSpacing.evaluate(context),
-                justify: symbol.justify.evaluate(context),
-                maxAngle: symbol.maxAngle.evaluate(context),
-                spacing: symbol.spacing.evaluate(context)
-            )
+            guard let symbol = layer.symbol else { return }
+            let text = textSymbolizer(symbol, context)
             // The renderer places higher priorities first; MapLibre places upper layers first and,
             // within a layer, lower symbol-sort-key first.
             var priority = labelPriority * 1_000_000
             if let sortKey = symbol.sortKey?.evaluate(context), sortKey.isFinite {
                 priority -= Int(max(-999_999, min(999_999, sortKey.rounded())))
             }
-            canvas.addLabel(for: feature.geometry, symbolizer, priority: priority)
+            if let icon = iconSymbolizer(symbol, context) {
+                canvas.addSymbol(for: feature.geometry, text: text, icon: icon, placement: symbol.placement.evaluate(context).renderValue,
+                                 spacing: symbol.spacing.evaluate(context), priority: priority)
+            } else if let text {
+                canvas.addLabel(for: feature.geometry, text, priority: priority)
+            }
         case .background:
             break
         }
+    }
+
+    private func textSymbolizer(_ symbol: SymbolProperties, _ context: EvaluationContext) -> TextSymbolizer? {
+        guard let field = symbol.textField else { return nil }
+        var text = field.evaluate(context)
+        switch symbol.transform.evaluate(context) {
+        case .uppercase: text = text.uppercased()
+        case .lowercase: text = text.lowercased()
+        case .none: break
+        }
+        guard !text.isEmpty else { return nil }
+        let offset = symbol.textOffset.evaluate(context)
+        let symbolizer = TextSymbolizer(
+            text: text,
+            fontNames: symbol.textFont.evaluate(context),
+            size: symbol.textSize.evaluate(context),
+            color: symbol.textColor.evaluate(context),
+            opacity: symbol.textOpacity.evaluate(context),
+            haloColor: symbol.textHaloColor.evaluate(context),
+            haloWidth: symbol.textHaloWidth.evaluate(context),
+            anchor: symbol.textAnchor.evaluate(context),
+            offset: (offset.count > 0 ? offset[0] : 0, offset.count > 1 ? offset[1] : 0),
+            maxWidth: symbol.textMaxWidth.evaluate(context),
+            lineHeight: symbol.textLineHeight.evaluate(context),
+            placement: symbol.placement.evaluate(context).renderValue,
+            allowOverlap: symbol.allowOverlap.evaluate(context),
+            padding: symbol.padding.evaluate(context),
+            letterSpacing: symbol.letterSpacing.evaluate(context),
+            justify: symbol.justify.evaluate(context),
+            maxAngle: symbol.maxAngle.evaluate(context),
+            spacing: symbol.spacing.evaluate(context)
+        )
+        return symbolizer
+    }
+
+    /// Nil when the layer has no icon or this feature's `icon-image` is empty.
+    private func iconSymbolizer(_ symbol: SymbolProperties, _ context: EvaluationContext) -> IconSymbolizer? {
+        guard let icon = symbol.icon else { return nil }
+        let image = icon.image.evaluate(context)
+        guard !image.isEmpty else { return nil }
+        let offset = icon.offset.evaluate(context)
+        let onLine = symbol.placement.evaluate(context) != .point
+        let alignment = icon.rotationAlignment.evaluate(context)
+        return IconSymbolizer(
+            image: image,
+            size: icon.size.evaluate(context),
+            rotate: icon.rotate.evaluate(context),
+            anchor: icon.anchor.evaluate(context),
+            offset: (offset.count > 0 ? offset[0] : 0, offset.count > 1 ? offset[1] : 0),
+            opacity: icon.opacity.evaluate(context),
+            allowOverlap: icon.allowOverlap.evaluate(context),
+            ignorePlacement: icon.ignorePlacement.evaluate(context),
+            optional: icon.optional.evaluate(context),
+            textOptional: symbol.optional.evaluate(context),
+            padding: icon.padding.evaluate(context),
+            textFit: icon.textFit.evaluate(context),
+            textFitPadding: icon.textFitPadding.evaluate(context),
+            // `auto` is `map` along lines, as in MapLibre.
+            alignsWithLine: onLine && (alignment == .map || alignment == .auto)
+        )
     }
 }

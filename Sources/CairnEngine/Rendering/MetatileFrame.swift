@@ -18,9 +18,12 @@ struct MetatileFrame {
     let query: BoundingBox
     let bufferUnits: Double
     let grid: TileGrid
+    /// The map's icons and patterns, drawn by scale.
+    let sprites: SpriteAtlas
 
     init(map: LoadedMap, metatile: Metatile, scale: Int) {
         let grid = map.grid
+        sprites = map.sprites
         self.grid = grid
         self.metatile = metatile
         self.scale = scale
@@ -39,7 +42,9 @@ struct MetatileFrame {
 
     /// The canvas of the whole metatile, or of one tile's square of it (`window`).
     func canvas(window: PixelRect? = nil) throws -> Canvas {
-        try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame, window: window)
+        let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame, window: window)
+        canvas.sprites = sprites
+        return canvas
     }
 
     /// Index of `tile` in `metatile.tiles` (row by row).

@@ -21,9 +21,12 @@ public enum ClientStyle {
     ///   - tileJSONURL: absolute URL of the map's vector TileJSON.
     ///   - glyphsURL: absolute URL template of Cairn's glyph ranges (`…/fonts/{fontstack}/{range}.pbf`).
     ///   - attribution: shown by the client for the source.
+    ///   - sprites: the sprite ids the map serves and their base URLs (`…/sprite`, without `.json`); the style's
+    ///     own `sprite` is replaced by them, or removed when there are none (a local path means nothing to a client).
     /// - Returns: the rewritten style, its members in the file's order.
     /// - Throws: `EngineError(.mapUnavailable)` when the file is not a JSON object (it loaded before, so it changed since).
-    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, glyphsURL: String, attribution: String) throws -> JSONValue {
+    public static func rewrite(styleJSON: Data, plan: VectorLayerPlan, tileJSONURL: String, glyphsURL: String, attribution: String,
+                               sprites: [(id: String, url: String)] = []) throws -> JSONValue {
         guard var style = try? JSONParser.parse([UInt8](styleJSON)), style.objectMembers != nil else {
             throw EngineError(.mapUnavailable, "the map's style cannot be read now")
         }
@@ -32,6 +35,13 @@ public enum ClientStyle {
         style[member: "sources"] = [sourceID: source]
         let styleGlyphs = style["glyphs"]?.stringValue
         style[member: "glyphs"] = JSONValue(glyphsURL)
+        if sprites.count == 1 && sprites[0].id == "default" {
+            style[member: "sprite"] = JSONValue(sprites[0].url)
+        } else if sprites.isEmpty {
+            style[member: "sprite"] = nil
+        } else {
+            style[member: "sprite"] = .array(sprites.map { ["id": JSONValue($0.id), "url": JSONValue($0.url)] })
+        }
         var layers: [JSONValue] = []
         var omitted: [JSONValue] = []
         for var layer in style["layers"]?.arrayValue ?? [] where layer.objectMembers != nil {

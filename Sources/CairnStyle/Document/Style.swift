@@ -15,6 +15,8 @@ public struct Style: Sendable {
     /// Things MapLibre would warn about (unknown or unsupported properties), each as
     /// `<file>: <JSON path>: <message>`.
     public let warnings: [String]
+    /// The root `sprite` entries, in order (empty when the style has no sprite).
+    public internal(set) var sprites: [StyleSprite] = []
 
     init(name: String?, metadata: JSONValue?, center: Point?, zoom: Double?, sources: [String: StyleSource],
          layers: [StyleLayer], warnings: [String]) {

@@ -7,7 +7,7 @@ struct StyleParser {
 
     /// Root keys MapLibre knows that Cairn does not use.
     private static let ignoredRootKeys: Set<String> = [
-        "glyphs", "sprite", "bearing", "pitch", "transition", "light", "terrain", "sky", "projection", "state",
+        "glyphs", "bearing", "pitch", "transition", "light", "terrain", "sky", "projection", "state",
         "font-faces", "roll", "centerAltitude",
     ]
     private static let layerKeys: Set<String> = [
@@ -66,12 +66,15 @@ struct StyleParser {
             layers.append(layer)
         }
 
-        for member in members where !["version", "name", "metadata", "center", "zoom", "sources", "layers"].contains(member.key)
+        let sprites = try StyleSprite.parse(json["sprite"])
+        for member in members where !["version", "name", "metadata", "center", "zoom", "sources", "layers", "sprite"].contains(member.key)
             && !StyleParser.ignoredRootKeys.contains(member.key) {
             warn(member.key, "unknown property, ignored")
         }
-        return Style(name: name, metadata: json["metadata"], center: center, zoom: zoom, sources: sources,
-                     layers: layers, warnings: warnings)
+        var style = Style(name: name, metadata: json["metadata"], center: center, zoom: zoom, sources: sources,
+                          layers: layers, warnings: warnings)
+        style.sprites = sprites
+        return style
     }
 
     private mutating func warn(_ path: String, _ message: String) {

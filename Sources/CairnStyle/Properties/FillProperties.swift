@@ -8,6 +8,8 @@ public struct FillProperties: Sendable {
     public let outlineColor: StyleProperty<Color>?
     public let antialias: StyleProperty<Bool>
     public let sortKey: StyleProperty<Double>?
+    /// A sprite image id repeated over the fill instead of `color`; nil when not set.
+    public let pattern: StyleProperty<String>?
 
     init(paint: PropertyReader, layout: PropertyReader) throws {
         color = try paint.read("fill-color", .color(.black))
@@ -15,5 +17,6 @@ public struct FillProperties: Sendable {
         outlineColor = try paint.readIfPresent("fill-outline-color", .color(.black))
         antialias = try paint.read("fill-antialias", .boolean(true))
         sortKey = try layout.readIfPresent("fill-sort-key", .number(0))
+        pattern = try paint.readIfPresent("fill-pattern", .imageName)
     }
 }

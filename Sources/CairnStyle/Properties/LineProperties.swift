@@ -15,6 +15,8 @@ public struct LineProperties: Sendable {
     public let roundLimit: StyleProperty<Double>
     public let blur: StyleProperty<Double>
     public let sortKey: StyleProperty<Double>?
+    /// A sprite image id repeated along the line instead of `color`; nil when not set.
+    public let pattern: StyleProperty<String>?
 
     init(paint: PropertyReader, layout: PropertyReader) throws {
         color = try paint.read("line-color", .color(.black))
@@ -29,5 +31,6 @@ public struct LineProperties: Sendable {
         miterLimit = try layout.read("line-miter-limit", .number(2))
         roundLimit = try layout.read("line-round-limit", .number(1.05))
         sortKey = try layout.readIfPresent("line-sort-key", .number(0))
+        pattern = try paint.readIfPresent("line-pattern", .imageName)
     }
 }

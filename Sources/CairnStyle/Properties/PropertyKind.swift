@@ -74,6 +74,15 @@ extension PropertyKind where T == String {
     }
 }
 
+extension PropertyKind where T == String {
+    /// icon-image, fill-pattern, line-pattern: a sprite image id ("{token}" strings substituted, as MapLibre does).
+    static var imageName: PropertyKind<String> {
+        var kind = PropertyKind.text
+        kind.isTextField = true
+        return kind
+    }
+}
+
 extension PropertyKind where T == [Double] {
     static func numbers(_ defaultValue: [Double], count: Int? = nil) -> PropertyKind<[Double]> {
         PropertyKind(expected: .array(.number, count), expectation: count.map { "array of \($0) numbers" } ?? "array of numbers",

@@ -1,6 +1,6 @@
 import CairnCore
 
-/// Text properties of a `symbol` layer (icons are not supported).
+/// Text and icon properties of a `symbol` layer.
 public struct SymbolProperties: Sendable {
     /// Nil when the layer has no `text-field` (nothing to draw).
     public let textField: StyleProperty<String>?
@@ -35,6 +35,8 @@ public struct SymbolProperties: Sendable {
     public let rotationAlignment: StyleProperty<TextRotationAlignment>
     public let keepUpright: StyleProperty<Bool>
     public let avoidEdges: StyleProperty<Bool>
+    /// Nil when the layer has no `icon-image`.
+    public let icon: IconProperties?
 
     public static let defaultFont = ["Open Sans Regular", "Arial Unicode MS Regular"]
 
@@ -66,5 +68,6 @@ public struct SymbolProperties: Sendable {
         textHaloColor = try paint.read("text-halo-color", .color(.transparent))
         textHaloWidth = try paint.read("text-halo-width", .number(0))
         textHaloBlur = try paint.read("text-halo-blur", .number(0))
+        icon = try IconProperties(paint: paint, layout: layout)
     }
 }

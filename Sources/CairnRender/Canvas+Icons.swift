@@ -1,0 +1,193 @@
+public import CairnCore
+internal import CairnCairo
+import Foundation
+
+extension Canvas {
+    /// Adds a symbol with an icon (and, when `text` is given, its text) for each anchor of `geometry`.
+    /// An icon id the sprites lack leaves the text alone, as in MapLibre.
+    ///
+    /// Point placement anchors at each point, the middle of each line, an interior point of each polygon;
+    /// line placement every `spacing` CSS px along each line from its middle, the text then drawn level at
+    /// the anchor (as shields are) and the icon turned with the line when `alignsWithLine`.
+    public func addSymbol(for geometry: Geometry, text: TextSymbolizer?, icon: IconSymbolizer, placement: TextPlacement,
+                          spacing: Double, priority: Int = 0) {
+        guard icon.size > 0, icon.size.isFinite, let found = sprites.image(icon.image, scale: scale),
+              let surface = iconSurface(found.sheet, found.image) else {
+            if let text { addLabel(for: geometry, text, priority: priority) }
+            return
+        }
+        let width = found.image.cssWidth * icon.size * scale, height = found.image.cssHeight * icon.size * scale
+        let reach = 2 * (width + height) + (text.map { $0.size * scale * 12 } ?? 0)
+        var levelText = text
+        levelText?.placement = .point
+        for anchor in symbolAnchors(geometry, placement: placement, spacing: spacing * scale) {
+            guard anchor.x > -reach, anchor.y > -reach, anchor.x < Double(self.width) + reach, anchor.y < Double(self.height) + reach else { continue }
+            var textBox: PixelRect?
+            if let levelText {
+                let before = labels.count
+                addLabel(for: .points([transform.world(x: anchor.x, y: anchor.y)]), levelText, priority: priority)
+                guard labels.count > before, let candidate = labels.last, case .point(let x, let y) = candidate.placement else { continue }
+                let logical = candidate.layout.logicalRect
+                textBox = PixelRect(x: x + logical.x, y: y + logical.y, width: logical.width, height: logical.height)
+            }
+            let rect = iconRect(icon, width: width, height: height, anchorX: anchor.x, anchorY: anchor.y, textBox: textBox)
+            let angle = icon.rotate * .pi / 180 + (icon.alignsWithLine ? anchor.angle : 0)
+            let extent = Self.rotatedBounds(rect, pivotX: anchor.x, pivotY: anchor.y, angle: angle)
+            let placed = PlacedIcon(surface: surface, rect: rect, pivotX: anchor.x, pivotY: anchor.y, angle: angle,
+                                    box: extent.expanded(by: max(0, icon.padding) * scale), style: icon, hasText: textBox != nil)
+            let drawable = classifyIcon(extent)
+            if textBox != nil {
+                // The text and icon are one symbol: both sides of a metatile edge must decide alike.
+                guard let drawable, drawable == labels[labels.count - 1].drawable else {
+                    labels.removeLast()
+                    continue
+                }
+                labels[labels.count - 1].icon = placed
+            } else {
+                guard let drawable else { continue }
+                labelOrder += 1
+                labels.append(LabelCandidate(layout: emptyTextLayout, style: TextSymbolizer(text: ""), placement: .point(x: anchor.x, y: anchor.y),
+                                             boxes: [], drawable: drawable, priority: priority, order: labelOrder, icon: placed))
+            }
+        }
+    }
+
+    /// Places a symbol with an icon: the icon and text must both fit unless one of them is optional
+    /// (MapLibre's `icon-optional` / `text-optional`). Returns whether anything was drawn.
+    func place(_ label: LabelCandidate, with icon: PlacedIcon, in index: inout CollisionIndex) -> Bool {
+        var placeIcon = icon.style.allowOverlap || !index.collides(icon.box)
+        var placeText = icon.hasText && (label.style.allowOverlap || !label.boxes.contains(where: { index.collides($0) }))
+        if icon.hasText {
+            let iconAlone = icon.style.textOptional, textAlone = icon.style.optional
+            if !iconAlone && !textAlone {
+                placeIcon = placeIcon && placeText
+                placeText = placeIcon
+            } else if !textAlone {
+                placeText = placeText && placeIcon
+            } else if !iconAlone {
+                placeIcon = placeIcon && placeText
+            }
+        }
+        guard placeIcon || placeText else { return false }
+        if placeIcon && !icon.style.ignorePlacement { index.insert(icon.box) }
+        if placeText { for box in label.boxes { index.insert(box) } }
+        guard label.drawable else { return false }
+        if placeIcon { draw(icon) }
+        if placeText { draw(label) }
+        return true
+    }
+
+    // MARK: Layout
+
+    struct SymbolAnchor {
+        let x: Double
+        let y: Double
+        /// Direction of the line at the anchor, clockwise radians from +x (0 for point placement).
+        let angle: Double
+    }
+
+    func symbolAnchors(_ geometry: Geometry, placement: TextPlacement, spacing: Double) -> [SymbolAnchor] {
+        func pixel(_ p: Point) -> SymbolAnchor { SymbolAnchor(x: transform.pixelX(p.x), y: transform.pixelY(p.y), angle: 0) }
+        let lines: [[Point]]
+        switch geometry {
+        case .points(let points): return points.map(pixel)
+        case .lines(let l): lines = l
+        case .polygons(let polygons):
+            guard placement == .line else { return polygons.compactMap(InteriorPoint.of).map(pixel) }
+            lines = polygons.flatMap { $0 }
+        }
+        var anchors: [SymbolAnchor] = []
+        let visible = worldBounds(margin: 64 * scale)
+        for line in lines where line.count >= 2 && Self.bounds(of: line).intersects(visible) {
+            let polyline = PixelPolyline(line, transform: transform, minimumSegment: 0)
+            guard polyline.count >= 2 else { continue }
+            let length = polyline.length
+            var distances = [length / 2]
+            if placement == .line && spacing > 0 {
+                var step = spacing
+                while step <= length / 2 {
+                    distances.append(length / 2 + step)
+                    distances.append(length / 2 - step)
+                    step += spacing
+                }
+            }
+            for d in distances {
+                let p = polyline.position(at: d)
+                anchors.append(SymbolAnchor(x: p.x, y: p.y, angle: atan2(p.ty, p.tx)))
+            }
+        }
+        return anchors
+    }
+
+    /// The icon's rectangle before rotation: at its anchor, or stretched around the text (`icon-text-fit`).
+    func iconRect(_ icon: IconSymbolizer, width: Double, height: Double, anchorX: Double, anchorY: Double, textBox: PixelRect?) -> PixelRect {
+        let dx = icon.offset.x * icon.size * scale, dy = icon.offset.y * icon.size * scale
+        var left: Double, top: Double
+        switch icon.anchor {
+        case .left, .topLeft, .bottomLeft: left = anchorX
+        case .right, .topRight, .bottomRight: left = anchorX - width
+        case .center, .top, .bottom: left = anchorX - width / 2
+        }
+        switch icon.anchor {
+        case .top, .topLeft, .topRight: top = anchorY
+        case .bottom, .bottomLeft, .bottomRight: top = anchorY - height
+        case .center, .left, .right: top = anchorY - height / 2
+        }
+        var rect = PixelRect(x: left + dx, y: top + dy, width: width, height: height)
+        guard icon.textFit != .none, let text = textBox else { return rect }
+        let padding = icon.textFitPadding.count == 4 ? icon.textFitPadding.map { $0 * scale } : [0, 0, 0, 0]
+        if icon.textFit == .width || icon.textFit == .both {
+            rect.x = text.x - padding[3] + dx
+            rect.width = text.width + padding[1] + padding[3]
+        }
+        if icon.textFit == .height || icon.textFit == .both {
+            rect.y = text.y - padding[0] + dy
+            rect.height = text.height + padding[0] + padding[2]
+        }
+        return rect
+    }
+
+    static func rotatedBounds(_ rect: PixelRect, pivotX: Double, pivotY: Double, angle: Double) -> PixelRect {
+        guard angle != 0 else { return rect }
+        let c = cos(angle), s = sin(angle)
+        var minX = Double.infinity, minY = Double.infinity, maxX = -Double.infinity, maxY = -Double.infinity
+        for (x, y) in [(rect.x, rect.y), (rect.maxX, rect.y), (rect.x, rect.maxY), (rect.maxX, rect.maxY)] {
+            let u = x - pivotX, v = y - pivotY
+            let px = pivotX + u * c - v * s, py = pivotY + u * s + v * c
+            minX = min(minX, px); maxX = max(maxX, px)
+            minY = min(minY, py); maxY = max(maxY, py)
+        }
+        return PixelRect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
+    }
+
+    /// As for labels: nil when crossing the label frame's edge or off the canvas, true inside the frame,
+    /// false wholly in the buffer (it then only blocks others, as it is drawn by the neighbour).
+    private func classifyIcon(_ extent: PixelRect) -> Bool? {
+        if labelFrame.contains(extent) { return true }
+        if labelFrame.intersects(extent) { return nil }
+        return PixelRect(x: 0, y: 0, width: Double(width), height: Double(height)).intersects(extent) ? false : nil
+    }
+
+    // MARK: Drawing
+
+    /// The Cairo surface of a sprite image, cut from its sheet once per canvas.
+    func iconSurface(_ sheet: SpriteSheet, _ image: SpriteImage) -> CairoImageSurface? {
+        let key = IconSurfaceKey(sheet: ObjectIdentifier(sheet), x: image.x, y: image.y)
+        if let known = iconSurfaces[key] { return known }
+        guard let surface = try? CairoImageSurface(argb: sheet.argb, sourceWidth: sheet.width, x: image.x, y: image.y,
+                                                   width: image.width, height: image.height) else { return nil }
+        iconSurfaces[key] = surface
+        return surface
+    }
+
+    private func draw(_ icon: PlacedIcon) {
+        guard icon.rect.width > 0, icon.rect.height > 0, icon.style.opacity > 0 else { return }
+        context.withSavedState {
+            context.translate(icon.pivotX, icon.pivotY)
+            context.rotate(icon.angle)
+            context.translate(icon.rect.x - icon.pivotX, icon.rect.y - icon.pivotY)
+            context.scale(icon.rect.width / Double(icon.surface.width), icon.rect.height / Double(icon.surface.height))
+            context.paint(icon.surface, x: 0, y: 0, opacity: min(1, icon.style.opacity))
+        }
+    }
+}
