@@ -53,8 +53,8 @@ extension Canvas {
     }
 
     /// Places a symbol with an icon: the icon and text must both fit unless one of them is optional
-    /// (MapLibre's `icon-optional` / `text-optional`). Returns whether anything was drawn.
-    func place(_ label: LabelCandidate, with icon: PlacedIcon, in index: inout CollisionIndex) -> Bool {
+    /// (MapLibre's `icon-optional` / `text-optional`). Returns what is to be drawn, nil when nothing is.
+    func place(_ label: LabelCandidate, with icon: PlacedIcon, in index: inout CollisionIndex) -> PlacedSymbol? {
         var placeIcon = icon.style.allowOverlap || !index.collides(icon.box)
         var placeText = icon.hasText && (label.style.allowOverlap || !label.boxes.contains(where: { index.collides($0) }))
         if icon.hasText {
@@ -68,13 +68,11 @@ extension Canvas {
                 placeIcon = placeIcon && placeText
             }
         }
-        guard placeIcon || placeText else { return false }
+        guard placeIcon || placeText else { return nil }
         if placeIcon && !icon.style.ignorePlacement { index.insert(icon.box) }
         if placeText { for box in label.boxes { index.insert(box) } }
-        guard label.drawable else { return false }
-        if placeIcon { draw(icon) }
-        if placeText { draw(label) }
-        return true
+        guard label.drawable else { return nil }
+        return PlacedSymbol(label: label, icon: placeIcon ? icon : nil, drawsText: placeText)
     }
 
     // MARK: Layout
@@ -180,7 +178,7 @@ extension Canvas {
         return surface
     }
 
-    private func draw(_ icon: PlacedIcon) {
+    func draw(_ icon: PlacedIcon) {
         guard icon.rect.width > 0, icon.rect.height > 0, icon.style.opacity > 0 else { return }
         context.withSavedState {
             context.translate(icon.pivotX, icon.pivotY)

@@ -45,24 +45,27 @@ extension Canvas {
         }
         labels.removeAll()
         var index = CollisionIndex(width: width, height: height)
-        var placed: [LabelCandidate] = []
+        var placed: [PlacedSymbol] = []
         for label in ordered {
             if let icon = label.icon {
-                if place(label, with: icon, in: &index) { drawn += 1 }
+                if let symbol = place(label, with: icon, in: &index) { placed.append(symbol) }
                 continue
             }
             if !label.style.allowOverlap && label.boxes.contains(where: { index.collides($0) }) { continue }
             for box in label.boxes { index.insert(box) }
-            if label.drawable { placed.append(label) }
+            if label.drawable { placed.append(PlacedSymbol(label: label, icon: nil, drawsText: true)) }
         }
-        return PlacedLabels(labels: placed)
+        return PlacedLabels(symbols: placed)
     }
 
     /// Draws labels placed by `placeLabels()` of this canvas or of another with the same size and
     /// transform, on the same thread; only those that can reach the drawn window.
     public func draw(_ placed: PlacedLabels) {
         let window = self.window
-        for label in placed.labels {
+        for symbol in placed.symbols {
+            if let icon = symbol.icon, icon.box.expanded(by: 2).intersects(window) { draw(icon) }
+            guard symbol.drawsText else { continue }
+            let label = symbol.label
             // Ink can pass the collision boxes (bent text, stacked diacritics, halo): a text size of margin.
             let margin = (label.style.size + max(0, label.style.haloWidth)) * scale + 2
             guard label.boxes.contains(where: { $0.expanded(by: margin).intersects(window) }) else { continue }

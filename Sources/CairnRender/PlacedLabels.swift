@@ -1,8 +1,15 @@
 /// Labels that won their place (`Canvas.placeLabels()`), in drawing order. Their text layouts belong
 /// to the thread that placed them: draw them on that thread.
 public struct PlacedLabels {
-    let labels: [LabelCandidate]
+    let symbols: [PlacedSymbol]
 
-    /// How many labels are drawn (on the whole canvas).
-    public var count: Int { labels.count }
+    /// How many symbols are drawn (on the whole canvas).
+    public var count: Int { symbols.count }
+}
+
+/// One placed symbol: its text (unless only its icon won its place) and its icon, if it has one.
+struct PlacedSymbol {
+    let label: LabelCandidate
+    let icon: PlacedIcon?
+    let drawsText: Bool
 }
