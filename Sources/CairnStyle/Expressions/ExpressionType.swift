@@ -8,6 +8,8 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
     case boolean
     case color
     case object
+    /// A `collator` value: how strings compare.
+    case collator
     /// Any type: what `get` returns. Used where MapLibre inserts run-time assertions.
     case value
     /// An array of the item type, with a fixed length when known.
@@ -22,6 +24,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         case .boolean: return "boolean"
         case .color: return "color"
         case .object: return "object"
+        case .collator: return "collator"
         case .value: return "value"
         case .array(let item, let count):
             if let count { return "array<\(item), \(count)>" }
@@ -55,7 +58,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         switch (self, value) {
         case (.value, _): return true
         case (.null, .null), (.number, .number), (.string, .string), (.boolean, .boolean),
-             (.color, .color), (.object, .object):
+             (.color, .color), (.object, .object), (.collator, .collator):
             return true
         case (.array(let item, let count), .array(let items)):
             if let count, count != items.count { return false }
