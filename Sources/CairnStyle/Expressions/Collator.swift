@@ -8,22 +8,27 @@ public struct Collator: Sendable, Equatable {
     public var diacriticSensitive: Bool
     public var locale: String?
 
-    private func folded(_ text: String) -> String {
-        var options: String.CompareOptions = []
-        if !caseSensitive { options.insert(.caseInsensitive) }
-        if !diacriticSensitive { options.insert(.diacriticInsensitive) }
-        return options.isEmpty ? text : text.folding(options: options, locale: nil)
-    }
-
-    /// Negative, zero or positive as `a` sorts before, with or after `b`.
+    /// Negative, zero or positive as `a` sorts before, with or after `b`: letters first (so "ä" < "b"),
+    /// then accents if asked (unaccented first), then case if asked (lower case first), as the
+    /// Unicode collation algorithm's three levels do.
     func compare(_ a: String, _ b: String) -> Int {
-        let x = folded(a), y = folded(b)
-        if x == y { return 0 }
-        // Letters compare case- and accent-blind first, so "a" < "B" and "ä" < "b" as in a collation.
-        let baseX = x.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-        let baseY = y.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let baseX = a.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+        let baseY = b.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
         if baseX != baseY { return baseX < baseY ? -1 : 1 }
-        return x < y ? -1 : 1
+        if diacriticSensitive {
+            let x = a.folding(options: .caseInsensitive, locale: nil), y = b.folding(options: .caseInsensitive, locale: nil)
+            if x != y { return x < y ? -1 : 1 }
+        }
+        if caseSensitive {
+            let x = a.folding(options: .diacriticInsensitive, locale: nil), y = b.folding(options: .diacriticInsensitive, locale: nil)
+            if x != y {
+                func lowerFirst(_ s: String) -> String {
+                    String(s.map { $0.isUppercase ? Character($0.lowercased()) : Character($0.uppercased()) })
+                }
+                return lowerFirst(x) < lowerFirst(y) ? -1 : 1
+            }
+        }
+        return 0
     }
 
     /// The locale the collator would use: the one asked for, else the default ("en").

@@ -24,9 +24,15 @@ struct Comparison: StyleExpression {
         let left = try lhs.evaluate(context)
         let right = try rhs.evaluate(context)
         if let collator {
-            guard case .collator(let rules) = try collator.evaluate(context),
-                  case .string(let a) = left, case .string(let b) = right else {
-                throw ExpressionEvaluationError("expected two strings and a collator for \(op.rawValue)")
+            guard case .collator(let rules) = try collator.evaluate(context) else {
+                throw ExpressionEvaluationError("expected a collator")
+            }
+            guard case .string(let a) = left, case .string(let b) = right else {
+                // Equality of other values ignores the collator, as in MapLibre.
+                guard !op.isOrdering else {
+                    throw ExpressionEvaluationError("expected two strings to compare with a collator for \(op.rawValue)")
+                }
+                return .boolean(Comparison.strictlyEqual(left, right) == (op == .equal))
             }
             return .boolean(Comparison.compare(rules.compare(a, b), 0, op))
         }

@@ -70,6 +70,8 @@ struct ExpressionParser {
             "to-boolean": ToBoolean.parse,
             "to-color": ToColor.parse,
             "interpolate": Interpolate.parse,
+            "interpolate-hcl": Interpolate.parse,
+            "interpolate-lab": Interpolate.parse,
             "step": Step.parse,
             "downcase": CaseConversion.parse,
             "upcase": CaseConversion.parse,
@@ -92,6 +94,7 @@ struct ExpressionParser {
             "is-supported-script": IsSupportedScript.parse,
             "error": ErrorExpression.parse,
             "collator": CollatorExpression.parse,
+            "semiliteral": Semiliteral.parse,
             "resolved-locale": ResolvedLocale.parse,
         ]
         for name in Comparison.Operator.allCases { table[name.rawValue] = Comparison.parse }

@@ -25,7 +25,14 @@ struct Interpolate: StyleExpression {
         }
     }
 
+    /// Where colours are interpolated: `interpolate` in sRGB, `interpolate-hcl` and `interpolate-lab`
+    /// in those spaces.
+    enum ColorSpace: Sendable {
+        case rgb, hcl, lab
+    }
+
     let interpolation: Interpolation
+    var colorSpace: ColorSpace = .rgb
     let input: any StyleExpression
     let stops: [Double]
     let outputs: [any StyleExpression]
@@ -44,7 +51,11 @@ struct Interpolate: StyleExpression {
         let t = interpolation.factor(x, lower: stops[index], upper: stops[index + 1])
         let lower = try outputs[index].evaluate(context)
         let upper = try outputs[index + 1].evaluate(context)
-        return try Interpolate.interpolate(lower, upper, t)
+        switch (colorSpace, lower, upper) {
+        case (.hcl, .color(let a), .color(let b)): return .color(ColorSpaces.interpolateHCL(a, b, t))
+        case (.lab, .color(let a), .color(let b)): return .color(ColorSpaces.interpolateLab(a, b, t))
+        default: return try Interpolate.interpolate(lower, upper, t)
+        }
     }
 
     static func interpolate(_ a: ExpressionValue, _ b: ExpressionValue, _ t: Double) throws(ExpressionEvaluationError) -> ExpressionValue {
@@ -70,12 +81,17 @@ struct Interpolate: StyleExpression {
         let interpolation = try parseInterpolation(call.items[1], at: call.path(of: 1))
         let input = try parser.argument(2, of: call, expected: .number)
         let stops = try Step.parseStops(call, indices: Array(stride(from: 3, to: call.items.count, by: 2)))
-        let (outputs, type) = try parser.outputs(Array(stride(from: 4, to: call.items.count, by: 2)), of: call)
+        let colorSpace: ColorSpace = call.name == "interpolate-hcl" ? .hcl : call.name == "interpolate-lab" ? .lab : .rgb
+        // interpolate-hcl and interpolate-lab always produce colours.
+        let outputCall = colorSpace == .rgb ? call
+            : ExpressionCall(name: call.name, items: call.items, path: call.path, expected: .color)
+        let (outputs, type) = try parser.outputs(Array(stride(from: 4, to: call.items.count, by: 2)), of: outputCall)
         switch type {
-        case .number, .color, .array(.number, _): break
-        default: throw call.issue("type \(type) is not interpolatable")
+        case .color: break
+        case .number, .array(.number, _) where colorSpace == .rgb: break
+        default: throw call.issue("type \(type) is not interpolatable\(colorSpace == .rgb ? "" : " in \(call.name)")")
         }
-        return Interpolate(interpolation: interpolation, input: input, stops: stops, outputs: outputs, type: type)
+        return Interpolate(interpolation: interpolation, colorSpace: colorSpace, input: input, stops: stops, outputs: outputs, type: type)
     }
 
     static func parseInterpolation(_ json: JSONValue, at path: String) throws -> Interpolation {
