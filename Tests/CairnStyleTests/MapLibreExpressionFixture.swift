@@ -28,6 +28,7 @@ enum MapLibreExpressionFixture {
                 compiled = try legacyFunction(expression, spec: spec)
             } else {
                 compiled = try ExpressionParser().parse(expression, at: "", expected: type, coerceToString: type == .string)
+                try ZoomCurve.check(compiled, at: "")
             }
         } catch {
             if compiledExpectation["result"] == .string("error") { return nil }
@@ -99,6 +100,7 @@ enum MapLibreExpressionFixture {
         case "string": return .string
         case "boolean": return .boolean
         case "color": return .color
+        case "resolvedImage": return .resolvedImage
         case "array":
             let item = try expressionType(.object([JSONMember(key: "type", value: spec?["value"] ?? .string("value"))]))
             return .array(item, spec?["length"]?.numberValue.map { Int($0) })
@@ -168,6 +170,8 @@ enum MapLibreExpressionFixture {
         case (.object(let dictionary), .object(let members)):
             return dictionary.count == members.count
                 && members.allSatisfy { member in dictionary[member.key].map { matches($0, member.value) } ?? false }
+        case (.image(let image), _):
+            return matches(.object(["name": .string(image.name), "available": .boolean(image.available)]), expected)
         default: return false
         }
     }

@@ -95,6 +95,7 @@ struct ExpressionParser {
             "error": ErrorExpression.parse,
             "collator": CollatorExpression.parse,
             "semiliteral": Semiliteral.parse,
+            "image": ImageExpression.parse,
             "resolved-locale": ResolvedLocale.parse,
         ]
         for name in Comparison.Operator.allCases { table[name.rawValue] = Comparison.parse }
@@ -126,13 +127,13 @@ struct ExpressionParser {
             case .string, .number, .boolean, .object, .array: needsAssertion = actual == .value
             default: needsAssertion = false
             }
-            let needsCoercion = expected == .color && (actual == .value || actual == .string)
+            let needsCoercion = (expected == .color || expected == .resolvedImage) && (actual == .value || actual == .string)
             if needsAssertion && coerceToString && expected == .string {
                 parsed = ToString(operand: parsed)
             } else if needsAssertion {
                 if annotate { parsed = Assertion(type: expected, arguments: [parsed]) }
             } else if needsCoercion {
-                if annotate { parsed = ToColor(arguments: [parsed]) }
+                if annotate { parsed = expected == .color ? ToColor(arguments: [parsed]) : ImageExpression(name: parsed) }
             } else if !expected.accepts(actual) {
                 throw StyleIssue(path, "expected \(expected), got \(actual)")
             }

@@ -10,6 +10,8 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
     case object
     /// A `collator` value: how strings compare.
     case collator
+    /// An `image` reference: a sprite image name and whether the style has it.
+    case resolvedImage
     /// Any type: what `get` returns. Used where MapLibre inserts run-time assertions.
     case value
     /// An array of the item type, with a fixed length when known.
@@ -25,6 +27,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         case .color: return "color"
         case .object: return "object"
         case .collator: return "collator"
+        case .resolvedImage: return "resolvedImage"
         case .value: return "value"
         case .array(let item, let count):
             if let count { return "array<\(item), \(count)>" }
@@ -58,7 +61,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         switch (self, value) {
         case (.value, _): return true
         case (.null, .null), (.number, .number), (.string, .string), (.boolean, .boolean),
-             (.color, .color), (.object, .object), (.collator, .collator):
+             (.color, .color), (.object, .object), (.collator, .collator), (.resolvedImage, .image):
             return true
         case (.array(let item, let count), .array(let items)):
             if let count, count != items.count { return false }

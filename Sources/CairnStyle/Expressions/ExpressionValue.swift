@@ -11,6 +11,7 @@ public enum ExpressionValue: Sendable, Equatable {
     case array([ExpressionValue])
     case object([String: ExpressionValue])
     case collator(Collator)
+    case image(ResolvedImage)
 
     /// The value of a feature attribute.
     @inlinable
@@ -49,6 +50,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .color: return .color
         case .object: return .object
         case .collator: return .collator
+        case .image: return .resolvedImage
         case .array(let items):
             guard let first = items.first?.type else { return .array(.value, 0) }
             let same = items.allSatisfy { $0.type == first }
@@ -77,6 +79,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .color(let c): return ExpressionValue.cssText(c)
         case .array, .object: return jsonText
         case .collator: return "[object Collator]"
+        case .image(let image): return image.name
         }
     }
 
@@ -95,6 +98,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .string(let s): return JSONValue.quote(s)
         case .color(let c): return JSONValue.quote(ExpressionValue.cssText(c))
         case .collator: return "{}"
+        case .image(let image): return JSONValue.quote(image.name)
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let dictionary):
             return "{" + dictionary.keys.sorted().map { JSONValue.quote($0) + ":" + dictionary[$0]!.jsonText }

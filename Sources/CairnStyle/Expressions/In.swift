@@ -17,7 +17,8 @@ struct In: StyleExpression {
             return .boolean(items.contains { Comparison.strictlyEqual($0, value) })
         case .string(let text):
             let needleText = value.javaScriptText
-            return .boolean(needleText.isEmpty || text.contains(needleText))
+            // An empty haystack contains nothing, not even "" (MapLibre tests the haystack's truthiness).
+            return .boolean(!text.isEmpty && (needleText.isEmpty || text.contains(needleText)))
         case .null:
             return .boolean(false)
         default:
