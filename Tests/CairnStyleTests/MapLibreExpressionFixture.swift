@@ -101,6 +101,7 @@ enum MapLibreExpressionFixture {
         case "boolean": return .boolean
         case "color": return .color
         case "resolvedImage": return .resolvedImage
+        case "formatted": return .formatted
         case "array":
             let item = try expressionType(.object([JSONMember(key: "type", value: spec?["value"] ?? .string("value"))]))
             return .array(item, spec?["length"]?.numberValue.map { Int($0) })
@@ -170,6 +171,19 @@ enum MapLibreExpressionFixture {
         case (.object(let dictionary), .object(let members)):
             return dictionary.count == members.count
                 && members.allSatisfy { member in dictionary[member.key].map { matches($0, member.value) } ?? false }
+        case (.formatted(let text), _):
+            func optional(_ value: ExpressionValue?) -> ExpressionValue { value ?? .null }
+            let sections: [ExpressionValue] = text.sections.map { section in
+                .object(["text": .string(section.text),
+                         "image": optional(section.image.map { .image($0) }),
+                         "scale": optional(section.scale.map { .number($0) }),
+                         "fontStack": optional(section.fontStack.map { .string($0.joined(separator: ",")) }),
+                         "textColor": optional(section.textColor.map { c in
+                             .object(["r": .number(c.red * c.alpha), "g": .number(c.green * c.alpha),
+                                      "b": .number(c.blue * c.alpha), "a": .number(c.alpha)]) }),
+                         "verticalAlign": optional(section.verticalAlign.map { .string($0) })])
+            }
+            return matches(.object(["sections": .array(sections)]), expected)
         case (.image(let image), _):
             return matches(.object(["name": .string(image.name), "available": .boolean(image.available)]), expected)
         default: return false

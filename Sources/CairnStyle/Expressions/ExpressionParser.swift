@@ -96,6 +96,7 @@ struct ExpressionParser {
             "collator": CollatorExpression.parse,
             "semiliteral": Semiliteral.parse,
             "image": ImageExpression.parse,
+            "number-format": NumberFormat.parse,
             "resolved-locale": ResolvedLocale.parse,
         ]
         for name in Comparison.Operator.allCases { table[name.rawValue] = Comparison.parse }
@@ -127,13 +128,20 @@ struct ExpressionParser {
             case .string, .number, .boolean, .object, .array: needsAssertion = actual == .value
             default: needsAssertion = false
             }
-            let needsCoercion = (expected == .color || expected == .resolvedImage) && (actual == .value || actual == .string)
+            let needsCoercion = (expected == .color || expected == .resolvedImage || expected == .formatted)
+                && (actual == .value || actual == .string)
             if needsAssertion && coerceToString && expected == .string {
                 parsed = ToString(operand: parsed)
             } else if needsAssertion {
                 if annotate { parsed = Assertion(type: expected, arguments: [parsed]) }
             } else if needsCoercion {
-                if annotate { parsed = expected == .color ? ToColor(arguments: [parsed]) : ImageExpression(name: parsed) }
+                if annotate {
+                    switch expected {
+                    case .color: parsed = ToColor(arguments: [parsed])
+                    case .formatted: parsed = Format(sections: [Format.Section(content: parsed)])
+                    default: parsed = ImageExpression(name: parsed)
+                    }
+                }
             } else if !expected.accepts(actual) {
                 throw StyleIssue(path, "expected \(expected), got \(actual)")
             }

@@ -10,6 +10,8 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
     case object
     /// A `collator` value: how strings compare.
     case collator
+    /// Text in sections with their own scale, fonts and colour (`format`).
+    case formatted
     /// An `image` reference: a sprite image name and whether the style has it.
     case resolvedImage
     /// Any type: what `get` returns. Used where MapLibre inserts run-time assertions.
@@ -28,6 +30,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         case .object: return "object"
         case .collator: return "collator"
         case .resolvedImage: return "resolvedImage"
+        case .formatted: return "formatted"
         case .value: return "value"
         case .array(let item, let count):
             if let count { return "array<\(item), \(count)>" }
@@ -61,7 +64,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         switch (self, value) {
         case (.value, _): return true
         case (.null, .null), (.number, .number), (.string, .string), (.boolean, .boolean),
-             (.color, .color), (.object, .object), (.collator, .collator), (.resolvedImage, .image):
+             (.color, .color), (.object, .object), (.collator, .collator), (.resolvedImage, .image), (.formatted, .formatted):
             return true
         case (.array(let item, let count), .array(let items)):
             if let count, count != items.count { return false }

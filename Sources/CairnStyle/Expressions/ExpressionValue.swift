@@ -12,6 +12,7 @@ public enum ExpressionValue: Sendable, Equatable {
     case object([String: ExpressionValue])
     case collator(Collator)
     case image(ResolvedImage)
+    case formatted(FormattedText)
 
     /// The value of a feature attribute.
     @inlinable
@@ -51,6 +52,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .object: return .object
         case .collator: return .collator
         case .image: return .resolvedImage
+        case .formatted: return .formatted
         case .array(let items):
             guard let first = items.first?.type else { return .array(.value, 0) }
             let same = items.allSatisfy { $0.type == first }
@@ -80,6 +82,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .array, .object: return jsonText
         case .collator: return "[object Collator]"
         case .image(let image): return image.name
+        case .formatted(let text): return text.plainText
         }
     }
 
@@ -99,6 +102,7 @@ public enum ExpressionValue: Sendable, Equatable {
         case .color(let c): return JSONValue.quote(ExpressionValue.cssText(c))
         case .collator: return "{}"
         case .image(let image): return JSONValue.quote(image.name)
+        case .formatted(let text): return JSONValue.quote(text.plainText)
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let dictionary):
             return "{" + dictionary.keys.sorted().map { JSONValue.quote($0) + ":" + dictionary[$0]!.jsonText }
