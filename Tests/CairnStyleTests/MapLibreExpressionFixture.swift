@@ -83,10 +83,12 @@ enum MapLibreExpressionFixture {
             return try LegacyFunction.convert(json, at: "", kind: .numbers([], count: spec?["length"]?.numberValue.map { Int($0) }))
         case "array": return try LegacyFunction.convert(json, at: "", kind: .strings([]))
         default:
-            var kind = PropertyKind<String>(expected: .string, expectation: "string", isEnumeration: false,
+            // An enum accepts only its values; others make the property take its default.
+            let allowed = spec?["values"]?.objectMembers.map { Set($0.map(\.key)) }
+            var kind = PropertyKind<String>(expected: .string, expectation: "string", isEnumeration: allowed != nil,
                                             isInterpolatable: false, defaultValue: fallback?.stringValue ?? "") { value in
-                if case .string(let text) = value { return text }
-                return nil
+                guard case .string(let text) = value, allowed?.contains(text) ?? true else { return nil }
+                return text
             }
             kind.isTextField = spec?["tokens"] == .bool(true)
             return try LegacyFunction.convert(json, at: "", kind: kind)
@@ -135,6 +137,12 @@ enum MapLibreExpressionFixture {
         if !structured.isEmpty { context.structuredProperties = structured }
         if let state = feature["featureState"] { context.featureState = ExpressionValue(json: state).objectValue }
         context.globalState = globalState
+        var renderingGlobals: [String: ExpressionValue] = [:]
+        for (key, name) in [("heatmapDensity", "heatmap-density"), ("elevation", "elevation"),
+                            ("lineProgress", "line-progress"), ("accumulated", "accumulated")] {
+            if let value = globals[key] { renderingGlobals[name] = ExpressionValue(json: value) }
+        }
+        if !renderingGlobals.isEmpty { context.renderingGlobals = renderingGlobals }
         if let images = globals["availableImages"]?.arrayValue {
             context.availableImages = Set(images.compactMap(\.stringValue))
         }

@@ -16,6 +16,9 @@ public struct EvaluationContext: Sendable {
     /// Attributes that are arrays or objects (GeoJSON can have them; vector tiles and databases give
     /// scalars). `get`, `has` and `properties` look here before `properties`.
     public var structuredProperties: [String: ExpressionValue]?
+    /// Values a renderer supplies while drawing, by operator name (`heatmap-density`, `elevation`,
+    /// `line-progress`, `accumulated`); Cairn's renderer draws none of these, so they are unset.
+    public var renderingGlobals: [String: ExpressionValue]?
     /// Images `image` may resolve to; nil when unknown (every named image is then taken as available).
     public var availableImages: Set<String>?
 

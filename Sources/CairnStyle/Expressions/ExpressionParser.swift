@@ -121,6 +121,11 @@ struct ExpressionParser {
         coerceToString: Bool = false
     ) throws -> any StyleExpression {
         var parsed = try parseUnannotated(json, at: path, expected: expected)
+        // An empty array literal takes the array type expected of it.
+        if let literal = parsed as? Literal, case .array(let items) = literal.value, items.isEmpty,
+           let expected, expected.isArray {
+            parsed = Literal(value: literal.value, type: expected)
+        }
         if let expected, expected != .value {
             let actual = parsed.type
             let needsAssertion: Bool

@@ -1,6 +1,6 @@
 /// `heatmap-density`, `elevation`, `line-progress` and `accumulated`: values MapLibre's renderer
-/// supplies while drawing heatmaps, terrain, gradients and clusters. Cairn draws none of these, so
-/// they read 0 (`accumulated`: null), MapLibre's values when unset.
+/// supplies while drawing heatmaps, terrain, gradients and clusters (`EvaluationContext.renderingGlobals`).
+/// Cairn draws none of these, so unset they read 0 (`accumulated`: null), as in MapLibre.
 struct RenderingGlobal: StyleExpression {
     static let names = ["heatmap-density", "elevation", "line-progress", "accumulated"]
 
@@ -13,7 +13,8 @@ struct RenderingGlobal: StyleExpression {
     }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
-        name == "accumulated" ? .null : .number(0)
+        if let value = context.renderingGlobals?[name] { return value }
+        return name == "accumulated" ? .null : .number(0)
     }
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {
