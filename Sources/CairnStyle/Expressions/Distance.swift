@@ -12,11 +12,12 @@ struct Distance: StyleExpression {
 
     func collectDependencies(into dependencies: inout ExpressionDependencies) {
         dependencies.usesFeature = true
+        dependencies.usesGeometry = true
     }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
-        guard let feature = context.geometry else { return .number(.nan) }
-        let shape = feature.geometry.mapPoints { feature.lonLat($0) }
+        guard let feature = context.geometry?.inTileUnits() else { return .number(.nan) }
+        let shape = feature.geometry.mapPoints { FeatureGeometry.lonLat($0, zoom: feature.zoom, tileX: feature.tileX, tileY: feature.tileY) }
         var result = Double.infinity
         switch shape {
         case .points(let points):

@@ -1,40 +1,62 @@
 import CairnCore
 import Foundation
 
-/// A feature's shape for `within` and `distance`, in MapLibre's tile units: Web Mercator world
-/// coordinates scaled so that one tile of zoom `tileZoom` spans `extent` units (x east, y south),
-/// rounded to whole units as a vector tile stores them.
+/// A feature's shape for `within` and `distance`. They compute in MapLibre's tile units: Web Mercator
+/// world coordinates scaled so that one tile of zoom `tileZoom` spans `extent` units (x east,
+/// y south), rounded to whole units as a vector tile stores them. A shape in longitude/latitude or
+/// EPSG:3857 metres is converted (at zoom 20, millimetre units) only when one of them asks.
 public struct FeatureGeometry: Sendable {
     public static let extent = 8192.0
+    /// The zoom shapes in degrees or metres are quantised at.
+    static let detailZoom = 20
 
-    /// Points, lines or polygons in tile units.
+    public enum Coordinates: Sendable {
+        /// Already in tile units of tile (zoom, x, y): positions go back to longitude/latitude
+        /// through that tile, as in MapLibre (the last digits of tiny distances depend on it).
+        case tileUnits(zoom: Int, x: Int, y: Int)
+        case lonLat
+        case webMercatorMetres
+
+        /// How a map in `crs` gives its features; nil for CRSs `within` and `distance` cannot read
+        /// (they then evaluate as for a feature without geometry: false and NaN).
+        public init?(crs: CRSDefinition) {
+            switch crs {
+            case .epsg(3857), .epsg(900913), .epsg(102100), .epsg(102113): self = .webMercatorMetres
+            case .epsg(4326): self = .lonLat
+            default: return nil
+            }
+        }
+    }
+
     public var geometry: Geometry
-    public var tileZoom: Int
-    /// The tile the feature was read from: positions go back to longitude/latitude through it, as
-    /// in MapLibre (the last digits of tiny distances depend on it).
-    public var tileX: Int
-    public var tileY: Int
+    public var coordinates: Coordinates
 
-    public init(tileUnits geometry: Geometry, tileZoom: Int, tileX: Int = 0, tileY: Int = 0) {
+    public init(_ geometry: Geometry, coordinates: Coordinates) {
         self.geometry = geometry
-        self.tileZoom = tileZoom
-        self.tileX = tileX
-        self.tileY = tileY
+        self.coordinates = coordinates
     }
 
-    /// A shape given in longitude/latitude degrees, quantised to tile units of `tileZoom`.
+    /// A shape in longitude/latitude quantised to tile units of tile (zoom, x, y).
     public init(lonLat geometry: Geometry, tileZoom: Int, tileX: Int = 0, tileY: Int = 0) {
-        self.init(tileUnits: geometry.mapPoints { FeatureGeometry.tileUnits($0, zoom: tileZoom) },
-                  tileZoom: tileZoom, tileX: tileX, tileY: tileY)
+        self.init(geometry.mapPoints { FeatureGeometry.tileUnits($0, zoom: tileZoom) },
+                  coordinates: .tileUnits(zoom: tileZoom, x: tileX, y: tileY))
     }
 
-    /// A shape given in EPSG:3857 metres, quantised to tile units of `tileZoom`.
-    public init(webMercatorMetres geometry: Geometry, tileZoom: Int) {
-        let half = 20_037_508.342789244
-        let scale = pow(2, Double(tileZoom)) * FeatureGeometry.extent
-        self.init(tileUnits: geometry.mapPoints { point in
-            Point(((point.x + half) / (2 * half) * scale).rounded(), ((half - point.y) / (2 * half) * scale).rounded())
-        }, tileZoom: tileZoom)
+    /// The shape in tile units, with the tile it belongs to.
+    func inTileUnits() -> (geometry: Geometry, zoom: Int, tileX: Int, tileY: Int) {
+        switch coordinates {
+        case .tileUnits(let zoom, let x, let y):
+            return (geometry, zoom, x, y)
+        case .lonLat:
+            return (geometry.mapPoints { FeatureGeometry.tileUnits($0, zoom: FeatureGeometry.detailZoom) }, FeatureGeometry.detailZoom, 0, 0)
+        case .webMercatorMetres:
+            let half = 20_037_508.342789244
+            let scale = pow(2, Double(FeatureGeometry.detailZoom)) * FeatureGeometry.extent
+            let units = geometry.mapPoints { point in
+                Point(((point.x + half) / (2 * half) * scale).rounded(), ((half - point.y) / (2 * half) * scale).rounded())
+            }
+            return (units, FeatureGeometry.detailZoom, 0, 0)
+        }
     }
 
     /// Tile units of a longitude/latitude position (MapLibre's `getTileCoordinates`).
@@ -45,16 +67,13 @@ public struct FeatureGeometry: Sendable {
         return Point((x * scale).rounded(), (y * scale).rounded())
     }
 
-    /// Longitude/latitude of a position in tile units (MapLibre's `getLngLatFromTileCoord`).
-    func lonLat(_ units: Point) -> Point {
-        let tiles = pow(2, Double(tileZoom))
-        let localX = units.x - Double(tileX) * FeatureGeometry.extent, localY = units.y - Double(tileY) * FeatureGeometry.extent
-        let x = (localX / FeatureGeometry.extent + Double(tileX)) / tiles
-        let y = (localY / FeatureGeometry.extent + Double(tileY)) / tiles
+    /// Longitude/latitude of a position in tile units of tile (zoom, x, y) (MapLibre's `getLngLatFromTileCoord`).
+    static func lonLat(_ units: Point, zoom: Int, tileX: Int, tileY: Int) -> Point {
+        let tiles = pow(2, Double(zoom))
+        let localX = units.x - Double(tileX) * extent, localY = units.y - Double(tileY) * extent
+        let x = (localX / extent + Double(tileX)) / tiles
+        let y = (localY / extent + Double(tileY)) / tiles
         let lat = 360 / Double.pi * atan(exp((180 - y * 360) * Double.pi / 180)) - 90
         return Point(x * 360 - 180, lat)
     }
-
-    /// The width of the world in tile units.
-    var worldSize: Double { pow(2, Double(tileZoom)) * FeatureGeometry.extent }
 }

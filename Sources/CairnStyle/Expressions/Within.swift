@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 
 /// `["within", geojson]`: whether the feature (points or lines) lies inside the polygons of a GeoJSON
 /// object, computed in tile units as MapLibre does (so a point on the boundary is outside). Features
@@ -11,17 +12,18 @@ struct Within: StyleExpression {
 
     func collectDependencies(into dependencies: inout ExpressionDependencies) {
         dependencies.usesFeature = true
+        dependencies.usesGeometry = true
     }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
-        guard let feature = context.geometry else { return .boolean(false) }
+        guard let feature = context.geometry?.inTileUnits() else { return .boolean(false) }
         var polygonBox = PlanarGeometry.Box()
         let tilePolygons = polygons.map { $0.map { $0.map { lonLat in
-            let p = FeatureGeometry.tileUnits(lonLat, zoom: feature.tileZoom)
+            let p = FeatureGeometry.tileUnits(lonLat, zoom: feature.zoom)
             polygonBox.extend(p)
             return p
         } } }
-        let worldSize = feature.worldSize
+        let worldSize = pow(2, Double(feature.zoom)) * FeatureGeometry.extent
         // Features across the antimeridian from the polygons are shifted by a world width to meet them.
         func shifted(_ p: Point) -> Point {
             guard p.x < polygonBox.minX || p.x > polygonBox.maxX else { return p }
