@@ -1,4 +1,5 @@
 import CairnCore
+import Foundation
 import Testing
 @testable import CairnStyle
 
