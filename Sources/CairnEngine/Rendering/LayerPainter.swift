@@ -9,6 +9,9 @@ struct LayerPainter {
     let zoom: Double
     let canvas: Canvas
     let labelPriority: Int
+    /// The coordinates features arrive in, so `within` and `distance` can read their shapes; nil
+    /// when the map's CRS is not one they understand.
+    var geometryCoordinates: FeatureGeometry.Coordinates?
 
     func paint(_ feature: Feature) {
         guard let context = context(for: feature) else { return }
@@ -17,7 +20,8 @@ struct LayerPainter {
 
     /// The evaluation context of a feature the layer's filter accepts; nil when it rejects it.
     func context(for feature: Feature) -> EvaluationContext? {
-        let context = EvaluationContext(zoom: zoom, properties: feature.properties, geometryType: feature.geometry.kind, featureID: feature.id)
+        var context = EvaluationContext(zoom: zoom, properties: feature.properties, geometryType: feature.geometry.kind, featureID: feature.id)
+        if let geometryCoordinates { context.geometry = FeatureGeometry(feature.geometry, coordinates: geometryCoordinates) }
         if let filter = layer.filter, !filter.matches(context) { return nil }
         return context
     }

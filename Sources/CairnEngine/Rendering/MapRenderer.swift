@@ -43,6 +43,7 @@ public enum MapRenderer {
         let layerCount = map.style.layers.count
         // Vector tile sources: the covering source tiles are looked up once per render.
         var sourceTiles: [String: [VectorSourceTile]] = [:]
+        let geometryCoordinates = FeatureGeometry.Coordinates(crs: map.grid.crs)
         for (layerIndex, layer) in map.style.layers.enumerated() {
             guard layer.isVisible, layer.isVisible(atZoom: zoom), pass.includes(layer) else { continue }
             try meter.checkTime()
@@ -59,13 +60,15 @@ public enum MapRenderer {
                     tiles = vectorSource.tiles(covering: query, styleZoom: zoom)
                     sourceTiles[source] = tiles
                 }
-                let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+                var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+                painter.geometryCoordinates = geometryCoordinates
                 try VectorLayerDrawing.draw(painter, tiles: tiles, query: query, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
-            let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+            var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+            painter.geometryCoordinates = geometryCoordinates
             try data.forEachFeature(intersecting: query) { feature in
                 try meter.charge(feature)
                 painter.paint(feature)

@@ -40,6 +40,8 @@ public enum VectorTileBuilder {
         let zooms = [Double(tile.z), min(upper, 30) - 0.001]
         let query = bounds.expanded(by: bounds.width * Double(buffer) / Double(extent))
         var encoder = VectorTileEncoder(bounds: bounds, extent: extent, buffer: buffer, tolerance: 1.0)
+        // `within` and `distance` in filters read the feature's shape.
+        let geometryCoordinates = FeatureGeometry.Coordinates(crs: map.grid.crs)
         for layer in plan.layers where layer.isCarried(atZoom: tile.z) {
             let attributes = Set(layer.attributes)
             let filters = layer.filters(atZoom: tile.z, upper: upper)
@@ -50,7 +52,14 @@ public enum VectorTileBuilder {
                     return
                 }
                 encoder.addLayer(named: layer.name, features: features.lazy.filter { feature in
-                    filters.contains { filter in zooms.contains { filter.matches(EvaluationContext(zoom: $0, feature: feature)) } }
+                    var context = EvaluationContext(zoom: zooms[0], feature: feature)
+                    if let geometryCoordinates { context.geometry = FeatureGeometry(feature.geometry, coordinates: geometryCoordinates) }
+                    return filters.contains { filter in
+                        zooms.contains { zoom in
+                            context.zoom = zoom
+                            return filter.matches(context)
+                        }
+                    }
                 }, attributes: attributes)
             }
             if let data = map.layers[layer.key] {

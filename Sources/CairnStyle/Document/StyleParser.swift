@@ -27,6 +27,7 @@ struct StyleParser {
         }
         guard version == .number(8) else { throw StyleIssue("version", "expected 8, got \(version.abbreviated)") }
 
+        try validateClientProperties(json)
         let name = try optionalString(json["name"], at: "name")
         var center: Point?
         if let value = json["center"] {
@@ -75,6 +76,45 @@ struct StyleParser {
                           layers: layers, warnings: warnings)
         style.sprites = sprites
         return style
+    }
+
+    /// Root properties only clients use (Cairn ignores them when drawing) are still checked as
+    /// MapLibre checks them, so a style Cairn accepts also loads in MapLibre GL.
+    private func validateClientProperties(_ json: JSONValue) throws {
+        if json["constants"] != nil { throw StyleIssue("constants", "constants are not part of style version 8") }
+        for key in ["pitch", "roll", "bearing", "centerAltitude"] { _ = try optionalNumber(json[key], at: key) }
+        if let glyphs = try optionalString(json["glyphs"], at: "glyphs") {
+            for token in ["{fontstack}", "{range}"] where !glyphs.contains(token) {
+                throw StyleIssue("glyphs", "expected a URL with a \(token) token, got \(JSONValue.quote(glyphs))")
+            }
+        }
+        if let faces = json["font-faces"], faces.objectMembers == nil {
+            throw StyleIssue("font-faces", "expected object, got \(faces.abbreviated)")
+        }
+        if let light = json["light"] {
+            guard let members = light.objectMembers else { throw StyleIssue("light", "expected object, got \(light.abbreviated)") }
+            for member in members {
+                let path = "light".jsonMember(member.key)
+                switch member.key {
+                case "anchor":
+                    guard member.value == .string("map") || member.value == .string("viewport") else {
+                        throw StyleIssue(path, "expected one of map, viewport, got \(member.value.abbreviated)")
+                    }
+                case "position":
+                    guard let items = member.value.arrayValue, items.count == 3, items.allSatisfy({ $0.numberValue != nil }) else {
+                        throw StyleIssue(path, "expected [radial, azimuthal, polar] numbers, got \(member.value.abbreviated)")
+                    }
+                case "color":
+                    guard case .string(let text) = member.value, CSSColorParser.parse(text) != nil else {
+                        throw StyleIssue(path, "expected a CSS color, got \(member.value.abbreviated)")
+                    }
+                case "intensity":
+                    _ = try optionalNumber(member.value, at: path, range: 0...1)
+                default:
+                    throw StyleIssue(path, "unknown light property")
+                }
+            }
+        }
     }
 
     private mutating func warn(_ path: String, _ message: String) {

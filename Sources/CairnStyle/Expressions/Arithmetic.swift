@@ -17,7 +17,8 @@ struct Arithmetic: StyleExpression {
             case .plus, .times: return 0...Int.max
             case .minus: return 1...2
             case .divide, .remainder, .power: return 2...2
-            case .minimum, .maximum: return 1...Int.max
+            // No arguments: JavaScript's Math.min() is Infinity, Math.max() -Infinity.
+            case .minimum, .maximum: return 0...Int.max
             }
         }
     }
@@ -55,10 +56,12 @@ struct Arithmetic: StyleExpression {
         case .power:
             return .number(pow(try number(0, context), try number(1, context)))
         case .minimum:
+            guard !operands.isEmpty else { return .number(.infinity) }
             var result = try number(0, context)
             for i in operands.indices.dropFirst() { result = Swift.min(result, try number(i, context)) }
             return .number(result)
         case .maximum:
+            guard !operands.isEmpty else { return .number(-.infinity) }
             var result = try number(0, context)
             for i in operands.indices.dropFirst() { result = Swift.max(result, try number(i, context)) }
             return .number(result)

@@ -32,16 +32,18 @@ struct Assertion: StyleExpression {
                       let item = ["string": ExpressionType.string, "number": .number, "boolean": .boolean][itemName] else {
                     throw StyleIssue(call.path(of: 1), "expected one of string, number, boolean, got \(call.items[1].abbreviated)")
                 }
+                // ["array", item, value], or ["array", item, length (or null), value, fallback...].
                 var count: Int?
                 firstValue = 2
-                if call.argumentCount == 3 {
-                    guard case .number(let n) = call.items[2], n >= 0, n.rounded() == n else {
+                if call.argumentCount >= 3 {
+                    switch call.items[2] {
+                    case .null: break
+                    case .number(let n) where n >= 0 && n.rounded() == n: count = Int(n)
+                    default:
                         throw StyleIssue(call.path(of: 2), "expected a non-negative integer length, got \(call.items[2].abbreviated)")
                     }
-                    count = Int(n)
                     firstValue = 3
                 }
-                guard call.argumentCount == firstValue else { try call.expectArguments(1...3); break }
                 type = .array(item, count)
             }
         }

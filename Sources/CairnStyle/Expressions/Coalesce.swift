@@ -5,11 +5,17 @@ struct Coalesce: StyleExpression {
     var children: [any StyleExpression] { operands }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
+        // Images the style lacks are skipped too; if none is available, the first one named is kept.
+        var firstImage: ExpressionValue?
         for operand in operands {
             let value = try operand.evaluate(context)
+            if case .image(let image) = value, !image.available {
+                if firstImage == nil { firstImage = value }
+                continue
+            }
             if !value.isNull { return value }
         }
-        return .null
+        return firstImage ?? .null
     }
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {

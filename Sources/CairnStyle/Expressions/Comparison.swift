@@ -15,12 +15,27 @@ struct Comparison: StyleExpression {
     let op: Operator
     let lhs: any StyleExpression
     let rhs: any StyleExpression
+    /// A `collator` third argument: strings then compare through it.
+    var collator: (any StyleExpression)?
     var type: ExpressionType { .boolean }
-    var children: [any StyleExpression] { [lhs, rhs] }
+    var children: [any StyleExpression] { [lhs, rhs] + (collator.map { [$0] } ?? []) }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
         let left = try lhs.evaluate(context)
         let right = try rhs.evaluate(context)
+        if let collator {
+            guard case .collator(let rules) = try collator.evaluate(context) else {
+                throw ExpressionEvaluationError("expected a collator")
+            }
+            guard case .string(let a) = left, case .string(let b) = right else {
+                // Equality of other values ignores the collator, as in MapLibre.
+                guard !op.isOrdering else {
+                    throw ExpressionEvaluationError("expected two strings to compare with a collator for \(op.rawValue)")
+                }
+                return .boolean(Comparison.strictlyEqual(left, right) == (op == .equal))
+            }
+            return .boolean(Comparison.compare(rules.compare(a, b), 0, op))
+        }
         switch op {
         case .equal: return .boolean(Comparison.strictlyEqual(left, right))
         case .notEqual: return .boolean(!Comparison.strictlyEqual(left, right))
@@ -61,8 +76,7 @@ struct Comparison: StyleExpression {
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {
         guard let op = Operator(rawValue: call.name) else { throw call.issue("unknown comparison") }
-        if call.argumentCount == 3 { throw call.issue("collator arguments of \"\(call.name)\" are not supported") }
-        try call.expectArguments(2...2)
+        try call.expectArguments(2...3)
         let lhs = try parser.argument(1, of: call)
         let rhs = try parser.argument(2, of: call)
         let allowed: [ExpressionType] = op.isOrdering ? [.string, .number, .value] : [.string, .number, .boolean, .null, .value]
@@ -72,6 +86,13 @@ struct Comparison: StyleExpression {
         if lhs.type != rhs.type && lhs.type != .value && rhs.type != .value {
             throw call.issue("cannot compare types \(lhs.type) and \(rhs.type)")
         }
-        return Comparison(op: op, lhs: lhs, rhs: rhs)
+        var collator: (any StyleExpression)?
+        if call.argumentCount == 3 {
+            for (index, side) in [(1, lhs), (2, rhs)] where side.type != .string && side.type != .value {
+                throw StyleIssue(call.path(of: index), "cannot use a collator to compare values of type \(side.type)")
+            }
+            collator = try parser.argument(3, of: call, expected: .collator)
+        }
+        return Comparison(op: op, lhs: lhs, rhs: rhs, collator: collator)
     }
 }

@@ -12,7 +12,7 @@ struct Concat: StyleExpression {
     }
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {
-        try call.expectArguments(1...Int.max)
+        try call.expectArguments(0...Int.max)
         return Concat(operands: try (1..<call.items.count).map { try parser.argument($0, of: call) })
     }
 }

@@ -7,6 +7,20 @@ public struct EvaluationContext: Sendable {
     public var properties: [String: PropertyValue]
     public var geometryType: GeometryKind?
     public var featureID: Int64?
+    /// The feature's shape, for `within` and `distance`; nil when the caller has none to give.
+    public var geometry: FeatureGeometry?
+    /// MapLibre's client-side state: a server has none, so `feature-state` and `global-state` read null
+    /// unless a caller sets these.
+    public var featureState: [String: ExpressionValue]?
+    public var globalState: [String: ExpressionValue]?
+    /// Attributes that are arrays or objects (GeoJSON can have them; vector tiles and databases give
+    /// scalars). `get`, `has` and `properties` look here before `properties`.
+    public var structuredProperties: [String: ExpressionValue]?
+    /// Values a renderer supplies while drawing, by operator name (`heatmap-density`, `elevation`,
+    /// `line-progress`, `accumulated`); Cairn's renderer draws none of these, so they are unset.
+    public var renderingGlobals: [String: ExpressionValue]?
+    /// Images `image` may resolve to; nil when unknown (every named image is then taken as available).
+    public var availableImages: Set<String>?
 
     @inlinable
     public init(

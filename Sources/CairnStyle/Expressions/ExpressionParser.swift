@@ -70,6 +70,8 @@ struct ExpressionParser {
             "to-boolean": ToBoolean.parse,
             "to-color": ToColor.parse,
             "interpolate": Interpolate.parse,
+            "interpolate-hcl": Interpolate.parse,
+            "interpolate-lab": Interpolate.parse,
             "step": Step.parse,
             "downcase": CaseConversion.parse,
             "upcase": CaseConversion.parse,
@@ -80,25 +82,50 @@ struct ExpressionParser {
             "let": Let.parse,
             "var": Var.parse,
             "typeof": TypeOf.parse,
+            "within": Within.parse,
+            "distance": Distance.parse,
+            "index-of": IndexOf.parse,
+            "slice": Slice.parse,
+            "split": Split.parse,
+            "join": Join.parse,
+            "to-rgba": ToRGBA.parse,
+            "global-state": GlobalState.parse,
+            "feature-state": FeatureState.parse,
+            "is-supported-script": IsSupportedScript.parse,
+            "error": ErrorExpression.parse,
+            "collator": CollatorExpression.parse,
+            "semiliteral": Semiliteral.parse,
+            "image": ImageExpression.parse,
+            "number-format": NumberFormat.parse,
+            "resolved-locale": ResolvedLocale.parse,
         ]
         for name in Comparison.Operator.allCases { table[name.rawValue] = Comparison.parse }
         for name in Arithmetic.Operator.allCases { table[name.rawValue] = Arithmetic.parse }
         for name in MathFunction.Function.allCases { table[name.rawValue] = MathFunction.parse }
         for name in Assertion.names { table[name] = Assertion.parse }
+        for name in RenderingGlobal.names { table[name] = RenderingGlobal.parse }
         return table
     }()
 
     static func isOperator(_ name: String) -> Bool { operators[name] != nil }
 
     /// Parses `json` at `path`. With `annotate` false, `value`-typed results are not wrapped in
-    /// assertions (as `coalesce` needs for its arguments).
+    /// assertions (as `coalesce` needs for its arguments). With `coerceToString`, a `value`-typed
+    /// result where a string is expected is converted with `to-string` instead of asserted, as
+    /// MapLibre does at the top of string-typed properties.
     func parse(
         _ json: JSONValue,
         at path: String,
         expected: ExpressionType? = nil,
-        annotate: Bool = true
+        annotate: Bool = true,
+        coerceToString: Bool = false
     ) throws -> any StyleExpression {
         var parsed = try parseUnannotated(json, at: path, expected: expected)
+        // An empty array literal takes the array type expected of it.
+        if let literal = parsed as? Literal, case .array(let items) = literal.value, items.isEmpty,
+           let expected, expected.isArray {
+            parsed = Literal(value: literal.value, type: expected)
+        }
         if let expected, expected != .value {
             let actual = parsed.type
             let needsAssertion: Bool
@@ -106,11 +133,20 @@ struct ExpressionParser {
             case .string, .number, .boolean, .object, .array: needsAssertion = actual == .value
             default: needsAssertion = false
             }
-            let needsCoercion = expected == .color && (actual == .value || actual == .string)
-            if needsAssertion {
+            let needsCoercion = (expected == .color || expected == .resolvedImage || expected == .formatted)
+                && (actual == .value || actual == .string)
+            if needsAssertion && coerceToString && expected == .string {
+                parsed = ToString(operand: parsed)
+            } else if needsAssertion {
                 if annotate { parsed = Assertion(type: expected, arguments: [parsed]) }
             } else if needsCoercion {
-                if annotate { parsed = ToColor(arguments: [parsed]) }
+                if annotate {
+                    switch expected {
+                    case .color: parsed = ToColor(arguments: [parsed])
+                    case .formatted: parsed = Format(sections: [Format.Section(content: parsed)])
+                    default: parsed = ImageExpression(name: parsed)
+                    }
+                }
             } else if !expected.accepts(actual) {
                 throw StyleIssue(path, "expected \(expected), got \(actual)")
             }
@@ -118,7 +154,7 @@ struct ExpressionParser {
         if !(parsed is Literal), parsed.dependencies.isConstant {
             do {
                 let value = try parsed.evaluate(.constantFolding)
-                parsed = Literal(value: value, type: parsed.type.isArray ? value.type : parsed.type)
+                parsed = Literal(value: value, type: parsed.type)
             } catch {
                 throw StyleIssue(path, error.message)
             }

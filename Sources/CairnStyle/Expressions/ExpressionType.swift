@@ -8,6 +8,12 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
     case boolean
     case color
     case object
+    /// A `collator` value: how strings compare.
+    case collator
+    /// Text in sections with their own scale, fonts and colour (`format`).
+    case formatted
+    /// An `image` reference: a sprite image name and whether the style has it.
+    case resolvedImage
     /// Any type: what `get` returns. Used where MapLibre inserts run-time assertions.
     case value
     /// An array of the item type, with a fixed length when known.
@@ -22,6 +28,9 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         case .boolean: return "boolean"
         case .color: return "color"
         case .object: return "object"
+        case .collator: return "collator"
+        case .resolvedImage: return "resolvedImage"
+        case .formatted: return "formatted"
         case .value: return "value"
         case .array(let item, let count):
             if let count { return "array<\(item), \(count)>" }
@@ -55,7 +64,7 @@ indirect enum ExpressionType: Sendable, Equatable, CustomStringConvertible {
         switch (self, value) {
         case (.value, _): return true
         case (.null, .null), (.number, .number), (.string, .string), (.boolean, .boolean),
-             (.color, .color), (.object, .object):
+             (.color, .color), (.object, .object), (.collator, .collator), (.resolvedImage, .image), (.formatted, .formatted):
             return true
         case (.array(let item, let count), .array(let items)):
             if let count, count != items.count { return false }

@@ -10,6 +10,9 @@ public enum ExpressionValue: Sendable, Equatable {
     case color(Color)
     case array([ExpressionValue])
     case object([String: ExpressionValue])
+    case collator(Collator)
+    case image(ResolvedImage)
+    case formatted(FormattedText)
 
     /// The value of a feature attribute.
     @inlinable
@@ -47,11 +50,19 @@ public enum ExpressionValue: Sendable, Equatable {
         case .string: return .string
         case .color: return .color
         case .object: return .object
+        case .collator: return .collator
+        case .image: return .resolvedImage
+        case .formatted: return .formatted
         case .array(let items):
             guard let first = items.first?.type else { return .array(.value, 0) }
             let same = items.allSatisfy { $0.type == first }
             return .array(same ? first : .value, items.count)
         }
+    }
+
+    var objectValue: [String: ExpressionValue]? {
+        if case .object(let members) = self { return members }
+        return nil
     }
 
     var isNull: Bool {
@@ -69,7 +80,16 @@ public enum ExpressionValue: Sendable, Equatable {
         case .string(let s): return s
         case .color(let c): return ExpressionValue.cssText(c)
         case .array, .object: return jsonText
+        case .collator: return "[object Collator]"
+        case .image(let image): return image.name
+        case .formatted(let text): return text.plainText
         }
+    }
+
+    /// `String(value)` in JavaScript for the primitives `in` and `index-of` search with (null is "null").
+    var javaScriptText: String {
+        if case .null = self { return "null" }
+        return stringified
     }
 
     /// JSON text of the value, as `JSON.stringify` writes it.
@@ -80,6 +100,9 @@ public enum ExpressionValue: Sendable, Equatable {
         case .number(let n): return n.isFinite ? ExpressionValue.javaScriptString(n) : "null"
         case .string(let s): return JSONValue.quote(s)
         case .color(let c): return JSONValue.quote(ExpressionValue.cssText(c))
+        case .collator: return "{}"
+        case .image(let image): return JSONValue.quote(image.name)
+        case .formatted(let text): return JSONValue.quote(text.plainText)
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .object(let dictionary):
             return "{" + dictionary.keys.sorted().map { JSONValue.quote($0) + ":" + dictionary[$0]!.jsonText }

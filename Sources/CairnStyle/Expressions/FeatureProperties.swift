@@ -8,7 +8,9 @@ struct FeatureProperties: StyleExpression {
     }
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
-        .object(context.properties.mapValues(ExpressionValue.init))
+        var members = context.properties.mapValues(ExpressionValue.init)
+        if let structured = context.structuredProperties { members.merge(structured) { $1 } }
+        return .object(members)
     }
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {

@@ -38,12 +38,14 @@ struct Get: StyleExpression {
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
         switch source {
         case .feature(let key):
+            if let structured = context.structuredProperties?[key] { return structured }
             guard let property = context.properties[key] else { return .null }
             return ExpressionValue(property)
         case .featureDynamicKey(let keyExpression):
             guard case .string(let key) = try keyExpression.evaluate(context) else {
                 throw ExpressionEvaluationError("expected a string key")
             }
+            if let structured = context.structuredProperties?[key] { return structured }
             guard let property = context.properties[key] else { return .null }
             return ExpressionValue(property)
         case .object(let keyExpression, let objectExpression):

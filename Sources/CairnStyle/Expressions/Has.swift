@@ -32,7 +32,7 @@ struct Has: StyleExpression {
             }
             return .boolean(dictionary[name] != nil)
         }
-        return .boolean(context.properties[name] != nil)
+        return .boolean(context.properties[name] != nil || context.structuredProperties?[name] != nil)
     }
 
     static func parse(_ call: ExpressionCall, _ parser: ExpressionParser) throws -> any StyleExpression {

@@ -16,7 +16,11 @@ struct In: StyleExpression {
         case .array(let items):
             return .boolean(items.contains { Comparison.strictlyEqual($0, value) })
         case .string(let text):
-            return .boolean(text.contains(value.stringified))
+            let needleText = value.javaScriptText
+            // An empty haystack contains nothing, not even "" (MapLibre tests the haystack's truthiness).
+            return .boolean(!text.isEmpty && (needleText.isEmpty || text.contains(needleText)))
+        case .null:
+            return .boolean(false)
         default:
             throw ExpressionEvaluationError("expected the haystack of \"in\" to be an array or a string")
         }

@@ -25,7 +25,14 @@ struct Interpolate: StyleExpression {
         }
     }
 
+    /// Where colours are interpolated: `interpolate` in sRGB, `interpolate-hcl` and `interpolate-lab`
+    /// in those spaces.
+    enum ColorSpace: Sendable {
+        case rgb, hcl, lab
+    }
+
     let interpolation: Interpolation
+    var colorSpace: ColorSpace = .rgb
     let input: any StyleExpression
     let stops: [Double]
     let outputs: [any StyleExpression]
@@ -44,7 +51,11 @@ struct Interpolate: StyleExpression {
         let t = interpolation.factor(x, lower: stops[index], upper: stops[index + 1])
         let lower = try outputs[index].evaluate(context)
         let upper = try outputs[index + 1].evaluate(context)
-        return try Interpolate.interpolate(lower, upper, t)
+        switch (colorSpace, lower, upper) {
+        case (.hcl, .color(let a), .color(let b)): return .color(ColorSpaces.interpolateHCL(a, b, t))
+        case (.lab, .color(let a), .color(let b)): return .color(ColorSpaces.interpolateLab(a, b, t))
+        default: return try Interpolate.interpolate(lower, upper, t)
+        }
     }
 
     static func interpolate(_ a: ExpressionValue, _ b: ExpressionValue, _ t: Double) throws(ExpressionEvaluationError) -> ExpressionValue {
@@ -70,23 +81,32 @@ struct Interpolate: StyleExpression {
         let interpolation = try parseInterpolation(call.items[1], at: call.path(of: 1))
         let input = try parser.argument(2, of: call, expected: .number)
         let stops = try Step.parseStops(call, indices: Array(stride(from: 3, to: call.items.count, by: 2)))
-        let (outputs, type) = try parser.outputs(Array(stride(from: 4, to: call.items.count, by: 2)), of: call)
+        let colorSpace: ColorSpace = call.name == "interpolate-hcl" ? .hcl : call.name == "interpolate-lab" ? .lab : .rgb
+        // interpolate-hcl and interpolate-lab always produce colours.
+        let outputCall = colorSpace == .rgb ? call
+            : ExpressionCall(name: call.name, items: call.items, path: call.path, expected: .color)
+        var (outputs, type) = try parser.outputs(Array(stride(from: 4, to: call.items.count, by: 2)), of: outputCall)
+        // Outputs all of one fixed-length array type keep the length (an interpolated offset is array<number, 2>).
+        if call.outputExpectation == nil, let first = outputs.first?.type, outputs.allSatisfy({ $0.type == first }) { type = first }
         switch type {
-        case .number, .color, .array(.number, _): break
-        default: throw call.issue("type \(type) is not interpolatable")
+        case .color: break
+        case .number where colorSpace == .rgb: break
+        case .array(.number, let count?) where colorSpace == .rgb && count > 0: break
+        default: throw call.issue("type \(type) is not interpolatable\(colorSpace == .rgb ? "" : " in \(call.name)")")
         }
-        return Interpolate(interpolation: interpolation, input: input, stops: stops, outputs: outputs, type: type)
+        return Interpolate(interpolation: interpolation, colorSpace: colorSpace, input: input, stops: stops, outputs: outputs, type: type)
     }
 
     static func parseInterpolation(_ json: JSONValue, at path: String) throws -> Interpolation {
         guard case .array(let items) = json, case .string(let name)? = items.first else {
             throw StyleIssue(path, "expected an interpolation type, got \(json.abbreviated)")
         }
+        // Extra numbers after the ones a type needs are ignored, as MapLibre does.
         func numbers(_ count: Int) throws -> [Double] {
-            guard items.count == count + 1 else {
+            guard items.count >= count + 1 else {
                 throw StyleIssue(path, "\"\(name)\" interpolation expects \(count) numbers")
             }
-            return try items.dropFirst().enumerated().map { offset, item in
+            return try items.dropFirst().prefix(count).enumerated().map { offset, item in
                 guard case .number(let n) = item else {
                     throw StyleIssue(path.jsonElement(offset + 1), "expected number, got \(item.abbreviated)")
                 }
@@ -100,9 +120,10 @@ struct Interpolate: StyleExpression {
         case "exponential":
             return .exponential(base: try numbers(1)[0])
         case "cubic-bezier":
+            guard items.count == 5 else { throw StyleIssue(path, "\"cubic-bezier\" interpolation expects 4 numbers") }
             let p = try numbers(4)
-            guard (0...1).contains(p[0]), (0...1).contains(p[2]) else {
-                throw StyleIssue(path, "cubic-bezier x control points must be between 0 and 1")
+            guard p.allSatisfy({ (0...1).contains($0) }) else {
+                throw StyleIssue(path, "cubic-bezier control points must be between 0 and 1")
             }
             return .cubicBezier(UnitBezier(x1: p[0], y1: p[1], x2: p[2], y2: p[3]))
         default:

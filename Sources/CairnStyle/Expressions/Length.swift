@@ -1,4 +1,4 @@
-/// `["length", string | array]`. Strings count UTF-16 code units, as JavaScript does.
+/// `["length", string | array]`. Strings count Unicode code points, as MapLibre does (`[...text].length`).
 struct Length: StyleExpression {
     let operand: any StyleExpression
     var type: ExpressionType { .number }
@@ -6,7 +6,7 @@ struct Length: StyleExpression {
 
     func evaluate(_ context: EvaluationContext) throws(ExpressionEvaluationError) -> ExpressionValue {
         switch try operand.evaluate(context) {
-        case .string(let text): return .number(Double(text.utf16.count))
+        case .string(let text): return .number(Double(text.unicodeScalars.count))
         case .array(let items): return .number(Double(items.count))
         default: throw ExpressionEvaluationError("expected a string or an array")
         }

@@ -34,6 +34,11 @@ struct ExpressionDependencies {
     var usesZoom = false
     /// Reads anything of the feature: attributes, geometry type or id.
     var usesFeature = false
+    /// Reads the feature's shape (`within`, `distance`).
+    var usesGeometry = false
+    /// Reads state outside the feature and zoom (global state, available images, locale), so it is
+    /// never folded into a constant while loading.
+    var usesEnvironment = false
 
-    var isConstant: Bool { !usesZoom && !usesFeature }
+    var isConstant: Bool { !usesZoom && !usesFeature && !usesEnvironment }
 }

@@ -33,6 +33,15 @@ enum LegacyFunction {
             }
             base = n
         }
+        var colorSpace = Interpolate.ColorSpace.rgb
+        if let value = json["colorSpace"] {
+            switch value {
+            case .string("rgb"): colorSpace = .rgb
+            case .string("hcl"): colorSpace = .hcl
+            case .string("lab"): colorSpace = .lab
+            default: throw StyleIssue(path.jsonMember("colorSpace"), "expected one of rgb, hcl, lab, got \(value.abbreviated)")
+            }
+        }
         var fallback: ExpressionValue?
         if let value = json["default"] {
             fallback = try output(value, at: path.jsonMember("default"), kind: kind).literalValue
@@ -54,24 +63,28 @@ enum LegacyFunction {
                 guard case .array(let pair) = stop, pair.count == 2 else {
                     throw StyleIssue(stopPath, "expected [input, output], got \(stop.abbreviated)")
                 }
-                pairs.append((pair[0], try output(pair[1], at: stopPath.jsonElement(1), kind: kind), stopPath.jsonElement(0)))
+                // Tokens are replaced in zoom functions only, as MapLibre's conversion does.
+                pairs.append((pair[0], try output(pair[1], at: stopPath.jsonElement(1), kind: kind, tokens: property == nil),
+                              stopPath.jsonElement(0)))
             }
             if case .object = pairs[0].input {
                 guard let property else { throw StyleIssue(path, "zoom-and-property functions need a \"property\"") }
-                function = try zoomAndProperty(pairs, property: property, type: type, base: base, kind: kind)
+                function = try zoomAndProperty(pairs, property: property, type: type, base: base, colorSpace: colorSpace, kind: kind)
             } else {
                 let input: any StyleExpression = property.map { Get(key: $0) } ?? Zoom()
-                function = try curve(type: type, base: base, input: input,
+                function = try curve(type: type, base: base, colorSpace: colorSpace, input: input,
                                      stops: pairs.map { ($0.input, $0.output, $0.path) }, kind: kind)
             }
         }
         guard property != nil else { return function }
-        return LegacyDefault(inner: function, fallback: fallback ?? .null)
+        guard let fallback else { return LegacyDefault(inner: function, fallback: .null) }
+        return LegacyDefault(inner: function, fallback: fallback, accepts: { kind.convert($0) != nil })
     }
 
-    /// A stop output: a constant of the property's kind (text-field strings keep their tokens).
-    private static func output<T>(_ json: JSONValue, at path: String, kind: PropertyKind<T>) throws -> any StyleExpression {
-        if kind.isTextField, case .string(let text) = json, let tokens = TokenString(text) { return tokens }
+    /// A stop output: a constant of the property's kind (text-field strings of zoom functions keep
+    /// their tokens).
+    private static func output<T>(_ json: JSONValue, at path: String, kind: PropertyKind<T>, tokens: Bool = false) throws -> any StyleExpression {
+        if tokens, kind.isTextField, case .string(let text) = json, let tokenString = TokenString(text) { return tokenString }
         guard let value = kind.value(fromJSON: json) else {
             throw StyleIssue(path, "expected \(kind.expectation), got \(json.abbreviated)")
         }
@@ -92,6 +105,7 @@ enum LegacyFunction {
     private static func curve<T>(
         type: String,
         base: Double,
+        colorSpace: Interpolate.ColorSpace = .rgb,
         input: any StyleExpression,
         stops: [(input: JSONValue, output: any StyleExpression, path: String)],
         kind: PropertyKind<T>
@@ -112,22 +126,26 @@ enum LegacyFunction {
                          outputs: stops.map(\.output), fallback: Literal(value: .null), type: kind.expected)
         }
         var inputs: [Double] = []
+        var outputs: [any StyleExpression] = []
         for stop in stops {
             guard case .number(let n) = stop.input else {
                 throw StyleIssue(stop.path, "expected number, got \(stop.input.abbreviated)")
             }
-            if let previous = inputs.last, n <= previous {
-                throw StyleIssue(stop.path, "stop inputs must be in strictly ascending order")
+            // A repeated stop input is skipped (the first one counts), as MapLibre's conversion does.
+            if let previous = inputs.last, n == previous { continue }
+            if let previous = inputs.last, n < previous {
+                throw StyleIssue(stop.path, "stop inputs must be in ascending order")
             }
             inputs.append(n)
+            outputs.append(stop.output)
         }
         let numberInput = input.type == .number ? input : Assertion(type: .number, arguments: [input])
         if type == "interval" {
-            return Step(input: numberInput, stops: [-.infinity] + inputs.dropFirst(), outputs: stops.map(\.output),
+            return Step(input: numberInput, stops: [-.infinity] + inputs.dropFirst(), outputs: outputs,
                         type: kind.expected)
         }
-        return Interpolate(interpolation: .exponential(base: base), input: numberInput, stops: inputs,
-                           outputs: stops.map(\.output), type: kind.expected)
+        return Interpolate(interpolation: .exponential(base: base), colorSpace: colorSpace, input: numberInput, stops: inputs,
+                           outputs: outputs, type: kind.expected)
     }
 
     private static func zoomAndProperty<T>(
@@ -135,6 +153,7 @@ enum LegacyFunction {
         property: String,
         type: String,
         base: Double,
+        colorSpace: Interpolate.ColorSpace,
         kind: PropertyKind<T>
     ) throws -> any StyleExpression {
         var zooms: [Double] = []
@@ -152,11 +171,12 @@ enum LegacyFunction {
             groups[zoom, default: []].append((value, pair.output, pair.path))
         }
         let inner = try zooms.map { zoom in
-            try curve(type: type, base: base, input: Get(key: property), stops: groups[zoom]!, kind: kind)
+            try curve(type: type, base: base, colorSpace: colorSpace, input: Get(key: property), stops: groups[zoom]!, kind: kind)
         }
-        if kind.isInterpolatable {
-            return Interpolate(interpolation: .exponential(base: base), input: Zoom(), stops: zooms, outputs: inner,
-                               type: kind.expected)
+        // Only exponential functions interpolate between zoom stops; interval and categorical step.
+        if kind.isInterpolatable && type == "exponential" {
+            return Interpolate(interpolation: .exponential(base: base), colorSpace: colorSpace, input: Zoom(), stops: zooms,
+                               outputs: inner, type: kind.expected)
         }
         return Step(input: Zoom(), stops: [-.infinity] + zooms.dropFirst(), outputs: inner, type: kind.expected)
     }

@@ -7,6 +7,7 @@ enum PropertyCompiler {
         switch json {
         case .array(let items) where isExpression(items, kind: kind):
             expression = try compileExpression(json, at: path, kind: kind)
+            try ZoomCurve.check(expression, at: path)
         case .object:
             expression = try LegacyFunction.convert(json, at: path, kind: kind)
         default:
