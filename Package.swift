@@ -96,6 +96,7 @@ let package = Package(
                 "CairnCore", "CairnSources", "CairnProjection", "CairnStyle", "CairnRender", "CairnCache",
                 "CairnVectorTile", "CairnAccess", "CairnConfiguration", "CairnPostGIS", "CairnGDAL", "CairnZlib",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

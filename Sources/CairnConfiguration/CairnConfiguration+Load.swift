@@ -98,13 +98,20 @@ struct ConfigurationReader {
         }
         if let cache = mapping["cache"] {
             if let cacheMapping = cache.mapping {
-                checkKeys(cacheMapping, allowed: ["directory"], at: "cache")
+                checkKeys(cacheMapping, allowed: ["directory", "memory"], at: "cache")
                 if let directory = cacheMapping["directory"] {
                     if let value = directory.string, !value.isEmpty { configuration.cacheDirectory = resolve(value, against: baseDirectory) }
                     else { problem(directory, "cache.directory", "expected a folder path") }
                 }
+                if let memory = cacheMapping["memory"] {
+                    if let bytes = memory.int.flatMap({ $0 >= 0 ? $0 : nil }) ?? memory.string.flatMap(Self.byteSize) {
+                        configuration.memoryCacheBytes = bytes
+                    } else {
+                        problem(memory, "cache.memory", "expected a size such as 256MB, 1GB or 0 (off), got \(describe(memory))")
+                    }
+                }
             } else {
-                problem(cache, "cache", "expected a mapping with `directory`")
+                problem(cache, "cache", "expected a mapping with `directory` and/or `memory`")
             }
         }
         if let auth = mapping["auth"] {
@@ -293,6 +300,19 @@ struct ConfigurationReader {
                 problem(key, full, "unknown key; expected one of \(allowed.sorted().joined(separator: ", "))")
             }
         }
+    }
+
+    /// "256MB", "1.5 GiB", "512k", "0": bytes (KB, MB, GB are powers of 1024, as memory is counted).
+    static func byteSize(_ text: String) -> Int? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let digits = trimmed.prefix { $0.isNumber || $0 == "." }
+        guard let number = Double(digits), number >= 0 else { return nil }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).lowercased()
+        let (kilo, mega, giga) = (1024.0, 1024.0 * 1024, 1024.0 * 1024 * 1024)
+        let scales: [String: Double] = ["": 1, "b": 1, "k": kilo, "kb": kilo, "kib": kilo, "m": mega, "mb": mega, "mib": mega,
+                                        "g": giga, "gb": giga, "gib": giga]
+        guard let scale = scales[unit], number * scale < Double(Int.max / 2) else { return nil }
+        return Int(number * scale)
     }
 
     func describe(_ node: Node) -> String {

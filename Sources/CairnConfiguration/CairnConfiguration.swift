@@ -8,6 +8,8 @@ public struct CairnConfiguration: Sendable {
     public var port: Int
     /// Absolute path of the cache folder (one MBTiles file per map and scale).
     public var cacheDirectory: String
+    /// The bound of the in-memory tile cache in front of the MBTiles files, in bytes (`cache.memory`); 0 turns it off.
+    public var memoryCacheBytes = 256 << 20
     public var maps: [MapConfiguration]
     /// Every tile grid maps may be offered in, by identifier: the built-in ones and any configured.
     public var grids: [String: TileGrid]

@@ -24,9 +24,13 @@ public func buildApplication(
     eventKeepAlive: Duration? = nil,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let router = buildGuardedRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: access,
-                                    eventKeepAlive: eventKeepAlive).router
     let limits = engine.configuration.limits
+    // One access control and one set of rate-limit buckets for the router and the hot tile path.
+    let accessControl = access ?? AccessControl(configuration: engine.configuration)
+    let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
+    let router = buildGuardedRouter(engine: engine, fallbackHost: "\(host):\(port)", maplibre: maplibre, access: accessControl,
+                                    eventKeepAlive: eventKeepAlive, limiter: limiter).router
+    let hotTiles = engine.configuration.memoryCacheBytes > 0 ? HotTilePath(engine: engine, access: accessControl, limiter: limiter) : nil
     var decoder = NIOHTTPDecoderLimitConfiguration()
     decoder.maxHeaderFieldSize = limits.maxHeaderBytes
     decoder.maxHeaderListSize = limits.maxHeaderBytes
@@ -34,7 +38,8 @@ public func buildApplication(
     let policy = connections ?? ConnectionPolicy(limits: limits, maxConnections: limits.maxConnections ?? 1_000)
     return Application(
         router: router,
-        server: .guardedHTTP1(policy: policy, decoderLimits: decoder, additionalChannelHandlers: { [HeaderOverflowHandler()] }),
+        server: .guardedHTTP1(policy: policy, decoderLimits: decoder, additionalChannelHandlers: { [HeaderOverflowHandler()] },
+                              hotTiles: hotTiles),
         configuration: .init(address: .hostname(host, port: port), serverName: "Cairn"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger
@@ -54,7 +59,7 @@ public func buildRouter(
 /// The routes with the access class each was registered with.
 func buildGuardedRouter(
     engine: TileEngine, fallbackHost: String, maplibre: MapLibreAssets? = nil, access: AccessControl? = nil,
-    eventKeepAlive: Duration? = nil
+    eventKeepAlive: Duration? = nil, limiter: RateLimiter? = nil
 ) -> GuardedRouter {
     let router = Router(context: CairnRequestContext.self, options: .autoGenerateHeadEndpoints)
     let limits = engine.configuration.limits
@@ -62,7 +67,7 @@ func buildGuardedRouter(
     router.add(middleware: ResponseHeadersMiddleware())
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: RequestLimitsMiddleware(limits: limits))
-    let limiter = RateLimiter(limits: limits, metrics: engine.metrics)
+    let limiter = limiter ?? RateLimiter(limits: limits, metrics: engine.metrics)
     router.add(middleware: AddressRateLimitMiddleware(limiter: limiter))
     router.add(middleware: PreflightMiddleware())
     let accessControl = access ?? AccessControl(configuration: engine.configuration)

@@ -42,7 +42,7 @@ struct TileController: Sendable {
         }
         headers[.contentType] = "image/png"
         headers[.contentLength] = String(result.data.count)
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: result.data)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: result.body ?? ByteBuffer(bytes: result.data)))
     }
 
     /// RFC 9110 If-None-Match: `*` or a list of (possibly weak) entity tags.

@@ -57,11 +57,21 @@ final class CacheFile: Sendable {
         var lastDamagedLog: ContinuousClock.Instant?
         /// Damaged tiles found since the last log line about them.
         var damagedSinceLog = 0
+        /// The file's `cairn:expiry` metadata when last looked at (`expiryMark`).
+        var expiryMark: String?
     }
     private let state = Mutex(State())
     /// Counts the expiries that reached this file (`beginExpiry`), so a render can tell whether
     /// one came while it read its data (`expiryEpoch`, `write(…, renderedAt:)`).
     private let expiries = Atomic<UInt64>(0)
+    /// Bumped by every expiry of the file and whenever its store is let go (closed, deleted,
+    /// replaced, turned render-through): memory-cached tiles of an older epoch are not served
+    /// (`MemoryTileCache`).
+    private let memoryEpochs = Atomic<UInt64>(0)
+    /// The fingerprint the engine last served this file's tiles under, and when: the hot path
+    /// (`TileEngine.memoryTile`) answers from memory only within `MemoryTileCache` checks of it,
+    /// so a changed map is noticed by the next request through the engine.
+    private let servedVersion = Mutex<(fingerprint: String, at: ContinuousClock.Instant)?>(nil)
     /// Held (on an IO thread) while the file is opened, so it is opened once.
     private let opening = Mutex(())
     /// Write failures, logged once per interval (a full disk fails every metatile).
@@ -134,8 +144,11 @@ final class CacheFile: Sendable {
         case .check(let open, let identity, let upgrade):
             store = open
             // The pool refuses work only while shutting down: keep serving what is open.
-            guard let checked = try? await ioPool.runIfActive({ [path] in Optional(Self.change(at: path, opened: identity, readOnly: open.isReadOnly)) })
-            else { break }
+            guard let looked = try? await ioPool.runIfActive({ [path] in
+                (change: Self.change(at: path, opened: identity, readOnly: open.isReadOnly), mark: open.metadata()[Self.expiryMarkKey])
+            }) else { break }
+            let checked = looked.change
+            noteExpiryMark(looked.mark)
             if checked != nil || upgrade {
                 if let change = checked {
                     logChange(change)
@@ -249,7 +262,47 @@ final class CacheFile: Sendable {
     var expiryEpoch: UInt64 { expiries.load(ordering: .acquiring) }
 
     /// Called by an expiry before it marks or deletes tiles of this file.
-    func beginExpiry() { expiries.wrappingAdd(1, ordering: .acquiringAndReleasing) }
+    func beginExpiry() {
+        expiries.wrappingAdd(1, ordering: .acquiringAndReleasing)
+        memoryEpochs.wrappingAdd(1, ordering: .acquiringAndReleasing)
+    }
+
+    /// The metadata row every expiry rewrites once it has marked the file's tiles, so a server
+    /// notices (within `identityCheckInterval`) an expiry made by another process (`cairn expire`)
+    /// and forgets the tiles it holds in memory from this file.
+    static let expiryMarkKey = "cairn:expiry"
+
+    /// Records an expiry of this process (see `expiryMarkKey`). Call on a pool thread.
+    func markExpired(in store: MBTilesStore) throws {
+        let mark = "\(ProcessInfo.processInfo.processIdentifier)-\(UInt64.random(in: 0...UInt64.max))"
+        try store.updateMetadata([Self.expiryMarkKey: mark])
+        state.withLock { $0.expiryMark = mark }
+    }
+
+    /// Forgets memory-cached tiles when the file's expiry mark is not the one seen last.
+    private func noteExpiryMark(_ mark: String?) {
+        let changed = state.withLock { state -> Bool in
+            guard state.expiryMark != mark else { return false }
+            state.expiryMark = mark
+            return true
+        }
+        if changed { memoryEpochs.wrappingAdd(1, ordering: .acquiringAndReleasing) }
+    }
+
+    /// See `memoryEpochs`.
+    var memoryEpoch: UInt64 { memoryEpochs.load(ordering: .acquiring) }
+
+    /// Notes that the engine serves this file's tiles under `fingerprint` now (its map checked).
+    func noteServed(_ fingerprint: String) {
+        let now = ContinuousClock.now
+        servedVersion.withLock { $0 = (fingerprint, now) }
+    }
+
+    /// Whether the engine served this file's tiles under `fingerprint` within `interval`.
+    func wasServed(_ fingerprint: String, within interval: Duration) -> Bool {
+        guard let served = servedVersion.withLock({ $0 }) else { return false }
+        return served.fingerprint == fingerprint && ContinuousClock.now - served.at < interval
+    }
 
     /// Stores rows made from data read after `renderedAt` (an `expiryEpoch`). When an expiry began
     /// since, the rows may have been drawn from rows an edit has changed since (a database edit
@@ -448,7 +501,8 @@ final class CacheFile: Sendable {
     /// close once work in flight on them ends.
     @discardableResult
     private func close(_ store: MBTilesStore) -> Bool {
-        state.withLock { state in
+        memoryEpochs.wrappingAdd(1, ordering: .acquiringAndReleasing)
+        return state.withLock { state in
             guard state.store === store else { return false }
             state.store = nil
             state.identity = nil
@@ -466,6 +520,7 @@ final class CacheFile: Sendable {
             // A failure of a store already replaced says nothing about the file now open.
             if let store, state.store !== store { return false }
             if store != nil {
+                memoryEpochs.wrappingAdd(1, ordering: .acquiringAndReleasing)
                 state.store = nil
                 state.identity = nil
                 state.reconciledFingerprint = nil

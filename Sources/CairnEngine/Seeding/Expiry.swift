@@ -164,6 +164,8 @@ extension TileEngine {
                     let tiles = chunk
                     chunk.removeAll(keepingCapacity: true)
                     total += try await ioPool.runIfActive { delete ? try store.deleteTiles(tiles) : try store.markStale(tiles) }
+                    let marked = Set(tiles)
+                    memory.remove(of: file) { marked.contains($0) }
                 }
             }
             let rangesToApply = ranges
@@ -174,7 +176,12 @@ extension TileEngine {
                         ? try store.deleteTiles(zoom: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
                         : try store.markStale(zoom: r.z, minX: r.minX, minY: r.minY, maxX: r.maxX, maxY: r.maxY)
                 }
+                try file.markExpired(in: store)
                 return changed
+            }
+            // Once marked (the epoch was bumped before): a tile read meanwhile is not kept, one kept before goes now.
+            memory.remove(of: file) { tile in
+                rangesToApply.contains { $0.z == tile.z && $0.minX <= tile.x && tile.x <= $0.maxX && $0.minY <= tile.y && tile.y <= $0.maxY }
             }
             if delete { try await file.refreshStoredExtent(of: producer) }
         }

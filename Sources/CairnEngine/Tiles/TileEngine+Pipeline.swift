@@ -26,11 +26,21 @@ extension TileEngine {
         let file = cacheFiles.file(for: producer)
         let store = await file.servingStore(for: producer)
         let writable = store?.isReadOnly == false ? store : nil
+        // Memory before the file (whose checks ran above); the stamp is taken before the file is
+        // read, so a tile read before an expiry is not kept.
+        let (memoryKey, stamp) = (memoryCacheKey(tile, of: producer), memory.stamp(file))
+        file.noteServed(producer.cacheFingerprint)
+        if let remembered = memory.tile(memoryKey, fingerprint: producer.cacheFingerprint) {
+            counters.hits.wrappingAdd(1, ordering: .relaxed)
+            return remembered.tile.result
+        }
         if let store, let cached = await file.read(tile, from: store, matching: producer.cacheFingerprint,
                                                    kind: producer.cachedImageKind, counters: counters) {
             if !cached.isStale {
                 counters.hits.wrappingAdd(1, ordering: .relaxed)
-                return TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+                let result = TileResult(data: cached.data, etag: cached.etag, cacheHit: true)
+                remember(result, at: memoryKey, of: producer, file: file, stamp: stamp)
+                return result
             }
             if producer.map.configuration.serveStale {
                 // Answer now with the expired tile and refresh it for the next request (a
@@ -53,6 +63,8 @@ extension TileEngine {
                     throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
                 }
                 handoff.resolve(.success(result))
+                // Only once its batch is stored, as the file holds it: expiries reach memory through the file.
+                if writable != nil { self.remember(result, at: memoryKey, of: producer, file: file, stamp: stamp) }
             } catch {
                 handoff.resolve(.failure(error))
             }

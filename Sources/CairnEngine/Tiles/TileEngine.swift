@@ -26,6 +26,8 @@ public final class TileEngine: Sendable {
     private let registry: MapRegistry
     let inflight = InflightRenders<[TileCoordinate: TileResult]>()
     let cacheFiles: CacheFileRegistry
+    /// Encoded tiles in memory, in front of `cacheFiles` (`cache.memory`).
+    let memory: MemoryTileCache
     let vectorPlans = VectorLayerPlans()
     /// Glyph ranges served to MapLibre clients (`TileEngine+Glyphs`).
     let glyphRanges = GlyphRangeCache()
@@ -71,6 +73,7 @@ public final class TileEngine: Sendable {
         self.maintenancePool = maintenancePool
         cacheFiles = CacheFileRegistry(directory: configuration.cacheDirectory, ioPool: ioPool, maintenancePool: maintenancePool, logger: logger,
                                        retryInterval: cacheRetryInterval)
+        memory = MemoryTileCache(capacity: configuration.memoryCacheBytes)
         registry = MapRegistry(configuration: configuration, threadPool: pool, logger: logger)
         invalidations = TileInvalidations(capacity: configuration.limits.maxEventSubscribers)
         databases = PostGISDatabases(configurations: configuration.databases, logger: logger)
@@ -93,7 +96,12 @@ public final class TileEngine: Sendable {
 
     /// Reloads every map now, changed or not; returns load errors by map.
     @discardableResult
-    public func reloadMaps() async -> [String: String] { await registry.reloadAll() }
+    public func reloadMaps() async -> [String: String] {
+        let failures = await registry.reloadAll()
+        // Versions, access and max-age may all have changed: tiles are read from the files again.
+        memory.removeAll()
+        return failures
+    }
 
     public var mapNames: [String] { configuration.maps.map(\.name) }
 

@@ -1,6 +1,10 @@
+import NIOCore
+
 /// A tile as served: PNG bytes or a gzip-compressed vector tile, a strong validator, and whether it came from the cache.
 public struct TileResult: Sendable {
     public var data: [UInt8]
+    /// The same bytes in a buffer, when the tile came from the memory cache: written without copying.
+    public var body: ByteBuffer?
     /// Quoted, as the ETag header carries it.
     public var etag: String
     public var cacheHit: Bool

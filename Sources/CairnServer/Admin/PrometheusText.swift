@@ -29,6 +29,10 @@ enum PrometheusText {
         metric("cairn_stale_refreshes_dropped_total", "counter", "Serve-stale refreshes that could not run.",
                [("", metrics.staleRefreshesDroppedCount)])
         metric("cairn_rate_limited_total", "counter", "Requests refused with 429.", [("", metrics.rateLimitedCount)])
+        let memory = engine.memoryCacheUsage
+        metric("cairn_memory_cache_bytes", "gauge", "Bytes the in-memory tile cache holds (tiles and their fixed overhead).", [("", memory.bytes)])
+        metric("cairn_memory_cache_tiles", "gauge", "Tiles in the in-memory tile cache.", [("", memory.tiles)])
+        metric("cairn_memory_cache_capacity_bytes", "gauge", "The in-memory tile cache's bound (cache.memory).", [("", memory.capacity)])
         metric("cairn_render_queue_depth", "gauge", "Metatile renders queued or running.", [("", engine.renderQueueDepth)])
         metric("cairn_render_queue_capacity", "gauge", "Most metatile renders queued or running at once.", [("", engine.maxQueuedRenders)])
         metric("cairn_admin_jobs", "gauge", "Admin jobs by state.", [(#"{state="queued"}"#, jobs.queued), (#"{state="running"}"#, jobs.running)])

@@ -16,6 +16,8 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     let policy: ConnectionPolicy
     let decoderLimits: NIOHTTPDecoderLimitConfiguration
     let additionalChannelHandlers: @Sendable () -> [any RemovableChannelHandler]
+    /// Cached tiles answered before the router (see `HotTileHandler`); nil: all go to the router.
+    var hotTiles: HotTilePath?
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         channel.eventLoop.makeCompletedFuture {
@@ -30,6 +32,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try operations.addHandlers(additionalChannelHandlers())
             try operations.addHandler(HTTPConnectionStateHandler(idleTimeout: .nanoseconds(policy.idleTimeout.nanoseconds), logger: logger))
+            if let hotTiles { try operations.addHandler(HotTileHandler(hot: hotTiles)) }
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }
     }
@@ -42,10 +45,11 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
 extension HTTPServerBuilder {
     /// HTTP/1 with Cairn's connection cap and timeouts (see `GuardedHTTP1Channel`).
     static func guardedHTTP1(policy: ConnectionPolicy, decoderLimits: NIOHTTPDecoderLimitConfiguration = .init(),
-                             additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] }) -> HTTPServerBuilder {
+                             additionalChannelHandlers: @escaping @Sendable () -> [any RemovableChannelHandler] = { [] },
+                             hotTiles: HotTilePath? = nil) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             GuardedHTTP1Channel(responder: responder, policy: policy, decoderLimits: decoderLimits,
-                                additionalChannelHandlers: additionalChannelHandlers)
+                                additionalChannelHandlers: additionalChannelHandlers, hotTiles: hotTiles)
         }
     }
 }
