@@ -184,7 +184,7 @@ public final class Canvas {
 
     /// Encodes the `columns`×`rows` tiles of `tilePixels` device pixels that start `bufferPixels` in from
     /// the top-left corner, row by row, straight from the canvas memory.
-    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int) throws -> [[UInt8]] {
+    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int, format: TileImageFormat = .png32) throws -> [[UInt8]] {
         guard columns > 0, rows > 0, tilePixels > 0, bufferPixels >= 0,
               bufferPixels + columns * tilePixels <= width, bufferPixels + rows * tilePixels <= height else {
             throw RenderError(.invalidTileGrid,
@@ -197,8 +197,7 @@ public final class Canvas {
                 for column in 0..<columns {
                     let y = bufferPixels + row * tilePixels, x = bufferPixels + column * tilePixels
                     do {
-                        tiles.append(try PNGEncoder.encode(data + y * stride + x * 4, width: tilePixels, height: tilePixels,
-                                                           stride: stride, format: .argb32Premultiplied))
+                        tiles.append(try format.encode(data + y * stride + x * 4, width: tilePixels, height: tilePixels, stride: stride))
                     } catch {
                         throw RenderError(.encoding, "cannot encode tile \(column),\(row) of the canvas: \(error)")
                     }
@@ -206,6 +205,11 @@ public final class Canvas {
             }
             return tiles
         }
+    }
+
+    /// The canvas pixels (Cairo's premultiplied ARGB32), read-only, e.g. to encode them other ways.
+    public func withPixels<R>(_ body: (UnsafeRawPointer, _ stride: Int) throws -> R) rethrows -> R {
+        try surface.withPixels { data, stride in try body(UnsafeRawPointer(data), stride) }
     }
 
     /// Encodes the whole canvas, buffer included.
