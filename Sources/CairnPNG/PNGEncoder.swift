@@ -9,14 +9,16 @@ public enum PNGEncoder {
     /// Premultiplied input is written with straight alpha, as PNG requires.
     /// - Parameter palette: quantise to at most 256 colours (exactly when the image has no more),
     ///   with no dithering, and write a palette PNG with tRNS for translucent entries.
+    /// - Parameter compression: nil: `PNGCompression.palette` or `.default`.
     public static func encode(
         _ pixels: UnsafeRawPointer, width: Int, height: Int, stride: Int,
-        format: PNGPixelFormat = .argb32Premultiplied, compression: PNGCompression = .default, palette: Bool = false
+        format: PNGPixelFormat = .argb32Premultiplied, compression: PNGCompression? = nil, palette: Bool = false
     ) throws(PNGError) -> [UInt8] {
         guard width > 0, height > 0, width <= 1 << 20, height <= 1 << 20, stride >= width * 4 else {
             throw PNGError(.invalidDimensions,
                            "cannot encode a \(width)x\(height) image with stride \(stride): expected positive sizes and stride >= 4 * width")
         }
+        let compression = compression ?? (palette ? .palette : .default)
         let bytes = pixels.assumingMemoryBound(to: UInt8.self)
         let flags = cairn_png_scan(bytes, Int32(width), Int32(height), stride, format.shimValue)
         if flags & Int32(CAIRN_PNG_UNIFORM) != 0 {
@@ -42,7 +44,7 @@ public enum PNGEncoder {
     /// Encodes pixels held in an array; `stride` defaults to `4 * width`.
     public static func encode(
         _ pixels: [UInt8], width: Int, height: Int, stride: Int? = nil,
-        format: PNGPixelFormat = .rgba, compression: PNGCompression = .default, palette: Bool = false
+        format: PNGPixelFormat = .rgba, compression: PNGCompression? = nil, palette: Bool = false
     ) throws(PNGError) -> [UInt8] {
         let rowBytes = stride ?? width * 4
         guard width > 0, height > 0, pixels.count >= rowBytes * (height - 1) + width * 4 else {
