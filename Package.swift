@@ -35,6 +35,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CLibdeflate", pkgConfig: "libdeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
         .systemLibrary(name: "CGDAL", pkgConfig: "gdal", providers: [.apt(["libgdal-dev"])]),
         .systemLibrary(name: "CFreeType", pkgConfig: "freetype2", providers: [.apt(["libfreetype-dev"])]),
         .systemLibrary(name: "CFontconfig", pkgConfig: "fontconfig", providers: [.apt(["libfontconfig-dev"])]),
@@ -45,7 +47,8 @@ let package = Package(
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "CairnProj", dependencies: ["CProj"], swiftSettings: swiftSettings),
         .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo", "CRsvg"], swiftSettings: swiftSettings),
-        .target(name: "CairnPNG", dependencies: ["CPNG"], swiftSettings: swiftSettings),
+        .target(name: "CairnPNG", dependencies: ["CPNG", "CLibdeflate"], swiftSettings: swiftSettings),
+        .target(name: "CairnWebP", dependencies: ["CWebP"], swiftSettings: swiftSettings),
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // GDAL/OGR's vector C API: datasets, layers, features, spatial references, captured errors.
         .target(name: "CairnGDAL", dependencies: ["CGDAL"], swiftSettings: swiftSettings),
@@ -57,7 +60,7 @@ let package = Package(
         .target(name: "CairnSources", dependencies: ["CairnCore", "CairnSQLite", "CairnVectorTile", "CairnZlib", "CairnGDAL"], swiftSettings: swiftSettings),
         .target(name: "CairnProjection", dependencies: ["CairnCore", "CairnProj"], swiftSettings: swiftSettings),
         .target(name: "CairnStyle", dependencies: ["CairnCore"], swiftSettings: swiftSettings),
-        .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG", "CairnFreeType"], swiftSettings: swiftSettings),
+        .target(name: "CairnRender", dependencies: ["CairnCore", "CairnCairo", "CairnPNG", "CairnWebP", "CairnFreeType"], swiftSettings: swiftSettings),
         .target(name: "CairnCache", dependencies: ["CairnCore", "CairnSQLite", "CairnZlib"], swiftSettings: swiftSettings),
         // PostgreSQL/PostGIS databases: connection settings, pooled clients, table discovery,
         // per-metatile feature queries (WKB through CairnSources' decoder), LISTEN for edits.
@@ -129,7 +132,7 @@ let package = Package(
         // The only module that imports ArgumentParser.
         .executableTarget(
             name: "CairnCLI",
-            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", "CairnPostGIS", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["CairnServer", "CairnEngine", "CairnConfiguration", "CairnJobs", "CairnPostGIS", "CairnPNG", "CairnWebP", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: swiftSettings
         ),
 
@@ -139,7 +142,7 @@ let package = Package(
         .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources", "CairnTestSupport"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnPNG", "CairnWebP", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnPostGISTests", dependencies: ["CairnPostGIS", "CairnConfiguration", "CairnCore", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
@@ -149,7 +152,7 @@ let package = Package(
         .testTarget(name: "CairnCLITests", dependencies: ["CairnCLI", "CairnConfiguration", "CairnEngine", "CairnVectorTile", "CairnZlib", "CairnSQLite", "CairnRender", "CairnPNG", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", "CairnConfiguration", "CairnJobs", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
+            dependencies: ["CairnServer", "CairnConfiguration", "CairnJobs", "CairnPNG", "CairnWebP", "CairnTestSupport", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "JWTKit", package: "jwt-kit")],
             swiftSettings: swiftSettings
         ),
     ]

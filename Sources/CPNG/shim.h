@@ -121,6 +121,36 @@ static inline void cairn_png_straight_rgba(const unsigned char *pixel, int forma
     out[3] = (unsigned char)a;
 }
 
+/* Straight-alpha RGBA of a whole image into `out` (width * height * 4 bytes, rows packed). */
+static inline void cairn_png_to_rgba(const unsigned char *data, int width, int height, size_t stride, int format,
+                                     unsigned char *out) {
+    for (int y = 0; y < height; y++) {
+        const unsigned char *source = data + (size_t)y * stride;
+        unsigned char *target = out + (size_t)y * width * 4;
+        if (format == CAIRN_PNG_RGBA) {
+            memcpy(target, source, (size_t)width * 4);
+            continue;
+        }
+        for (int x = 0; x < width; x++) cairn_png_straight_rgba(source + 4 * x, format, target + 4 * x);
+    }
+}
+
+/* libpng with no row filter, or with its adaptive choice among all five. */
+static inline int cairn_png_begin_filtered(png_structp *png, png_infop *info, cairn_png_buffer *out, char *error, int level,
+                                           int adaptive) {
+    *png = png_create_write_struct(PNG_LIBPNG_VER_STRING, error, cairn_png_error_callback, cairn_png_warning_callback);
+    if (!*png) return -1;
+    *info = png_create_info_struct(*png);
+    if (!*info) {
+        png_destroy_write_struct(png, NULL);
+        return -1;
+    }
+    png_set_write_fn(*png, out, cairn_png_write_callback, cairn_png_flush_callback);
+    png_set_compression_level(*png, level);
+    png_set_filter(*png, PNG_FILTER_TYPE_BASE, adaptive ? PNG_ALL_FILTERS : PNG_FILTER_NONE);
+    return 0;
+}
+
 static inline int cairn_png_begin(png_structp *png, png_infop *info, cairn_png_buffer *out, char *error, int level) {
     *png = png_create_write_struct(PNG_LIBPNG_VER_STRING, error, cairn_png_error_callback, cairn_png_warning_callback);
     if (!*png) return -1;
@@ -137,15 +167,16 @@ static inline int cairn_png_begin(png_structp *png, png_infop *info, cairn_png_b
 
 /*
  * Encodes a width x height image as 8-bit RGB (when every pixel is opaque) or RGBA, with no
- * row filter and the given zlib level. Appends to `out`; returns 0, or -1 with `error` set.
+ * row filter (or libpng's adaptive ones) and the given zlib level. Appends to `out`; returns 0, or -1 with `error` set.
  */
 static inline int cairn_png_encode(const unsigned char *data, int width, int height, size_t stride, int format,
-                                   int level, cairn_png_buffer *out, char *error /* CAIRN_PNG_ERROR_SIZE */) {
+                                   int level, int adaptive_filters, cairn_png_buffer *out,
+                                   char *error /* CAIRN_PNG_ERROR_SIZE */) {
     png_structp png = NULL;
     png_infop info = NULL;
     unsigned char *volatile row = NULL;
     const int opaque = (cairn_png_scan(data, width, height, stride, format) & CAIRN_PNG_OPAQUE) != 0;
-    if (cairn_png_begin(&png, &info, out, error, level) != 0) {
+    if (cairn_png_begin_filtered(&png, &info, out, error, level, adaptive_filters) != 0) {
         strcpy(error, "png_create_write_struct failed");
         return -1;
     }

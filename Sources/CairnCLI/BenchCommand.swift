@@ -42,6 +42,12 @@ struct BenchCommand: AsyncParsableCommand {
     @Flag(help: "Also measure MVT: encoding the same tiles, and decoding + rendering them from an MBTiles of MVT.")
     var mvt = false
 
+    @Flag(help: "Only compare tile encodings (png32, png8, WebP; zlib and libdeflate): bytes and encode ms per tile.")
+    var formatsOnly = false
+
+    @Option(help: "With --formats-only: write side-by-side comparison PNGs (png32 | png8 | webp) into this folder.")
+    var compareDirectory: String?
+
     func validate() throws {
         if bbox == nil && !loadOnly { throw ValidationError("Missing expected argument '--bbox <bbox>' (only --load-only goes without it)") }
     }
@@ -60,6 +66,7 @@ struct BenchCommand: AsyncParsableCommand {
             if let range = map.grid.tileRange(covering: area, at: z) { tiles.append(contentsOf: range) }
         }
         let tileSet = Set(tiles)
+        if formatsOnly { return try measureFormats(map: map, tiles: tiles) }
         var metatiles: [Metatile] = []
         var seen: Set<TileCoordinate> = []
         for tile in tiles {

@@ -68,7 +68,7 @@ struct SeedCommand: AsyncParsableCommand {
         if let workers, workers < 1 || workers > 256 { throw ValidationError("--workers: expected 1 to 256") }
         if let metatile, metatile < 1 || metatile > 16 { throw ValidationError("--metatile: expected 1 to 16") }
         let formats = try formats()
-        if scale != 1 && !formats.contains(.png) { throw ValidationError("--scale: vector tiles (pbf) have no scale") }
+        if scale != 1 && !formats.contains(.png) && !formats.contains(.webp) { throw ValidationError("--scale: vector tiles (pbf) have no scale") }
         if formats.count > 1 && mbtiles != nil {
             throw ValidationError("--mbtiles: give one --format with it (PNG and vector tiles go in separate files)")
         }

@@ -6,6 +6,8 @@ public enum CachedImageKind: Sendable, Hashable {
     case png(side: Int?)
     /// A gzip-compressed Mapbox Vector Tile.
     case gzipVectorTile
+    /// A WebP image (RIFF container).
+    case webp
 }
 
 extension CachedTile {
@@ -25,7 +27,19 @@ extension CachedTile {
             return Self.pngProblem(data, side: side, walkChunks: checksum == nil)
         case .gzipVectorTile:
             return Self.gzipProblem(data, decode: checksum == nil)
+        case .webp:
+            return Self.webpProblem(data)
         }
+    }
+
+    /// RIFF header: "RIFF", the little-endian size of what follows, "WEBP".
+    static func webpProblem(_ data: [UInt8]) -> String? {
+        guard data.count >= 20, data[0..<4].elementsEqual("RIFF".utf8), data[8..<12].elementsEqual("WEBP".utf8) else {
+            return "not a WebP: the RIFF/WEBP header is missing"
+        }
+        let size = Int(data[4]) | Int(data[5]) << 8 | Int(data[6]) << 16 | Int(data[7]) << 24
+        guard size + 8 == data.count else { return "a truncated WebP: the RIFF header says \(size + 8) bytes, the image has \(data.count)" }
+        return nil
     }
 
     private static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

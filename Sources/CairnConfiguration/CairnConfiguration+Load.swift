@@ -152,7 +152,7 @@ struct ConfigurationReader {
             problem(node, path, "expected a mapping with `name` and `style`")
             return nil
         }
-        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "refresh_zooms", "grids", "access", "embed_origins"], at: path)
+        checkKeys(mapping, allowed: ["name", "style", "title", "attribution", "metatile", "minzoom", "maxzoom", "scales", "max_age", "serve_stale", "refresh_zooms", "grids", "access", "embed_origins", "format"], at: path)
         var ok = true
         var name = ""
         if let node = mapping["name"], let value = node.string {
@@ -228,6 +228,10 @@ struct ConfigurationReader {
         }
         if let node = mapping["embed_origins"] {
             if let origins = readOrigins(node, path: path + ".embed_origins") { map.embedOrigins = origins } else { ok = false }
+        }
+        if let node = mapping["format"] {
+            if let value = node.string, let format = PNGTileFormat(rawValue: value) { map.pngFormat = format }
+            else { problem(node, path + ".format", "expected png8 (palette, the default) or png32 (truecolour), got \(describe(node))"); ok = false }
         }
         return ok ? map : nil
     }

@@ -66,6 +66,8 @@ public struct MapConfiguration: Sendable {
     public var access: MapAccess = .public
     /// Origins allowed to put the map in an iframe (`embed_origins:`), e.g. `https://portal.example`.
     public var embedOrigins: [String] = []
+    /// How its PNG tiles are encoded (`format:`); part of the cache fingerprint.
+    public var pngFormat: PNGTileFormat = .default
 
     public init(name: String, stylePath: String, title: String? = nil, attribution: String? = nil, metatileSize: Int = 8,
                 minZoom: Int = 0, maxZoom: Int = 20, scales: [Int] = [1, 2], maxAgeSeconds: Int = 3600, serveStale: Bool = false) {

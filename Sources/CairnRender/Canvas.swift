@@ -218,7 +218,8 @@ public final class Canvas {
     /// Encodes the `columns`×`rows` tiles of `tilePixels` device pixels that start `bufferPixels` in from
     /// the top-left corner, row by row, straight from the canvas memory. The tile at index `skipping`
     /// (already made) is left empty.
-    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int, skipping: Int? = nil) throws -> [[UInt8]] {
+    public func encodeTiles(columns: Int, rows: Int, tilePixels: Int, bufferPixels: Int, format: TileImageFormat = .png32,
+                            skipping: Int? = nil) throws -> [[UInt8]] {
         guard window.width == Double(width), window.height == Double(height) else {
             throw RenderError(.invalidTileGrid, "cannot split a canvas drawn only in \(window) into tiles")
         }
@@ -238,14 +239,30 @@ public final class Canvas {
                         continue
                     }
                     do {
-                        tiles.append(try PNGEncoder.encode(data + y * stride + x * 4, width: tilePixels, height: tilePixels,
-                                                           stride: stride, format: .argb32Premultiplied))
+                        tiles.append(try format.encode(data + y * stride + x * 4, width: tilePixels, height: tilePixels, stride: stride))
                     } catch {
                         throw RenderError(.encoding, "cannot encode tile \(column),\(row) of the canvas: \(error)")
                     }
                 }
             }
             return tiles
+        }
+    }
+
+    /// The canvas pixels (Cairo's premultiplied ARGB32), read-only, e.g. to encode them other ways.
+    public func withPixels<R>(_ body: (UnsafeRawPointer, _ stride: Int) throws -> R) rethrows -> R {
+        try surface.withPixels { data, stride in try body(UnsafeRawPointer(data), stride) }
+    }
+
+    /// Encodes the drawn window (one tile's square, for a canvas made with a `window`) as a tile.
+    public func encodeWindow(format: TileImageFormat) throws -> [UInt8] {
+        let columns = Int(window.width), rows = Int(window.height)
+        return try surface.withPixels { data, stride in
+            do {
+                return try format.encode(data + Int(window.y) * stride + Int(window.x) * 4, width: columns, height: rows, stride: stride)
+            } catch {
+                throw RenderError(.encoding, "cannot encode the \(columns)x\(rows) window of the canvas: \(error)")
+            }
         }
     }
 

@@ -78,6 +78,7 @@ func buildGuardedRouter(
     let maplibre = maplibre ?? MapLibreAssets()
     MapController(engine: engine, fallbackHost: fallbackHost, maplibre: maplibre, access: accessControl).register(in: routes)
     TileController(engine: engine).register(in: routes)
+    WebPTileController(engine: engine).register(in: routes)
     EventStreamController(engine: engine, keepAliveInterval: eventKeepAlive ?? EventStreamController.defaultKeepAliveInterval)
         .register(in: routes)
     GridTileController(engine: engine, fallbackHost: fallbackHost).register(in: routes)

@@ -31,7 +31,7 @@ struct TileController: Sendable {
 
     /// The tile response every tile route shares (XYZ and WMTS): ETag, 304 on a matching
     /// If-None-Match, Cache-Control from the map, CORS open to all, and the cache status.
-    static func response(for result: TileResult, maxAgeSeconds: Int, request: Request) -> Response {
+    static func response(for result: TileResult, maxAgeSeconds: Int, request: Request, contentType: String = "image/png") -> Response {
         var headers = HTTPFields()
         headers[.eTag] = result.etag
         headers[.cacheControl] = "public, max-age=\(maxAgeSeconds)"
@@ -40,7 +40,7 @@ struct TileController: Sendable {
         if let ifNoneMatch = request.headers[.ifNoneMatch], Self.matches(ifNoneMatch, etag: result.etag) {
             return Response(status: .notModified, headers: headers)
         }
-        headers[.contentType] = "image/png"
+        headers[.contentType] = contentType
         headers[.contentLength] = String(result.data.count)
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: result.body ?? ByteBuffer(bytes: result.data)))
     }

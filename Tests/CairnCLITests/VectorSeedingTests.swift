@@ -183,7 +183,7 @@ struct VectorSeedingTests {
         #expect(run.output.contains("only made in WebMercatorQuad"), "\(run.output)")
         let bad = try CLI.cairn(["seed", "--config", config, "--zoom", "5-6", "--format", "jpeg"])
         #expect(bad.status != 0)
-        #expect(bad.output.contains("expected png, pbf or png,pbf"), "\(bad.output)")
+        #expect(bad.output.contains("expected png, pbf, webp or a list such as png,pbf"), "\(bad.output)")
 
         // A map whose default grid is VN-2000 but which is also offered in Web Mercator: its vector
         // tiles are seeded and expired in Web Mercator.

@@ -10,7 +10,7 @@ import Testing
 /// HEAD wherever GET is; 405 with `Allow` for other methods on known paths; 404 on unknown ones.
 struct HTTPMethodTests {
     static let getPaths = [
-        "/", "/maps", "/health", "/maps/mini", "/maps/mini/tiles.json", "/maps/mini/13/6523/3610.png",
+        "/", "/maps", "/health", "/maps/mini", "/maps/mini/tiles.json", "/maps/mini/13/6523/3610.png", "/maps/mini/13/6523/3610.webp",
         "/wmts/1.0.0/WMTSCapabilities.xml", "/ogcapi/collections", "/assets/viewer.js", "/embed/mini",
         "/maps/nope/13/6523/3610.png",
     ]

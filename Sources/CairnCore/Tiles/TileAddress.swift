@@ -5,13 +5,14 @@ public struct TileAddress: Sendable, Hashable {
     public var scale: Int
     public var format: String
 
+    /// `file` is `{y}.EXT` or `{y}@2x.EXT`, EXT being `fileExtension` (png unless told).
     /// - Returns: nil when the parts are malformed (a 400); range checks against a map come later (404).
-    public init?(z: some StringProtocol, x: some StringProtocol, file: some StringProtocol) {
+    public init?(z: some StringProtocol, x: some StringProtocol, file: some StringProtocol, fileExtension: String = "png") {
         guard let zoom = Self.number(z, maxDigits: 2),
               let column = Self.number(x, maxDigits: 9) else { return nil }
         guard let dot = file.lastIndex(of: ".") else { return nil }
         let format = file[file.index(after: dot)...]
-        guard format == "png" else { return nil }
+        guard format == fileExtension else { return nil }
         var stem = file[..<dot]
         var scale = 1
         if let at = stem.firstIndex(of: "@") {

@@ -13,6 +13,8 @@ extension TileEngine {
                 guard let map = try? await map(named: name, grid: grid.identifier) else { continue }
                 for scale in map.configuration.scales {
                     await openIfExists(TileProducer(png: map, scale: scale))
+                    let webp = TileProducer(webp: map, scale: scale)
+                    if await exists(cacheFiles.directory + "/" + webp.fileName) { await openIfExists(webp) }
                 }
                 if grid.identifier == TileGrid.webMercator.identifier,
                    await exists(cacheFiles.directory + "/" + map.name + ".pbf.mbtiles") {

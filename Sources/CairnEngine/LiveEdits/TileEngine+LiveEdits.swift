@@ -181,6 +181,7 @@ extension TileEngine {
     private func refreshStale(map name: String, zooms: ClosedRange<Int>) async {
         guard let map = try? await self.map(named: name) else { return }
         var producers = map.configuration.scales.map { TileProducer(png: map, scale: $0) }
+        producers += map.configuration.scales.map { TileProducer(webp: map, scale: $0) }
         if map.grid.identifier == TileGrid.webMercator.identifier { producers.append(TileProducer(pbf: map, plan: vectorPlans.plan(for: map))) }
         for producer in producers {
             guard let file = try? await cacheFiles.existingFile(for: producer),

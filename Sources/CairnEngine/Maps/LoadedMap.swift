@@ -41,6 +41,14 @@ public struct LoadedMap: Sendable {
     }
 
     public var name: String { configuration.name }
+
+    /// How the map's PNG tiles are encoded (`format:` of the map).
+    public var pngImageFormat: TileImageFormat {
+        switch configuration.pngFormat {
+        case .png8: .png8
+        case .png32: .png32
+        }
+    }
     public var title: String { configuration.title ?? style.name ?? configuration.name }
 
     public var attribution: String {

@@ -8,11 +8,13 @@ extension MapRenderer {
     /// and encoded, then the whole metatile (the placed labels drawn again, not placed again).
     /// The tile is drawn on a canvas of the whole metatile's size (Cairo draws a primitive the same
     /// only on a surface of the same size), with only what reaches the tile: a fraction of the work.
-    /// - Returns: PNG bytes per tile, `first` included.
-    static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, budget: RenderBudget = .unlimited,
+    /// - Parameter format: as `render`'s (nil: the map's PNG format).
+    /// - Returns: encoded bytes per tile, `first` included.
+    static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, format: TileImageFormat? = nil, budget: RenderBudget = .unlimited,
                        first: TileCoordinate, deliver: ([UInt8]) -> Void) throws -> [TileCoordinate: [UInt8]] {
+        let format = format ?? map.pngImageFormat
         guard metatile.contains(first), metatile.columns * metatile.rows > 1 else {
-            let tiles = try render(map, metatile: metatile, scale: scale, budget: budget)
+            let tiles = try render(map, metatile: metatile, scale: scale, format: format, budget: budget)
             if let tile = tiles[first] { deliver(tile) }
             return tiles
         }
@@ -28,7 +30,7 @@ extension MapRenderer {
         var tileMeter = meter
         try draw(map, on: tileCanvas, zoom: zoom, query: frame.query(for: first), meter: &tileMeter, pass: .graphics)
         tileCanvas.draw(placed)
-        let firstPNG = try tileCanvas.encodePNG()
+        let firstPNG = try tileCanvas.encodeWindow(format: format)
         deliver(firstPNG)
 
         let canvas = try frame.canvas()
@@ -37,7 +39,7 @@ extension MapRenderer {
         canvas.draw(placed)
         let firstIndex = frame.index(of: first)
         var pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: frame.tilePixels,
-                                          bufferPixels: frame.buffer, skipping: firstIndex)
+                                          bufferPixels: frame.buffer, format: format, skipping: firstIndex)
         pngs[firstIndex] = firstPNG
         var result: [TileCoordinate: [UInt8]] = [:]
         for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }

@@ -5,7 +5,7 @@ import CairnSources
 import CairnStyle
 import Foundation
 
-/// Draws a map's style over its layers into one canvas per metatile, then cuts PNG tiles.
+/// Draws a map's style over its layers into one canvas per metatile, then cuts PNG (or WebP) tiles.
 /// This is where style values become symbolizers: the renderer never sees expressions.
 public enum MapRenderer {
     /// Extra pixels drawn around a metatile (CSS px), so lines and fills continue across
@@ -13,17 +13,28 @@ public enum MapRenderer {
     public static let bufferPixels = 64
 
     /// Renders every tile of `metatile` at `scale` (1 = 256 px tiles, 2 = 512 px).
+    /// - Parameter format: how tiles are encoded; nil: the map's PNG format (`format:` of the map).
     /// - Parameter budget: time, feature and vertex caps; over it, `RenderBudgetExceeded` is thrown.
-    /// - Returns: PNG bytes per tile.
-    public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, budget: RenderBudget = .unlimited) throws -> [TileCoordinate: [UInt8]] {
+    /// - Returns: encoded bytes per tile.
+    public static func render(_ map: LoadedMap, metatile: Metatile, scale: Int, format: TileImageFormat? = nil,
+                              budget: RenderBudget = .unlimited) throws -> [TileCoordinate: [UInt8]] {
+        let (canvas, tilePixels, buffer) = try drawCanvas(map, metatile: metatile, scale: scale, budget: budget)
+        let tiles = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: tilePixels, bufferPixels: buffer,
+                                           format: format ?? map.pngImageFormat)
+        var result: [TileCoordinate: [UInt8]] = [:]
+        for (index, tile) in metatile.tiles.enumerated() { result[tile] = tiles[index] }
+        return result
+    }
+
+    /// Draws `metatile` with its buffer into a new canvas, not yet encoded (`render`, and the
+    /// format comparison of `cairn bench --formats`).
+    public static func drawCanvas(_ map: LoadedMap, metatile: Metatile, scale: Int,
+                                  budget: RenderBudget = .unlimited) throws -> (canvas: Canvas, tilePixels: Int, bufferPixels: Int) {
         let frame = MetatileFrame(map: map, metatile: metatile, scale: scale)
         let canvas = try frame.canvas()
         var meter = RenderBudgetMeter(budget)
         try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, meter: &meter)
-        let pngs = try canvas.encodeTiles(columns: metatile.columns, rows: metatile.rows, tilePixels: frame.tilePixels, bufferPixels: frame.buffer)
-        var result: [TileCoordinate: [UInt8]] = [:]
-        for (index, tile) in metatile.tiles.enumerated() { result[tile] = pngs[index] }
-        return result
+        return (canvas, frame.tilePixels, frame.buffer)
     }
 
     /// MapLibre's zoom is defined on a 512 px Web Mercator world: a 256 px tile at level z is

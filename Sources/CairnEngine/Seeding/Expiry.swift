@@ -85,6 +85,13 @@ extension TileEngine {
                 }
             }
         }
+        if formats.contains(.webp) {
+            // WebP tiles are served in the default grid only; expiry never creates their file.
+            for scale in request.scales ?? map.configuration.scales where map.configuration.scales.contains(scale) {
+                let producer = TileProducer(webp: map, scale: scale)
+                if let file = try await cacheFiles.existingFile(for: producer) { targets.append((file, producer)) }
+            }
+        }
         if formats.contains(.pbf) {
             let webMercator = TileGrid.webMercator.identifier
             var vectorMap: LoadedMap?

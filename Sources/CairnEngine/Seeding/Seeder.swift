@@ -110,10 +110,11 @@ extension TileEngine {
         return result
     }
 
-    /// The product a seed makes: PNG at the request's scale, or the map's vector tiles.
+    /// The product a seed makes: PNG or WebP at the request's scale, or the map's vector tiles.
     func seedProducer(for map: LoadedMap, _ request: SeedRequest) -> TileProducer {
         switch request.format {
         case .png: TileProducer(png: map, scale: request.scale)
+        case .webp: TileProducer(webp: map, scale: request.scale)
         case .pbf: TileProducer(pbf: map, plan: vectorPlans.plan(for: map))
         }
     }

@@ -45,7 +45,8 @@ public final class ServiceMetrics: Sendable {
     }
     public func tiles(_ format: TileFormat) -> TileCounters {
         switch format {
-        case .png: png
+        // WebP tiles are images like PNG ones and share their counters.
+        case .png, .webp: png
         case .pbf: pbf
         }
     }

@@ -144,6 +144,14 @@ public final class TileEngine: Sendable {
         return try await serve(tile, of: TileProducer(png: map, scale: scale), admission: admission)
     }
 
+    /// One WebP tile of the map's default grid: the PNG tile's pixels, cached in its own file.
+    /// - Throws: as `tile(map:_:scale:grid:admission:)`.
+    public func webpTile(map name: String, _ tile: TileCoordinate, scale: Int, admission: RenderAdmission) async throws -> TileResult {
+        let map = try await registry.map(named: name, grid: nil)
+        try Self.check(tile, scale: scale, in: map)
+        return try await serve(tile, of: TileProducer(webp: map, scale: scale), admission: admission)
+    }
+
     /// How each cache file used so far serves (ok, read-only or render-through, and why), for
     /// `/health` and the metrics. Files are listed once a request, seed or expiry has used them.
     public var cacheStatuses: [CacheFileStatus] { cacheFiles.statuses() }

@@ -1,6 +1,7 @@
 import CairnCache
 import CairnCore
 import CairnPostGIS
+import CairnRender
 import CairnZlib
 import Foundation
 
@@ -20,7 +21,15 @@ struct TileProducer: Sendable {
     init(png map: LoadedMap, scale: Int) {
         self.map = map
         product = .png(scale: scale)
-        cacheFingerprint = map.fingerprint
+        cacheFingerprint = Self.fingerprint(of: map, encoding: map.pngImageFormat)
+        vectorPlan = nil
+    }
+
+    /// WebP images of the map in its grid: the PNG tiles' pixels, in their own cache file.
+    init(webp map: LoadedMap, scale: Int) {
+        self.map = map
+        product = .webp(scale: scale)
+        cacheFingerprint = Self.fingerprint(of: map, encoding: .webp)
         vectorPlan = nil
     }
 
@@ -34,14 +43,29 @@ struct TileProducer: Sendable {
 
     var format: TileFormat { product.format }
 
+    /// Truecolour PNG tiles keep the map's fingerprint (caches made before other encodings existed
+    /// stay valid); palette PNG and WebP tiles carry their encoder's version too, so changing a map's
+    /// `format:` or the quantiser never serves the old bytes.
+    static func fingerprint(of map: LoadedMap, encoding: TileImageFormat) -> String {
+        guard encoding != .png32 else { return map.fingerprint }
+        var hash = Fingerprinter()
+        hash.add(encoding.encoderIdentity)
+        hash.add(map.fingerprint)
+        return hash.hex
+    }
+
     /// The cache file's name in the cache directory. Existing caches are found by these names:
     /// `NAME.mbtiles`, `NAME@2x.mbtiles`, `NAME.GRID.mbtiles` (grids other than Web Mercator keep
-    /// the plain names MBTiles readers expect for Web Mercator free), `NAME.pbf.mbtiles`.
+    /// the plain names MBTiles readers expect for Web Mercator free), `NAME.pbf.mbtiles`,
+    /// `NAME.webp.mbtiles`, `NAME@2x.webp.mbtiles`.
     var fileName: String {
         switch product {
         case .png(let scale):
             let gridPart = map.grid.identifier == TileGrid.webMercator.identifier ? "" : "." + map.grid.identifier
             return map.name + gridPart + (scale == 1 ? ".mbtiles" : "@\(scale)x.mbtiles")
+        case .webp(let scale):
+            let gridPart = map.grid.identifier == TileGrid.webMercator.identifier ? "" : "." + map.grid.identifier
+            return map.name + gridPart + (scale == 1 ? "" : "@\(scale)x") + ".webp.mbtiles"
         case .pbf:
             return map.name + ".pbf.mbtiles"
         }
@@ -50,7 +74,7 @@ struct TileProducer: Sendable {
     /// Columns and rows of the grid at a zoom level, for the cache's TMS row flip.
     var matrixSize: @Sendable (Int) -> (columns: Int, rows: Int) {
         switch product {
-        case .png:
+        case .png, .webp:
             let grid = map.grid
             return { z in z <= grid.maxZoom ? grid.matrixSize(at: z) : (0, 0) }
         case .pbf:
@@ -69,6 +93,7 @@ struct TileProducer: Sendable {
             attribution: map.attribution, description: map.title,
             extra: ["cairn:fingerprint": cacheFingerprint]
         )
+        if case .webp = product { metadata.format = "webp" }
         if let vectorPlan {
             metadata.format = "pbf"
             metadata.type = "overlay"
@@ -104,6 +129,11 @@ struct TileProducer: Sendable {
                 return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget, first: first, deliver: deliver)
             }
             return try MapRenderer.render(map, metatile: batch, scale: scale, budget: budget)
+        case .webp(let scale):
+            if let first {
+                return try MapRenderer.render(map, metatile: batch, scale: scale, format: .webp, budget: budget, first: first, deliver: deliver)
+            }
+            return try MapRenderer.render(map, metatile: batch, scale: scale, format: .webp, budget: budget)
         case .pbf:
             guard let vectorPlan else { return [:] }
             var tiles: [TileCoordinate: [UInt8]] = [:]
@@ -118,7 +148,7 @@ struct TileProducer: Sendable {
     /// renderer's query margin, or the wanted vector tiles and the encoder's buffer.
     func dataBox(for batch: Metatile, wanted: [TileCoordinate]) -> BoundingBox {
         switch product {
-        case .png:
+        case .png, .webp:
             // As MapRenderer.render: bounds expanded by 1.5 × the buffer (64 CSS px in grid units).
             let bufferUnits = Double(MapRenderer.bufferPixels) * map.grid.resolution(at: batch.z)
             return batch.bounds(in: map.grid).expanded(by: bufferUnits * 1.5)
@@ -140,7 +170,7 @@ struct TileProducer: Sendable {
     /// Half a pixel in grid units at `batch`'s level (0: no simplification).
     func simplificationTolerance(for batch: Metatile) -> Double {
         switch product {
-        case .png(let scale):
+        case .png(let scale), .webp(let scale):
             guard map.styleZoom(at: batch.z) < Self.simplifyBelowZoom else { return 0 }
             return map.grid.resolution(at: batch.z) / Double(scale) / 2
         case .pbf:
@@ -151,11 +181,13 @@ struct TileProducer: Sendable {
     }
 
     /// A tile with nothing drawn: a one-colour PNG (about 100 bytes as a palette PNG; anything
-    /// drawn is far larger), or a vector tile with no layers.
+    /// drawn is far larger) or WebP (under 100 bytes), or a vector tile with no layers.
     func isBlank(_ data: [UInt8]) -> Bool {
         switch product {
         case .png:
             return data.count <= 160
+        case .webp:
+            return data.count <= 100
         case .pbf:
             do { return try Zlib.decompress(data, limit: 1).isEmpty } catch { return false }
         }

@@ -24,6 +24,8 @@ struct TileRouteParameters: Sendable, Equatable {
 
     /// `/maps/:map/:z/:x/:file`
     static let xyz = TileRouteParameters(grid: nil, zoom: "z", column: .plain("x"), row: .fileStem("file"))
+    /// `/maps/:map/:z/:x/{y}.webp` (`y` may end in `@2x`)
+    static let xyzWebP = TileRouteParameters(grid: nil, zoom: "z", column: .plain("x"), row: .fileStem("y"))
     /// `/maps/:map/:z/:x/{y}.pbf`
     static let xyzVector = TileRouteParameters(grid: nil, zoom: "z", column: .plain("x"), row: .plain("y"))
     /// `/maps/:map/grids/:grid/:z/:x/:file`

@@ -1,0 +1,34 @@
+/// How a PNG's image data is compressed: which deflate implementation, at which level, and whether
+/// rows are filtered first. The default is the one `scripts/bench-formats` measured best for tiles
+/// (README, "Tile formats").
+public struct PNGCompression: Sendable, Hashable, CustomStringConvertible {
+    /// The deflate implementation.
+    public enum Deflater: String, Sendable, Hashable {
+        /// zlib, through libpng's streaming writer.
+        case zlib
+        /// libdeflate, whole-buffer, through Cairn's own chunk writer.
+        case libdeflate
+    }
+
+    public var deflater: Deflater
+    /// 0-9 for zlib, 0-12 for libdeflate.
+    public var level: Int
+    /// Row filters chosen per row (minimum sum of absolute differences) instead of none.
+    public var filtered: Bool
+
+    public init(deflater: Deflater, level: Int, filtered: Bool) {
+        self.deflater = deflater
+        self.level = level
+        self.filtered = filtered
+    }
+
+    /// Truecolour tiles: libdeflate level 6, unfiltered: as fast as zlib level 1 was, 1.14× smaller
+    /// (`scripts/bench-formats`, README "Tile formats"; row filters made tiles larger and slower).
+    public static let `default` = PNGCompression(deflater: .libdeflate, level: 6, filtered: false)
+
+    /// Palette tiles: libdeflate level 1. Their long runs of one index make higher levels several
+    /// times slower (about 3 against 8–11 ms a tile) for 4–7 % fewer bytes.
+    public static let palette = PNGCompression(deflater: .libdeflate, level: 1, filtered: false)
+
+    public var description: String { "\(deflater.rawValue)-\(level)\(filtered ? "-filtered" : "")" }
+}
