@@ -99,7 +99,8 @@ import CairnCore
             """#, .number(1))
         #expect(!width.isFeatureConstant && !width.isZoomConstant)
         #expect(width.evaluate(Self.feature(["lanes": .int(2)], zoom: 10)) == 1)
-        #expect(width.evaluate(Self.feature(["lanes": .int(6)], zoom: 15)) == 6)
+        // Interval functions step between zoom stops too (MapLibre's legacy/interval/composite case).
+        #expect(width.evaluate(Self.feature(["lanes": .int(6)], zoom: 15)) == 2)
         #expect(width.evaluate(Self.feature(["lanes": .int(6)], zoom: 20)) == 10)
     }
 
