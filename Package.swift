@@ -47,7 +47,9 @@ let package = Package(
         .target(name: "CairnSQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "CairnProj", dependencies: ["CProj"], swiftSettings: swiftSettings),
         .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo", "CRsvg"], swiftSettings: swiftSettings),
-        .target(name: "CairnPNG", dependencies: ["CPNG", "CLibdeflate"], swiftSettings: swiftSettings),
+        // Optimised in debug builds too: every test tile goes through its per-pixel palette quantiser.
+        .target(name: "CairnPNG", dependencies: ["CPNG", "CLibdeflate"],
+                swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CairnWebP", dependencies: ["CWebP"], swiftSettings: swiftSettings),
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),
         // GDAL/OGR's vector C API: datasets, layers, features, spatial references, captured errors.

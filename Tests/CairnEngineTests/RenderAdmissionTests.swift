@@ -19,10 +19,12 @@ struct RenderAdmissionTests {
         var count: Int { value.load(ordering: .relaxed) }
     }
 
-    func engine(serveStale: Bool = false, cache: String = TestPaths.temporaryFolder()) -> TileEngine {
-        TileEngine(configuration: CairnConfiguration(cacheDirectory: cache, maps: [
+    func engine(serveStale: Bool = false, cache: String = TestPaths.temporaryFolder(), memory: Int? = nil) -> TileEngine {
+        var configuration = CairnConfiguration(cacheDirectory: cache, maps: [
             MapConfiguration(name: "mini", stylePath: TestPaths.miniStyle, metatileSize: 2, serveStale: serveStale),
-        ]), renderThreads: 2)
+        ])
+        if let memory { configuration.memoryCacheBytes = memory }
+        return TileEngine(configuration: configuration, renderThreads: 2)
     }
 
     @Test func onlyTheRequestStartingARenderPays() async throws {
@@ -80,7 +82,8 @@ struct RenderAdmissionTests {
 
     @Test func aCacheReadErrorIsCountedAndTheTileRenderedInstead() async throws {
         let cache = TestPaths.temporaryFolder()
-        let engine = engine(cache: cache)
+        // No memory cache: the tile must be read from the file to meet its broken table.
+        let engine = engine(cache: cache, memory: 0)
         let first = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         // Break the file under the engine: its reads now fail.
         let connection = try SQLiteConnection(path: cache + "/mini.mbtiles", flags: .readWrite, busyTimeoutMilliseconds: 5000)

@@ -42,8 +42,9 @@ struct StaleTileTests {
         // The background render refreshes the cache; the stale mark goes.
         let fresh = try await Wait.until(timeout: .seconds(30), interval: .milliseconds(20)) {
             let map = try await engine.map(named: "mini")
-            let store = try await engine.cacheFiles.file(for: TileProducer(png: map, scale: 1)).store(for: TileProducer(png: map, scale: 1))
-            return (try store.tile(Self.tile, matching: map.fingerprint))?.isStale == false
+            let producer = TileProducer(png: map, scale: 1)
+            let store = try await engine.cacheFiles.file(for: producer).store(for: producer)
+            return (try store.tile(Self.tile, matching: producer.cacheFingerprint))?.isStale == false
         }
         #expect(fresh)
         try await engine.shutdown()

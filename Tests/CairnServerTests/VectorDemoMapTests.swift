@@ -42,7 +42,8 @@ struct VectorDemoMapTests {
             }
             let layers = try #require(style["layers"] as? [[String: Any]])
             #expect(layers.count > 20)
-            #expect(!layers.contains { $0["type"] as? String == "symbol" }, "no glyphs: no text layers")
+            #expect(layers.contains { $0["type"] as? String == "symbol" }, "Cairn's glyphs: the text layers are kept")
+            #expect((style["glyphs"] as? String)?.hasSuffix("/fonts/{fontstack}/{range}.pbf") == true)
             for layer in layers where layer["type"] as? String != "background" {
                 let sourceLayer = try #require(layer["source-layer"] as? String)
                 #expect(fields[sourceLayer] != nil, "\(layer["id"] ?? "?"): \(sourceLayer) is not a vector layer")

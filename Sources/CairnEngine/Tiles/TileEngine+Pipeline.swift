@@ -52,24 +52,21 @@ extension TileEngine {
         }
         counters.misses.wrappingAdd(1, ordering: .relaxed)
         let batch = producer.batch(containing: tile)
-        // The tile is answered as soon as it is made; the rest of its batch is finished and stored
-        // behind the answer (and joined by requests for its other tiles).
-        let handoff = TileHandoff(tile)
-        Task {
-            do {
-                let made = try await self.make(batch, wanted: batch.tiles, of: producer, file: file, store: writable,
-                                               purpose: .request(admission), handoff: handoff)
-                guard let result = made[tile] else {
-                    throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
-                }
-                handoff.resolve(.success(result))
-                // Only once its batch is stored, as the file holds it: expiries reach memory through the file.
-                if writable != nil { self.remember(result, at: memoryKey, of: producer, file: file, stamp: stamp) }
-            } catch {
-                handoff.resolve(.failure(error))
-            }
+        // The whole metatile is stored before the answer, so the next request for any of its tiles
+        // is a cache hit. (`TileHandoff` and `MapRenderer.render(…first:deliver:)` can answer a
+        // cold tile before the rest of its metatile: not switched on until the suites that expect
+        // a stored batch after the first answer wait for it.)
+        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: writable, purpose: .request(admission))
+        guard let result = made[tile] else {
+            throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
         }
-        return try await handoff.value()
+        // Only what the file holds too: expiries reach memory through the file. The map was checked
+        // when the request began; a render can outlast the hot path's trust window, so it is renewed.
+        if writable != nil {
+            file.noteServed(producer.cacheFingerprint)
+            remember(result, at: memoryKey, of: producer, file: file, stamp: stamp)
+        }
+        return result
     }
 
     /// Makes (or waits for the making of) `wanted` of `batch` and caches them (all, or only

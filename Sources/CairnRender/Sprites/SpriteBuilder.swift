@@ -73,7 +73,7 @@ public enum SpriteBuilder {
         let png: [UInt8]
         do {
             png = try PNGEncoder.encode(words.withUnsafeBytes { Array($0) }, width: sheetWidth, height: sheetHeight,
-                                        format: .argb32Premultiplied, compressionLevel: 9)
+                                        format: .argb32Premultiplied, compression: PNGCompression(deflater: .libdeflate, level: 9, filtered: true))
         } catch {
             throw SpriteError(.invalidImage, file: documents[0].0.file, "cannot encode the sprite sheet: \(error)")
         }

@@ -18,7 +18,8 @@ struct ResponseHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
 
     static func decorate(_ headers: inout HTTPFields) {
         if headers[.xContentTypeOptions] == nil { headers[.xContentTypeOptions] = "nosniff" }
-        guard !isTile(headers[.contentType]) else { return }
+        // A tile's 304 carries no Content-Type; its X-Cairn-Cache says it is a tile all the same.
+        guard !isTile(headers[.contentType]), headers[.xCairnCache] == nil else { return }
         let vary = headers[values: .vary].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
         guard !vary.contains(where: { $0.lowercased() == "host" || $0 == "*" }) else { return }
         // One field, so clients and tools that keep one value per header name see all of it.

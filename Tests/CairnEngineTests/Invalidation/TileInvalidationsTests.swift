@@ -96,7 +96,7 @@ struct TileInvalidationsTests {
                                 TileRange(z: 13, minX: 6523, minY: 3610, maxX: 6523, maxY: 3610),
                                 TileRange(z: 14, minX: 13046, minY: 7220, maxX: 13047, maxY: 7221)])
         #expect(event.scales == [2])
-        #expect(event.formats == [.png, .pbf])
+        #expect(event.formats == [.png, .pbf, .webp])
         #expect(event.deleted == false)
         let bbox = try #require(event.bbox)
         #expect(abs(bbox.minX - 106.6552734375) < 1e-9 && abs(bbox.maxX - 106.69921875) < 1e-9)

@@ -75,7 +75,7 @@ struct EventStreamTests {
             #expect(event["map"] as? String == "mini")
             #expect(event["zooms"] as? [Int] == [13, 14])
             #expect(event["deleted"] as? Bool == true)
-            #expect(event["formats"] as? [String] == ["png", "pbf"])
+            #expect(event["formats"] as? [String] == ["png", "pbf", "webp"])
             #expect(event["scales"] as? [Int] == [1, 2])
             let tiles = try #require(event["tiles"] as? [[String: Int]])
             #expect(tiles == [["z": 13, "minX": 6523, "minY": 3610, "maxX": 6523, "maxY": 3610],
