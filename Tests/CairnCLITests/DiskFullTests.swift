@@ -10,12 +10,12 @@ import CairnTestSupport
 struct DiskFullTests {
     typealias CLI = CommandLineTests
     static let demoStyle = CLI.repositoryRoot.appendingPathComponent("styles/hai-phong.json").path
-    /// 26 tiles of about 40 KiB at z14-15 in 8 metatiles of 2×2: about 1 MiB, on a 1 MiB disk.
+    /// 26 tiles of about 20 KiB (png8) at z14-15 in 8 metatiles of 2×2: about 0.5 MiB, on a 512 KiB disk.
     static let area = ["--zoom", "14-15", "--bbox", "106.66,20.84,106.70,20.87", "--metatile", "2", "--workers", "1"]
     static let diskFullLine = "the tile cache's disk is full"
 
     @Test func seedingStopsCleanlyAndRetryFailedFinishesTheJob() async throws {
-        let disk = try TmpfsMount(kibibytes: 1024)
+        let disk = try TmpfsMount(kibibytes: 512)
         defer { disk.unmount() }
         let mbtiles = disk.path + "/seed.mbtiles"
         let arguments = ["seed", "--style", Self.demoStyle, "--mbtiles", mbtiles, "--progress", "none"] + Self.area
@@ -32,7 +32,7 @@ struct DiskFullTests {
         let summary = full.output.split(separator: "\n").first { $0.contains("\"event\":\"summary\"") } ?? ""
         #expect(summary.contains("\"disk_full\":{") && summary.contains("\"free_bytes\":"), "\(full.output)")
         let message = try #require(full.output.split(separator: "\n").first { $0.hasPrefix("error: seeding stopped") }, "\(full.output)")
-        #expect(message.contains(mbtiles) && message.contains("free of 1.0 MiB"), "\(message)")
+        #expect(message.contains(mbtiles) && message.contains("free of 512 KiB"), "\(message)")
         #expect(message.contains("tiles stored") && message.contains("failed") && message.contains("--retry-failed"), "\(message)")
         // One line for the whole run (shorter than the 30 s interval), not one per metatile.
         let reports = full.output.split(separator: "\n").filter { $0.contains(Self.diskFullLine) }

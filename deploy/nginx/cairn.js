@@ -14,8 +14,8 @@
 // is keyed by its URI: Cairn answers those itself, and any instance will do.
 
 var tileRoutes = [
-    // /maps/{map}/{z}/{x}/{y}[@2x].png and /maps/{map}/{z}/{x}/{y}.pbf
-    { pattern: /^\/maps\/([a-z0-9][a-z0-9-]{0,63})\/([^/]+)\/([^/]+)\/([^/@.]+)(?:@2x)?\.(?:png|pbf)$/,
+    // /maps/{map}/{z}/{x}/{y}[@2x].png, .webp and /maps/{map}/{z}/{x}/{y}.pbf
+    { pattern: /^\/maps\/([a-z0-9][a-z0-9-]{0,63})\/([^/]+)\/([^/]+)\/([^/@.]+)(?:@2x)?\.(?:png|webp|pbf)$/,
       map: 1, grid: 0, z: 2, x: 3, y: 4 },
     // /maps/{map}/grids/{grid}/{z}/{x}/{y}[@2x].png
     { pattern: /^\/maps\/([a-z0-9][a-z0-9-]{0,63})\/grids\/([A-Za-z0-9]{1,64})\/([^/]+)\/([^/]+)\/([^/@.]+)(?:@2x)?\.png$/,

@@ -62,7 +62,7 @@ extension TileEngine {
         }
         // Only what the file holds too: expiries reach memory through the file. The map was checked
         // when the request began; a render can outlast the hot path's trust window, so it is renewed.
-        if writable != nil {
+        if writable != nil, result.stored {
             file.noteServed(producer.cacheFingerprint)
             remember(result, at: memoryKey, of: producer, file: file, stamp: stamp)
         }
@@ -155,6 +155,7 @@ extension TileEngine {
                 guard let store else { return results }
                 do {
                     try file.write(rows, fingerprint: producer.cacheFingerprint, to: store, of: producer, renderedAt: epoch)
+                    for row in rows { results[row.0]?.stored = true }
                 } catch {
                     // A cache that cannot be written must not stop tiles from being served; a seed
                     // that cannot store has made nothing. The file logged it (once per interval)

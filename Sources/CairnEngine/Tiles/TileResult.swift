@@ -8,6 +8,9 @@ public struct TileResult: Sendable {
     /// Quoted, as the ETag header carries it.
     public var etag: String
     public var cacheHit: Bool
+    /// Made now and written to the cache file (only such tiles may be kept in memory: the file is
+    /// what expiries change).
+    var stored = false
 
     public init(data: [UInt8], etag: String, cacheHit: Bool) {
         self.data = data

@@ -97,9 +97,10 @@ struct CacheFaultTests {
         }
     }
 
-    static func start(_ name: String, prepare: @escaping (String) throws -> Void = { _ in }) async throws -> SecurityServer {
+    static func start(_ name: String, memoryCache: Bool = true, prepare: @escaping (String) throws -> Void = { _ in }) async throws -> SecurityServer {
         // Render-through renders every request: the per-client render bucket must not be what a test meets.
-        try await SecurityServer.start(name, mapLines: mapLines, preamble: """
+        // Without the memory cache, every request reads the file (damage made behind the server's back is met).
+        try await SecurityServer.start(name, mapLines: mapLines, memoryCache: memoryCache, preamble: """
             limits:
               per_ip: {requests_per_second: 1000, burst: 1000, renders_per_second: 1000, render_burst: 1000}
 
@@ -109,7 +110,7 @@ struct CacheFaultTests {
     // MARK: Damage inside a readable file
 
     @Test func htmlWrittenIntoImagesIsNeverServed() async throws {
-        let server = try await Self.start("t11-html")
+        let server = try await Self.start("t11-html", memoryCache: false)
         defer { server.stop() }
         try await Self.expectIntactTiles(server, [Self.tiles[0]])
         #expect(try await Self.expectIntactTiles(server, [Self.tiles[0]]) == ["HIT"])

@@ -128,7 +128,7 @@ import CairnTestSupport
         defer { server.stop() }
         try Self.expectNoRenders(server) {
             for file in ["0@100x.png", "0@0x.png", "0@2.5x.png", "0@3x.png", "0@2X.png", "0@-2x.png", "0@1x.png", "0@02x.png", "0.PNG", "0.png.png", "0@2x@2x.png",
-                         "0.webp", "0.svg"] {
+                         "0.jpeg", "0.WEBP", "0.svg"] {
                 let reply = try server.request("/maps/mini/0/0/\(file)")
                 #expect([400, 404].contains(reply.status), "\(file) gave \(reply.status)")
             }

@@ -30,7 +30,8 @@ final class SecurityServer: @unchecked Sendable {
     ///   - environment: extra environment variables (secrets named by the configuration).
     ///   - launcher: a program and its arguments that start `cairn` (e.g. `prlimit --nofile=1024:1024`).
     ///   - port: the port to listen on (default: a free one), for configurations that name it beforehand.
-    static func start(_ name: String, mapLines: String, preamble: String = "", admin: Bool = false,
+    ///   - memoryCache: false turns the in-memory tile cache off (`cache.memory: 0`), so every request reads the file.
+    static func start(_ name: String, mapLines: String, memoryCache: Bool = true, preamble: String = "", admin: Bool = false,
                       environment extra: [String: String] = [:], launcher: [String] = [], port chosenPort: Int? = nil,
                       prepare: (String) throws -> Void = { _ in }) async throws -> SecurityServer {
         let folder = CommandLineTests.temporary(name)
@@ -38,7 +39,7 @@ final class SecurityServer: @unchecked Sendable {
         try prepare(folder)
         let port = try chosenPort ?? InteropServer.freePort()
         let config = folder + "/cairn.yaml"
-        let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache}\n" + preamble + "maps:\n" + mapLines
+        let text = "listen: {host: 127.0.0.1, port: \(port)}\ncache: {directory: cache\(memoryCache ? "" : ", memory: 0")}\n" + preamble + "maps:\n" + mapLines
         try text.write(toFile: config, atomically: true, encoding: .utf8)
         let log = folder + "/server.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
