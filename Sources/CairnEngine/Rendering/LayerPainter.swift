@@ -8,6 +8,7 @@ struct LayerPainter {
     let layer: StyleLayer
     let zoom: Double
     let canvas: Canvas
+    /// Higher for upper layers: MapLibre places the topmost symbol layer first.
     let labelPriority: Int
     /// The coordinates features arrive in, so `within` and `distance` can read their shapes; nil
     /// when the map's CRS is not one they understand.

@@ -51,7 +51,6 @@ public enum MapRenderer {
     /// - Parameter pass: which layers are drawn; only `.all` places and draws the labels.
     static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox,
                      meter: inout RenderBudgetMeter, pass: DrawPass = .all) throws {
-        let layerCount = map.style.layers.count
         // Vector tile sources: the covering source tiles are looked up once per render.
         var sourceTiles: [String: [VectorSourceTile]] = [:]
         let geometryCoordinates = FeatureGeometry.Coordinates(crs: map.grid.crs)
@@ -71,14 +70,14 @@ public enum MapRenderer {
                     tiles = vectorSource.tiles(covering: query, styleZoom: zoom)
                     sourceTiles[source] = tiles
                 }
-                var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+                var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
                 painter.geometryCoordinates = geometryCoordinates
                 try VectorLayerDrawing.draw(painter, tiles: tiles, query: query, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
-            var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerCount - layerIndex)
+            var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
             painter.geometryCoordinates = geometryCoordinates
             try data.forEachFeature(intersecting: query) { feature in
                 try meter.charge(feature)
