@@ -22,23 +22,10 @@ import urllib.request
 import cairo
 import numpy
 
+from pixels import read_png  # the same reader as the tile-against-screenshot checks
+
 BLOCK = 32
 INK_PIXELS = 12
-
-
-def read_png(path):
-    """RGB as an (height, width, 3) int array (opaque images)."""
-    surface = cairo.ImageSurface.create_from_png(path)
-    if surface.get_format() not in (cairo.FORMAT_ARGB32, cairo.FORMAT_RGB24):
-        converted = cairo.ImageSurface(cairo.FORMAT_ARGB32, surface.get_width(), surface.get_height())
-        context = cairo.Context(converted)
-        context.set_source_surface(surface)
-        context.paint()
-        surface = converted
-    height, stride = surface.get_height(), surface.get_stride()
-    data = numpy.frombuffer(surface.get_data(), dtype=numpy.uint8).reshape(height, stride)
-    bgra = data[:, : surface.get_width() * 4].reshape(height, surface.get_width(), 4)
-    return bgra[:, :, 2::-1].astype(numpy.int32)
 
 
 def write_png(rgb, path):
