@@ -14,6 +14,9 @@ public final class Canvas {
     public let transform: PixelTransform
     /// Labels are drawn only when wholly inside this rectangle (the metatile without its buffer).
     public let labelFrame: PixelRect
+    /// Label candidates are gathered this far (device px) beyond `labelFrame`, and beyond the canvas
+    /// at least: they are not drawn but take part in collisions, so that neighbouring canvases agree.
+    public var labelMargin: Double = 0
 
     let surface: CairoImageSurface
     let context: CairoContext
@@ -230,6 +233,12 @@ public final class Canvas {
         let m = margin / pixelsPerUnit
         return BoundingBox(minX: originX - m, minY: originY - Double(height) / pixelsPerUnit - m,
                            maxX: originX + Double(width) / pixelsPerUnit + m, maxY: originY + m)
+    }
+
+    /// The world box under a rectangle of canvas pixels.
+    func worldBounds(of rect: PixelRect) -> BoundingBox {
+        BoundingBox(minX: originX + rect.x / pixelsPerUnit, minY: originY - rect.maxY / pixelsPerUnit,
+                    maxX: originX + rect.maxX / pixelsPerUnit, maxY: originY - rect.y / pixelsPerUnit)
     }
 
     static func bounds(of points: [Point]) -> BoundingBox {

@@ -75,7 +75,7 @@ struct LayerPainter {
             }
             guard !text.isEmpty else { return }
             let offset = symbol.textOffset.evaluate(context)
-            let symbolizer = TextSymbolizer(
+            var symbolizer = TextSymbolizer(
                 text: text,
                 fontNames: symbol.textFont.evaluate(context),
                 size: symbol.textSize.evaluate(context),
@@ -95,6 +95,9 @@ struct LayerPainter {
                 maxAngle: symbol.maxAngle.evaluate(context),
                 spacing: symbol.spacing.evaluate(context)
             )
+            symbolizer.variableAnchors = symbol.textVariableAnchor.evaluate(context)
+            symbolizer.radialOffset = symbol.textRadialOffset?.evaluate(context)
+            symbolizer.keepUpright = symbol.keepUpright.evaluate(context)
             // The renderer places higher priorities first; MapLibre places upper layers first and,
             // within a layer, lower symbol-sort-key first.
             var priority = labelPriority * 1_000_000
