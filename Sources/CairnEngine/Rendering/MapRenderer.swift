@@ -56,24 +56,24 @@ public enum MapRenderer {
                 canvas.fillBackground(background.color.evaluate(context), opacity: background.opacity.evaluate(context))
                 continue
             }
-            let query = layer.type == .symbol ? labelQuery : query
+            let layerQuery = layer.type == .symbol ? labelQuery : query
             if let source = layer.source, let vectorSource = map.vectorSources[source] {
                 let tiles: [VectorSourceTile]
                 let key = layer.type == .symbol ? source + "\u{0}labels" : source
                 if let known = sourceTiles[key] {
                     tiles = known
                 } else {
-                    tiles = vectorSource.tiles(covering: query, styleZoom: zoom)
+                    tiles = vectorSource.tiles(covering: layerQuery, styleZoom: zoom)
                     sourceTiles[key] = tiles
                 }
                 let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex)
-                try VectorLayerDrawing.draw(painter, tiles: tiles, query: query, meter: &meter)
+                try VectorLayerDrawing.draw(painter, tiles: tiles, query: layerQuery, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
             let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex)
-            try data.forEachFeature(intersecting: query) { feature in
+            try data.forEachFeature(intersecting: layerQuery) { feature in
                 try meter.charge(feature)
                 painter.paint(feature)
             }
@@ -82,8 +82,8 @@ public enum MapRenderer {
         if drawLabels { _ = canvas.drawLabels() }
     }
 
-    /// The labels placed on `metatile` and drawn on it, in world coordinates (the first box of each, its
-    /// text's), without drawing anything: what neighbouring metatiles must agree on.
+    /// The labels placed on `metatile` and drawn on it (text, and world box around ink and halo), without
+    /// drawing anything: what neighbouring metatiles must agree on.
     static func placedLabels(_ map: LoadedMap, metatile: Metatile, scale: Int) throws -> [(text: String, box: BoundingBox)] {
         let frame = try MetatileCanvas(map, metatile: metatile, scale: scale)
         var meter = RenderBudgetMeter(.unlimited)
