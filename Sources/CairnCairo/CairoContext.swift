@@ -127,6 +127,49 @@ public final class CairoContext {
         cairo_append_path(raw, path)
     }
 
+    /// Moves each closed piece of the current path (each glyph contour, for text) rigidly: `transformFor`
+    /// gets the middle x of the piece's bounds and returns the mapping for all its points.
+    public func transformSubpaths(_ transformFor: (_ middleX: Double) -> (Double, Double) -> (Double, Double)) {
+        guard let path = cairo_copy_path_flat(raw) else { return }
+        defer { cairo_path_destroy(path) }
+        guard path.pointee.status == CAIRO_STATUS_SUCCESS, let data = path.pointee.data else { return }
+        let count = Int(path.pointee.num_data)
+        var index = 0
+        while index < count {
+            // One subpath: from its MOVE_TO up to the next MOVE_TO.
+            var end = index + Int(data[index].header.length)
+            var minX = Double.infinity, maxX = -Double.infinity
+            func extend(_ i: Int) {
+                let type = data[i].header.type
+                if type == CAIRO_PATH_MOVE_TO || type == CAIRO_PATH_LINE_TO {
+                    minX = min(minX, data[i + 1].point.x)
+                    maxX = max(maxX, data[i + 1].point.x)
+                }
+            }
+            extend(index)
+            while end < count && data[end].header.type != CAIRO_PATH_MOVE_TO {
+                extend(end)
+                end += Int(data[end].header.length)
+            }
+            if minX <= maxX {
+                let transform = transformFor((minX + maxX) / 2)
+                var i = index
+                while i < end {
+                    let type = data[i].header.type
+                    if type == CAIRO_PATH_MOVE_TO || type == CAIRO_PATH_LINE_TO {
+                        let moved = transform(data[i + 1].point.x, data[i + 1].point.y)
+                        data[i + 1].point.x = moved.0
+                        data[i + 1].point.y = moved.1
+                    }
+                    i += Int(data[i].header.length)
+                }
+            }
+            index = end
+        }
+        cairo_new_path(raw)
+        cairo_append_path(raw, path)
+    }
+
     // MARK: Painting
 
     public func fill(preserve: Bool = false) {

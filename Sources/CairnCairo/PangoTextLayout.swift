@@ -57,6 +57,23 @@ public final class PangoTextLayout {
 
     public var lineCount: Int { Int(pango_layout_get_line_count(raw)) }
 
+    /// The logical horizontal extent of each grapheme cluster (a letter with its marks), in visual
+    /// order, relative to the layout origin; for placing the letters of a one-line text one by one.
+    public var clusters: [(start: Double, end: Double)] {
+        guard let iterator = pango_layout_get_iter(raw) else { return [] }
+        defer { pango_layout_iter_free(iterator) }
+        let units = Double(PangoTextContext.unitsPerPixel)
+        var result: [(start: Double, end: Double)] = []
+        repeat {
+            var logical = PangoRectangle()
+            pango_layout_iter_get_cluster_extents(iterator, nil, &logical)
+            if logical.width > 0 {
+                result.append((Double(logical.x) / units, Double(logical.x + logical.width) / units))
+            }
+        } while pango_layout_iter_next_cluster(iterator) != 0
+        return result.sorted { $0.start < $1.start }
+    }
+
     /// Appends the glyph outlines to `context`'s path with the layout's origin at (`x`, `y`).
     public func addPath(to context: CairoContext, x: Double, y: Double) {
         cairo_move_to(context.raw, x, y)

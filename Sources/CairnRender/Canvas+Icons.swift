@@ -18,16 +18,23 @@ extension Canvas {
         }
         let width = found.image.cssWidth * icon.size * scale, height = found.image.cssHeight * icon.size * scale
         let reach = 2 * (width + height) + (text.map { $0.size * scale * 12 } ?? 0)
+        let region = labelRegion
         var levelText = text
         levelText?.placement = .point
+        levelText?.variableAnchors = []
         for anchor in symbolAnchors(geometry, placement: placement, spacing: spacing * scale) {
-            guard anchor.x > -reach, anchor.y > -reach, anchor.x < Double(self.width) + reach, anchor.y < Double(self.height) + reach else { continue }
-            var textBox: PixelRect?
+            guard anchor.x > region.x - reach, anchor.y > region.y - reach,
+                  anchor.x < region.maxX + reach, anchor.y < region.maxY + reach else { continue }
+            var textOption: LabelOption?
             if let levelText {
                 let before = labels.count
                 addLabel(for: .points([transform.world(x: anchor.x, y: anchor.y)]), levelText, priority: priority)
-                guard labels.count > before, let candidate = labels.last, case .point(let x, let y) = candidate.placement else { continue }
-                let logical = candidate.layout.logicalRect
+                guard labels.count > before else { continue }
+                textOption = labels.removeLast().options.first
+            }
+            var textBox: PixelRect?
+            if let textOption, case .point(let x, let y) = textOption.placement {
+                let logical = textOption.layout.logicalRect
                 textBox = PixelRect(x: x + logical.x, y: y + logical.y, width: logical.width, height: logical.height)
             }
             let rect = iconRect(icon, width: width, height: height, anchorX: anchor.x, anchorY: anchor.y, textBox: textBox)
@@ -35,20 +42,17 @@ extension Canvas {
             let extent = Self.rotatedBounds(rect, pivotX: anchor.x, pivotY: anchor.y, angle: angle)
             let placed = PlacedIcon(surface: surface, rect: rect, pivotX: anchor.x, pivotY: anchor.y, angle: angle,
                                     box: extent.expanded(by: max(0, icon.padding) * scale), style: icon, hasText: textBox != nil)
-            let drawable = classifyIcon(extent)
-            if textBox != nil {
-                // The text and icon are one symbol: both sides of a metatile edge must decide alike.
-                guard let drawable, drawable == labels[labels.count - 1].drawable else {
-                    labels.removeLast()
-                    continue
-                }
-                labels[labels.count - 1].icon = placed
-            } else {
-                guard let drawable else { continue }
-                labelOrder += 1
-                labels.append(LabelCandidate(layout: emptyTextLayout, style: TextSymbolizer(text: ""), placement: .point(x: anchor.x, y: anchor.y),
-                                             boxes: [], drawable: drawable, priority: priority, order: labelOrder, icon: placed))
-            }
+            // Icon and text are one symbol, drawn whole wherever either reaches the label frame, so
+            // both sides of a metatile edge decide alike (as for labels alone).
+            let symbolExtent = textOption.map { $0.extent.union(extent) } ?? extent
+            guard region.intersects(symbolExtent) else { continue }
+            let drawable = labelFrame.intersects(symbolExtent)
+            let option = textOption.map {
+                LabelOption(layout: $0.layout, placement: $0.placement, boxes: $0.boxes, extent: $0.extent, drawable: drawable)
+            } ?? LabelOption(layout: emptyTextLayout, placement: .point(x: anchor.x, y: anchor.y), boxes: [], extent: extent, drawable: drawable)
+            labelOrder += 1
+            labels.append(LabelCandidate(style: levelText ?? TextSymbolizer(text: ""), options: [option], priority: priority,
+                                         order: labelOrder, icon: placed))
         }
     }
 
@@ -56,7 +60,8 @@ extension Canvas {
     /// (MapLibre's `icon-optional` / `text-optional`). Returns what is to be drawn, nil when nothing is.
     func place(_ label: LabelCandidate, with icon: PlacedIcon, in index: inout CollisionIndex) -> PlacedSymbol? {
         var placeIcon = icon.style.allowOverlap || !index.collides(icon.box)
-        var placeText = icon.hasText && (label.style.allowOverlap || !label.boxes.contains(where: { index.collides($0) }))
+        let option = label.options[0]
+        var placeText = icon.hasText && (label.style.allowOverlap || !option.boxes.contains(where: { index.collides($0) }))
         if icon.hasText {
             let iconAlone = icon.style.textOptional, textAlone = icon.style.optional
             if !iconAlone && !textAlone {
@@ -70,9 +75,9 @@ extension Canvas {
         }
         guard placeIcon || placeText else { return nil }
         if placeIcon && !icon.style.ignorePlacement { index.insert(icon.box) }
-        if placeText { for box in label.boxes { index.insert(box) } }
-        guard label.drawable else { return nil }
-        return PlacedSymbol(label: label, icon: placeIcon ? icon : nil, drawsText: placeText)
+        if placeText { for box in option.boxes { index.insert(box) } }
+        guard option.drawable else { return nil }
+        return PlacedSymbol(style: label.style, option: option, icon: placeIcon ? icon : nil, drawsText: placeText)
     }
 
     // MARK: Layout
@@ -91,11 +96,16 @@ extension Canvas {
         case .points(let points): return points.map(pixel)
         case .lines(let l): lines = l
         case .polygons(let polygons):
-            guard placement == .line else { return polygons.compactMap(InteriorPoint.of).map(pixel) }
+            guard placement != .point else {
+                // One symbol per feature, on its largest part (as for labels).
+                guard let largest = polygons.max(by: { Self.area(of: $0) < Self.area(of: $1) }),
+                      let point = InteriorPoint.of(largest, tolerance: 2 * scale / pixelsPerUnit) else { return [] }
+                return [pixel(point)]
+            }
             lines = polygons.flatMap { $0 }
         }
         var anchors: [SymbolAnchor] = []
-        let visible = worldBounds(margin: 64 * scale)
+        let visible = worldBounds(of: labelRegion.expanded(by: 64 * scale))
         for line in lines where line.count >= 2 && Self.bounds(of: line).intersects(visible) {
             let polyline = PixelPolyline(line, transform: transform, minimumSegment: 0)
             guard polyline.count >= 2 else { continue }
@@ -156,14 +166,6 @@ extension Canvas {
             minY = min(minY, py); maxY = max(maxY, py)
         }
         return PixelRect(x: minX, y: minY, width: maxX - minX, height: maxY - minY)
-    }
-
-    /// As for labels: nil when crossing the label frame's edge or off the canvas, true inside the frame,
-    /// false wholly in the buffer (it then only blocks others, as it is drawn by the neighbour).
-    private func classifyIcon(_ extent: PixelRect) -> Bool? {
-        if labelFrame.contains(extent) { return true }
-        if labelFrame.intersects(extent) { return nil }
-        return PixelRect(x: 0, y: 0, width: Double(width), height: Double(height)).intersects(extent) ? false : nil
     }
 
     // MARK: Drawing

@@ -12,11 +12,15 @@ public final class Canvas {
     /// Multiplies every symbolizer size (1, or 2 for @2x tiles).
     public let scale: Double
     public let transform: PixelTransform
-    /// Labels are drawn only when wholly inside this rectangle (the metatile without its buffer).
+    /// Labels reaching into this rectangle (the metatile without its buffer) are drawn, whole; the
+    /// neighbouring metatile draws the same label where it crosses their shared edge.
     public let labelFrame: PixelRect
     /// The part of the canvas that is drawn (device pixels, whole): all of it, or one tile's square when
     /// only that tile is wanted now. Everything else (geometry, label placement) is the whole canvas's.
     public let window: PixelRect
+    /// Label candidates are gathered this far (device px) beyond `labelFrame`, and beyond the canvas
+    /// at least: they are not drawn but take part in collisions, so that neighbouring canvases agree.
+    public var labelMargin: Double = 0
 
     let surface: CairoImageSurface
     let context: CairoContext
@@ -298,6 +302,12 @@ public final class Canvas {
         let m = margin / pixelsPerUnit
         return BoundingBox(minX: originX + window.x / pixelsPerUnit - m, minY: originY - (window.y + window.height) / pixelsPerUnit - m,
                            maxX: originX + (window.x + window.width) / pixelsPerUnit + m, maxY: originY - window.y / pixelsPerUnit + m)
+    }
+
+    /// The world box under a rectangle of canvas pixels.
+    func worldBounds(of rect: PixelRect) -> BoundingBox {
+        BoundingBox(minX: originX + rect.x / pixelsPerUnit, minY: originY - rect.maxY / pixelsPerUnit,
+                    maxX: originX + rect.maxX / pixelsPerUnit, maxY: originY - rect.y / pixelsPerUnit)
     }
 
     static func bounds(of points: [Point]) -> BoundingBox {

@@ -9,7 +9,9 @@ public struct PlacedLabels {
 
 /// One placed symbol: its text (unless only its icon won its place) and its icon, if it has one.
 struct PlacedSymbol {
-    let label: LabelCandidate
+    let style: TextSymbolizer
+    /// Where the text goes (the option chosen among its variable anchors).
+    let option: LabelOption
     let icon: PlacedIcon?
     let drawsText: Bool
 }

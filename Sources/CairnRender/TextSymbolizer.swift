@@ -29,6 +29,14 @@ public struct TextSymbolizer: Sendable {
     public var maxAngle: Double
     /// Distance in pixels between repeated labels along a line (MapLibre `symbol-spacing`).
     public var spacing: Double
+    /// MapLibre `text-variable-anchor`: anchors tried in order, the first whose box is free wins;
+    /// empty to use `anchor` alone.
+    public var variableAnchors: [TextAnchor] = []
+    /// MapLibre `text-radial-offset` in ems: the distance from the point to the text box edge in the
+    /// direction of the anchor; nil to use `offset`.
+    public var radialOffset: Double?
+    /// MapLibre `text-keep-upright` (line placement): text running right to left is turned over.
+    public var keepUpright = true
 
     public init(text: String, fontNames: [String] = ["Noto Sans Regular"], size: Double = 16,
                 color: Color = .black, opacity: Double = 1, haloColor: Color = .transparent, haloWidth: Double = 0,

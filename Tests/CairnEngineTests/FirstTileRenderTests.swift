@@ -58,7 +58,7 @@ struct FirstTileRenderTests {
         let frame = MetatileFrame(map: map, metatile: metatile, scale: testCase.scale)
         let canvas = try frame.canvas(window: frame.window(of: first))
         var meter = RenderBudgetMeter(.unlimited)
-        try MapRenderer.draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, meter: &meter, pass: .labels)
+        try MapRenderer.draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, labelQuery: frame.labelQuery, meter: &meter, pass: .labels)
         #expect(canvas.placeLabels().count > 0, "no labels in \(metatile)")
     }
 

@@ -102,7 +102,7 @@ struct LayerPainter {
         }
         guard !text.isEmpty else { return nil }
         let offset = symbol.textOffset.evaluate(context)
-        let symbolizer = TextSymbolizer(
+        var symbolizer = TextSymbolizer(
             text: text,
             fontNames: symbol.textFont.evaluate(context),
             size: symbol.textSize.evaluate(context),
@@ -122,6 +122,9 @@ struct LayerPainter {
             maxAngle: symbol.maxAngle.evaluate(context),
             spacing: symbol.spacing.evaluate(context)
         )
+        symbolizer.variableAnchors = symbol.textVariableAnchor.evaluate(context)
+        symbolizer.radialOffset = symbol.textRadialOffset?.evaluate(context)
+        symbolizer.keepUpright = symbol.keepUpright.evaluate(context)
         return symbolizer
     }
 

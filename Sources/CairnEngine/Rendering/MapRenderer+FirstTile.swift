@@ -24,17 +24,17 @@ extension MapRenderer {
 
         // The tile's canvas also holds the label candidates: their layouts live as long as it does.
         let tileCanvas = try frame.canvas(window: frame.window(of: first))
-        try draw(map, on: tileCanvas, zoom: zoom, query: frame.query, meter: &meter, pass: .labels)
+        try draw(map, on: tileCanvas, zoom: zoom, query: frame.query, labelQuery: frame.labelQuery, meter: &meter, pass: .labels)
         let placed = tileCanvas.placeLabels()
         // The tile's features are a subset of the metatile's, which are charged below.
         var tileMeter = meter
-        try draw(map, on: tileCanvas, zoom: zoom, query: frame.query(for: first), meter: &tileMeter, pass: .graphics)
+        try draw(map, on: tileCanvas, zoom: zoom, query: frame.query(for: first), labelQuery: frame.labelQuery, meter: &tileMeter, pass: .graphics)
         tileCanvas.draw(placed)
         let firstPNG = try tileCanvas.encodeWindow(format: format)
         deliver(firstPNG)
 
         let canvas = try frame.canvas()
-        try draw(map, on: canvas, zoom: zoom, query: frame.query, meter: &meter, pass: .graphics)
+        try draw(map, on: canvas, zoom: zoom, query: frame.query, labelQuery: frame.labelQuery, meter: &meter, pass: .graphics)
         try meter.checkTime()
         canvas.draw(placed)
         let firstIndex = frame.index(of: first)

@@ -12,6 +12,12 @@ public enum MapRenderer {
     /// its edges and labels near the edge are decided with their neighbours in view.
     public static let bufferPixels = 64
 
+    /// How far beyond a metatile (CSS px) label candidates are gathered. Labels there are not drawn but
+    /// take part in collisions, so that two neighbouring metatiles, placing the same candidates in the
+    /// same order near their shared edge, agree on every label crossing it (each draws its half).
+    /// It covers the longest labels (half a label reaches over the edge) plus the labels that decide theirs.
+    public static let labelBufferPixels = 384
+
     /// Renders every tile of `metatile` at `scale` (1 = 256 px tiles, 2 = 512 px).
     /// - Parameter format: how tiles are encoded; nil: the map's PNG format (`format:` of the map).
     /// - Parameter budget: time, feature and vertex caps; over it, `RenderBudgetExceeded` is thrown.
@@ -33,8 +39,19 @@ public enum MapRenderer {
         let frame = MetatileFrame(map: map, metatile: metatile, scale: scale)
         let canvas = try frame.canvas()
         var meter = RenderBudgetMeter(budget)
-        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, meter: &meter)
+        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, labelQuery: frame.labelQuery, meter: &meter)
         return (canvas, frame.tilePixels, frame.buffer)
+    }
+
+    /// The labels placed on `metatile` and drawn on it (text, and world box around ink and halo), without
+    /// drawing anything: what neighbouring metatiles must agree on.
+    static func placedLabels(_ map: LoadedMap, metatile: Metatile, scale: Int) throws -> [(text: String, box: BoundingBox)] {
+        let frame = MetatileFrame(map: map, metatile: metatile, scale: scale)
+        let canvas = try frame.canvas()
+        var meter = RenderBudgetMeter(.unlimited)
+        try draw(map, on: canvas, zoom: map.styleZoom(at: metatile.z), query: frame.query, labelQuery: frame.labelQuery,
+                 meter: &meter, pass: .labels)
+        return canvas.placedLabelBoxes()
     }
 
     /// MapLibre's zoom is defined on a 512 px Web Mercator world: a 256 px tile at level z is
@@ -48,8 +65,9 @@ public enum MapRenderer {
         styleZoom(mercatorResolution: grid.resolution(at: z))
     }
 
+    /// - Parameter labelQuery: the area whose features give label candidates (wider than `query`).
     /// - Parameter pass: which layers are drawn; only `.all` places and draws the labels.
-    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox,
+    static func draw(_ map: LoadedMap, on canvas: Canvas, zoom: Double, query: BoundingBox, labelQuery: BoundingBox,
                      meter: inout RenderBudgetMeter, pass: DrawPass = .all) throws {
         // Vector tile sources: the covering source tiles are looked up once per render.
         var sourceTiles: [String: [VectorSourceTile]] = [:]
@@ -62,24 +80,26 @@ public enum MapRenderer {
                 canvas.fillBackground(background.color.evaluate(context), opacity: background.opacity.evaluate(context))
                 continue
             }
+            let layerQuery = layer.type == .symbol ? labelQuery : query
             if let source = layer.source, let vectorSource = map.vectorSources[source] {
                 let tiles: [VectorSourceTile]
-                if let known = sourceTiles[source] {
+                let key = layer.type == .symbol ? source + "\u{0}labels" : source
+                if let known = sourceTiles[key] {
                     tiles = known
                 } else {
-                    tiles = vectorSource.tiles(covering: query, styleZoom: zoom)
-                    sourceTiles[source] = tiles
+                    tiles = vectorSource.tiles(covering: layerQuery, styleZoom: zoom)
+                    sourceTiles[key] = tiles
                 }
                 var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
                 painter.geometryCoordinates = geometryCoordinates
-                try VectorLayerDrawing.draw(painter, tiles: tiles, query: query, meter: &meter)
+                try VectorLayerDrawing.draw(painter, tiles: tiles, query: layerQuery, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
             var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
             painter.geometryCoordinates = geometryCoordinates
-            try data.forEachFeature(intersecting: query) { feature in
+            try data.forEachFeature(intersecting: layerQuery) { feature in
                 try meter.charge(feature)
                 painter.paint(feature)
             }

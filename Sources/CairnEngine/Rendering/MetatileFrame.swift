@@ -16,6 +16,10 @@ struct MetatileFrame {
     let labelFrame: PixelRect
     /// The features drawn: the metatile's bounds grown by 1.5 buffers.
     let query: BoundingBox
+    /// The features giving label candidates: the metatile and `MapRenderer.labelBufferPixels` around it.
+    let labelQuery: BoundingBox
+    /// Device pixels beyond the label frame where candidates are gathered.
+    let labelMargin: Double
     let bufferUnits: Double
     let grid: TileGrid
     /// The map's icons and patterns, drawn by scale.
@@ -38,12 +42,15 @@ struct MetatileFrame {
         labelFrame = PixelRect(x: Double(buffer), y: Double(buffer),
                                width: Double(metatile.columns * tilePixels), height: Double(metatile.rows * tilePixels))
         query = bounds.expanded(by: bufferUnits * 1.5)
+        labelMargin = Double(MapRenderer.labelBufferPixels * scale)
+        labelQuery = bounds.expanded(by: labelMargin / pixelsPerUnit)
     }
 
     /// The canvas of the whole metatile, or of one tile's square of it (`window`).
     func canvas(window: PixelRect? = nil) throws -> Canvas {
         let canvas = try Canvas(width: width, height: height, scale: Double(scale), transform: transform, labelFrame: labelFrame, window: window)
         canvas.sprites = sprites
+        canvas.labelMargin = labelMargin
         return canvas
     }
 

@@ -1,13 +1,14 @@
 import CairnRender
 import CairnStyle
 
-// The style's symbol placement has MapLibre's three values; the renderer needs only two.
+// The style's symbol placement has MapLibre's three values; the renderer has the same three.
 
 extension SymbolPlacement {
     var renderValue: TextPlacement {
         switch self {
         case .point: return .point
-        case .line, .lineCenter: return .line
+        case .line: return .line
+        case .lineCenter: return .lineCenter
         }
     }
 }

@@ -124,3 +124,21 @@ extension PropertyKind {
         }
     }
 }
+
+extension PropertyKind {
+    /// An array of enumeration values, e.g. text-variable-anchor.
+    static func enumerations<E>(_ defaultValue: [E]) -> PropertyKind<[E]>
+    where T == [E], E: RawRepresentable & CaseIterable & Sendable, E.RawValue == String {
+        PropertyKind(expected: .array(.string, nil),
+                     expectation: "array of " + E.allCases.map(\.rawValue).joined(separator: ", "),
+                     isEnumeration: false, isInterpolatable: false, defaultValue: defaultValue) { value in
+            guard case .array(let items) = value else { return nil }
+            var result: [E] = []
+            for item in items {
+                guard case .string(let s) = item, let e = E(rawValue: s) else { return nil }
+                result.append(e)
+            }
+            return result
+        }
+    }
+}

@@ -12,6 +12,10 @@ public struct SymbolProperties: Sendable {
     public let textHaloWidth: StyleProperty<Double>
     public let textHaloBlur: StyleProperty<Double>
     public let textAnchor: StyleProperty<TextAnchor>
+    /// Anchors tried in order until one fits; empty to use `textAnchor` alone.
+    public let textVariableAnchor: StyleProperty<[TextAnchor]>
+    /// Distance from the anchor in ems, in the direction of the text anchor (overrides `textOffset` when set).
+    public let textRadialOffset: StyleProperty<Double>?
     /// Offset in ems, [x, y].
     public let textOffset: StyleProperty<[Double]>
     /// Maximum line width in ems.
@@ -46,6 +50,8 @@ public struct SymbolProperties: Sendable {
         textSize = try layout.read("text-size", .number(16))
         textAnchor = try layout.read("text-anchor", .enumeration(TextAnchor.center))
         textOffset = try layout.read("text-offset", .numbers([0, 0], count: 2))
+        textVariableAnchor = try layout.read("text-variable-anchor", .enumerations([TextAnchor]()))
+        textRadialOffset = try layout.readIfPresent("text-radial-offset", .number(0))
         textMaxWidth = try layout.read("text-max-width", .number(10))
         textLineHeight = try layout.read("text-line-height", .number(1.2))
         textRotate = try layout.read("text-rotate", .number(0))
