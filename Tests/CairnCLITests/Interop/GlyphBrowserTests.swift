@@ -14,7 +14,7 @@ struct GlyphBrowserTests {
     static let view = (z: 14, lat: 20.8560, lon: 106.6850)
     static let demoStyle = CommandLineTests.repositoryRoot.appendingPathComponent("styles/hai-phong.json")
     /// Where the last run's images are kept for a look (the test's own folder is temporary).
-    static let artifacts = CommandLineTests.repositoryRoot.appendingPathComponent(".build/interop-artifacts/glyphs").path
+    static let artifacts = CommandLineTests.repositoryRoot.appendingPathComponent(".build/interop-artifacts/browser").path
 
     /// A page that only draws the map: 512 x 512 CSS px at device pixel ratio 1, no controls, no fades.
     static func page(base: String) -> String {
@@ -38,18 +38,27 @@ struct GlyphBrowserTests {
         """
     }
 
-    /// The demo style without its symbol layers (labels and icons), its sources and sprite made
-    /// absolute so the copy reads the repository's data: the "bare" views tell label ink apart.
-    static func bareStyle(to path: String) throws {
-        let data = try Data(contentsOf: demoStyle)
+    /// OSM Liberty over the Liechtenstein OpenMapTiles tiles, with its sprite: Vaduz at raster level 16,
+    /// POI icons and their names.
+    static let libertyStyle = CommandLineTests.repositoryRoot.appendingPathComponent("styles/osm-liberty/style.json")
+    static let libertyView = (z: 16, lat: 47.1393, lon: 9.5224)
+
+    /// `style` without its symbol layers (labels and icons), its sources and sprite made absolute so
+    /// the copy reads the repository's data: the "bare" views tell label and icon ink apart.
+    static func bareStyle(of styleURL: URL = demoStyle, to path: String) throws {
+        let data = try Data(contentsOf: styleURL)
         var style = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let folder = demoStyle.deletingLastPathComponent()
+        let folder = styleURL.deletingLastPathComponent()
         func absolute(_ url: String) -> String {
-            url.hasPrefix("/") || url.contains("://") ? url : folder.appendingPathComponent(url).standardized.path
+            if url.hasPrefix("mbtiles://"), !url.hasPrefix("mbtiles:///") {
+                return "mbtiles://" + folder.appendingPathComponent(String(url.dropFirst("mbtiles://".count))).standardized.path
+            }
+            return url.hasPrefix("/") || url.contains("://") ? url : folder.appendingPathComponent(url).standardized.path
         }
         var sources = try #require(style["sources"] as? [String: [String: Any]])
         for (name, var source) in sources {
             if let url = source["url"] as? String { source["url"] = absolute(url) }
+            if let data = source["data"] as? String { source["data"] = absolute(data) }
             sources[name] = source
         }
         style["sources"] = sources
@@ -59,13 +68,14 @@ struct GlyphBrowserTests {
         try JSONSerialization.data(withJSONObject: style).write(to: URL(fileURLWithPath: path))
     }
 
-    @Test(.enabled(if: VectorBrowserTests.maplibreInstalled, "run scripts/fetch-maplibre"))
-    func mapLibreShowsCairnsLabelsWhereCairnsRasterDoes() async throws {
-        let folder = CommandLineTests.temporary("interop-glyphs")
+    /// MapLibre's and Cairn's views of `style` (and of its bare copy) at `view`, compared by `views.py`;
+    /// the images are kept in `artifacts/<name>`.
+    static func compareWithMapLibre(style: URL, view: (z: Int, lat: Double, lon: Double), name: String) async throws -> [String: Any] {
+        let folder = CommandLineTests.temporary("interop-\(name)")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try Self.bareStyle(to: folder + "/bare.json")
+        try Self.bareStyle(of: style, to: folder + "/bare.json")
         let port = try Server.freePort()
-        let lines = "  - name: hp\n    style: \(Self.demoStyle.path)\n  - name: hp-bare\n    style: \(folder)/bare.json\n"
+        let lines = "  - name: hp\n    style: \(style.path)\n  - name: hp-bare\n    style: \(folder)/bare.json\n"
         let process = try await startServer(folder: folder, port: port, mapLines: lines)
         let server = Server(folder: folder, port: port, process: process)
         defer { server.stop() }
@@ -74,7 +84,7 @@ struct GlyphBrowserTests {
         let browser = VectorBrowserTests()
         var shots: [String: String] = [:]
         for map in ["hp", "hp-bare"] {
-            let url = "file://\(folder)/maplibre.html?map=\(map)&lat=\(Self.view.lat)&lon=\(Self.view.lon)&zoom=\(Self.view.z - 1)"
+            let url = "file://\(folder)/maplibre.html?map=\(map)&lat=\(view.lat)&lon=\(view.lon)&zoom=\(view.z - 1)"
             let shot = folder + "/maplibre-\(map).png"
             let run = try await browser.browse(url, readyWhen: "document.body.getAttribute('data-idle') === 'true'", screenshot: shot, server: server)
             #expect(run.ready, "MapLibre never became idle on \(map)")
@@ -85,7 +95,7 @@ struct GlyphBrowserTests {
             let raster = folder + "/raster-\(map).png"
             _ = try await browser.offPool {
                 try server.tool(Server.python, [Server.fixtures.appendingPathComponent("views.py").path, "stitch", server.base, map,
-                                                String(Self.view.z), String(Self.view.lat), String(Self.view.lon), "512", raster])
+                                                String(view.z), String(view.lat), String(view.lon), "512", raster])
             }
             shots["raster-" + map] = raster
         }
@@ -94,13 +104,19 @@ struct GlyphBrowserTests {
             try server.tool(Server.python, [Server.fixtures.appendingPathComponent("views.py").path, "compare"] + images + [folder])
         }
         let result = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any], "\(output)")
-        try? FileManager.default.removeItem(atPath: Self.artifacts)
-        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
-        for name in ["maplibre-hp.png", "raster-hp.png", "diff.png", "labels.png"] {
-            try FileManager.default.copyItem(atPath: folder + "/" + name, toPath: Self.artifacts + "/" + name)
+        let kept = Self.artifacts + "/" + name
+        try? FileManager.default.removeItem(atPath: kept)
+        try FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+        for file in ["maplibre-hp.png", "raster-hp.png", "diff.png", "labels.png"] {
+            try FileManager.default.copyItem(atPath: folder + "/" + file, toPath: kept + "/" + file)
         }
-        try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]).write(to: URL(fileURLWithPath: Self.artifacts + "/result.json"))
+        try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]).write(to: URL(fileURLWithPath: kept + "/result.json"))
+        return result
+    }
 
+    @Test(.enabled(if: VectorBrowserTests.maplibreInstalled, "run scripts/fetch-maplibre"))
+    func mapLibreShowsCairnsLabelsWhereCairnsRasterDoes() async throws {
+        let result = try await Self.compareWithMapLibre(style: Self.demoStyle, view: Self.view, name: "labels")
         let mapLibreLabels = result["labelBlocksMapLibre"] as? Int ?? 0
         let cairnLabels = result["labelBlocksCairn"] as? Int ?? 0
         let both = result["labelBlocksBoth"] as? Int ?? 0
@@ -116,6 +132,23 @@ struct GlyphBrowserTests {
         #expect(Double(both) >= 0.4 * Double(min(mapLibreLabels, cairnLabels)), "\(result)")
         // The colours of the view agree block by block, labels included: measured 98 % of the blocks
         // within 16 of 255 and a mean difference of 3.3 (antialiasing and labels move block means a little).
+        #expect((result["agreeing"] as? Double ?? 0) >= 0.9, "\(result)")
+        #expect((result["meanDifference"] as? Double ?? 255) <= 8, "\(result)")
+    }
+
+    /// OSM Liberty in MapLibre with Cairn's copy of its sprite and Cairn's glyphs: icons and names show,
+    /// where Cairn's raster of the same view puts them.
+    @Test(.enabled(if: VectorBrowserTests.maplibreInstalled, "run scripts/fetch-maplibre"))
+    func mapLibreShowsCairnsIconsWhereCairnsRasterDoes() async throws {
+        let result = try await Self.compareWithMapLibre(style: Self.libertyStyle, view: Self.libertyView, name: "icons")
+        let mapLibreSymbols = result["labelBlocksMapLibre"] as? Int ?? 0
+        let cairnSymbols = result["labelBlocksCairn"] as? Int ?? 0
+        let both = result["labelBlocksBoth"] as? Int ?? 0
+        #expect(mapLibreSymbols >= 10, "\(result)")
+        #expect(cairnSymbols >= 10, "\(result)")
+        let inkRatio = Double(result["labelInkMapLibre"] as? Int ?? 0) / Double(max(1, result["labelInkCairn"] as? Int ?? 0))
+        #expect(inkRatio > 0.5 && inkRatio < 2, "\(result)")
+        #expect(Double(both) >= 0.4 * Double(min(mapLibreSymbols, cairnSymbols)), "\(result)")
         #expect((result["agreeing"] as? Double ?? 0) >= 0.9, "\(result)")
         #expect((result["meanDifference"] as? Double ?? 255) <= 8, "\(result)")
     }

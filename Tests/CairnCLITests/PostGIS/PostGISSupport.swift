@@ -55,6 +55,8 @@ struct PostGISDemo {
                 source["crs"] = nil
             } else if let url = source["url"] as? String {
                 source["url"] = original.deletingLastPathComponent().appendingPathComponent(url).standardizedFileURL.path
+            } else if let data = source["data"] as? String {
+                source["data"] = original.deletingLastPathComponent().appendingPathComponent(data).standardizedFileURL.path
             }
             sources[id] = source
         }
