@@ -105,28 +105,6 @@ public final class CairoContext {
         cairo_close_path(raw)
     }
 
-    /// Replaces the current path with its flattened copy with every point moved by `transform`
-    /// (used to bend text outlines along a line).
-    public func transformPath(_ transform: (Double, Double) -> (Double, Double)) {
-        guard let path = cairo_copy_path_flat(raw) else { return }
-        defer { cairo_path_destroy(path) }
-        guard path.pointee.status == CAIRO_STATUS_SUCCESS, let data = path.pointee.data else { return }
-        let count = Int(path.pointee.num_data)
-        var index = 0
-        while index < count {
-            let header = data[index].header
-            if header.type == CAIRO_PATH_MOVE_TO || header.type == CAIRO_PATH_LINE_TO {
-                let point = data[index + 1].point
-                let moved = transform(point.x, point.y)
-                data[index + 1].point.x = moved.0
-                data[index + 1].point.y = moved.1
-            }
-            index += Int(header.length)
-        }
-        cairo_new_path(raw)
-        cairo_append_path(raw, path)
-    }
-
     /// Moves each closed piece of the current path (each glyph contour, for text) rigidly: `transformFor`
     /// gets the middle x of the piece's bounds and returns the mapping for all its points.
     public func transformSubpaths(_ transformFor: (_ middleX: Double) -> (Double, Double) -> (Double, Double)) {

@@ -99,30 +99,12 @@ enum InteriorPoint {
                    x < (previous.x - current.x) * (y - current.y) / (previous.y - current.y) + current.x {
                     inside.toggle()
                 }
-                nearest = min(nearest, segmentDistanceSquared(x, y, current, previous))
+                nearest = min(nearest, Point(x, y).squaredDistance(toSegment: current, previous))
                 previous = current
             }
         }
         let d = nearest.squareRoot()
         return inside ? d : -d
-    }
-
-    private static func segmentDistanceSquared(_ px: Double, _ py: Double, _ a: Point, _ b: Point) -> Double {
-        var x = a.x, y = a.y
-        var dx = b.x - x, dy = b.y - y
-        if dx != 0 || dy != 0 {
-            let t = ((px - x) * dx + (py - y) * dy) / (dx * dx + dy * dy)
-            if t > 1 {
-                x = b.x
-                y = b.y
-            } else if t > 0 {
-                x += dx * t
-                y += dy * t
-            }
-        }
-        dx = px - x
-        dy = py - y
-        return dx * dx + dy * dy
     }
 
     /// The middle of the widest span of the horizontal line through the middle of the box.

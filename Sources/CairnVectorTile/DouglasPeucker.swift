@@ -17,7 +17,7 @@ enum DouglasPeucker {
             var maxIndex = first
             let a = line[first], b = line[last]
             for index in (first + 1)..<last {
-                let distance = squaredSegmentDistance(line[index], a, b)
+                let distance = line[index].squaredDistance(toSegment: a, b)
                 if distance > maxDistance {
                     maxDistance = distance
                     maxIndex = index
@@ -33,23 +33,5 @@ enum DouglasPeucker {
         result.reserveCapacity(line.count)
         for index in 0..<line.count where keep[index] { result.append(line[index]) }
         return result
-    }
-
-    @inline(__always)
-    static func squaredSegmentDistance(_ p: Point, _ a: Point, _ b: Point) -> Double {
-        var x = a.x, y = a.y
-        let dx = b.x - x, dy = b.y - y
-        if dx != 0 || dy != 0 {
-            let t = ((p.x - x) * dx + (p.y - y) * dy) / (dx * dx + dy * dy)
-            if t > 1 {
-                x = b.x
-                y = b.y
-            } else if t > 0 {
-                x += dx * t
-                y += dy * t
-            }
-        }
-        let ex = p.x - x, ey = p.y - y
-        return ex * ex + ey * ey
     }
 }
