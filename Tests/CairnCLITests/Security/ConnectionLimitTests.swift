@@ -75,7 +75,9 @@ struct ConnectionLimitTests {
         #expect((result["slow_closed_last_seconds"] as? Double ?? 99) < 6, "\(result)")
         let released = try #require(result["all_released_after_seconds"] as? Double, "descriptors not released: \(result)")
         #expect(released < 6 + 5, "\(result)")
-        #expect((result["peak_open_files"] as? Int ?? 0) > 500, "the connections were never open: \(result)")
+        // A sanity check that the connections were open at once: the 300 idle ones stay open 6 s; the
+        // slow ones can be closed (2 s head timeout) before a loaded machine has opened them all.
+        #expect((result["peak_open_files"] as? Int ?? 0) > 300, "the connections were never open: \(result)")
         let statuses = result["normal_statuses"] as? [String: Int] ?? [:]
         #expect(statuses.keys.sorted() == ["200"], "\(result)")
         #expect((result["normal_latency_max_seconds"] as? Double ?? 99) < 3, "\(result)")
