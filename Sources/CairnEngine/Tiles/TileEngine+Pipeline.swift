@@ -64,7 +64,9 @@ extension TileEngine {
         // flight, or finds it stored meanwhile, is answered when the batch is done; every failure
         // before the early answer reaches the client.
         let handoff = TileHandoff(tile)
+        finishingBehindAnswers.wrappingAdd(1, ordering: .relaxed)
         Task {
+            defer { self.finishingBehindAnswers.wrappingSubtract(1, ordering: .releasing) }
             do {
                 let made = try await self.make(batch, wanted: batch.tiles, of: producer, file: file, store: writable,
                                                purpose: .request(admission), handoff: handoff)
