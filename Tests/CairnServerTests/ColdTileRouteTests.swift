@@ -58,6 +58,26 @@ struct ColdTileRouteTests {
         try await reopened.shutdown()
     }
 
+    /// The metatile is stored even when the client that started its render goes away meanwhile.
+    @Test func aClientGoingAwayDoesNotStopItsMetatileBeingStored() async throws {
+        let metatile = Metatile(containing: Self.requested, size: 8, in: .webMercator)
+        let cache = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        let engine = Self.engine(cache: cache)
+        let request = Task { try await engine.tile(map: "mini", Self.requested, scale: 1, admission: .unlimited) }
+        #expect(await Wait.until { engine.renderCount >= 1 })
+        request.cancel()
+        _ = try? await request.value
+        #expect(await Wait.until(timeout: .seconds(60)) { engine.batchesFinishingBehindAnswers == 0 })
+        try await engine.shutdown()
+
+        let reopened = Self.engine(cache: cache, memory: 0)
+        for tile in metatile.tiles {
+            #expect(try await reopened.tile(map: "mini", tile, scale: 1, admission: .unlimited).cacheHit, "\(tile) is not in the cache file")
+        }
+        try await reopened.shutdown()
+    }
+
     /// What `cairn seed` stores for `metatile` (seeded in a cache of its own), read back from its file.
     static func seededTiles(of metatile: Metatile) async throws -> [TileCoordinate: [UInt8]] {
         let cache = Self.temporaryFolder()
