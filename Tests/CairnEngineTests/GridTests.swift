@@ -54,6 +54,7 @@ struct GridTests {
         _ = try await engine.tile(map: "mini", grid: "WorldCRS84Quad", TileCoordinate(z: 12, x: 6523, y: 1573), scale: 1, admission: .unlimited)
         #expect(FileManager.default.fileExists(atPath: cache + "/mini.VN2000HaiPhong.mbtiles"))
         #expect(FileManager.default.fileExists(atPath: cache + "/mini.WorldCRS84Quad.mbtiles"))
+        #expect(await engine.untilBatchesStored())
         #expect(try await engine.tile(map: "mini", grid: "VN2000HaiPhong", TileCoordinate(z: 7, x: 36, y: 25), scale: 1, admission: .unlimited).cacheHit)
         await #expect(throws: EngineError.self) {
             try await engine.tile(map: "mini", grid: "NoSuchGrid", TileCoordinate(z: 1, x: 0, y: 0), scale: 1, admission: .unlimited)

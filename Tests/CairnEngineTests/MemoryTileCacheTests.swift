@@ -159,8 +159,12 @@ struct MemoryCacheInvalidationTests {
         return TileEngine(configuration: configuration, logger: logger, renderThreads: 2)
     }
 
+    /// The tile, as a client gets it; after a miss, once its metatile is stored and the tile kept in
+    /// memory (a cold tile is answered before the rest of its metatile is drawn and stored).
     func get(_ engine: TileEngine, _ tile: TileCoordinate = tile) async throws -> TileResult {
-        try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited)
+        let result = try await engine.tile(map: "mini", tile, scale: 1, admission: .unlimited)
+        if !result.cacheHit { #expect(await engine.untilBatchesStored()) }
+        return result
     }
 
     /// The tile as the hot path sees it right after the engine served it. The hot path trusts a

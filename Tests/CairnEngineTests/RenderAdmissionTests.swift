@@ -35,6 +35,7 @@ struct RenderAdmissionTests {
             try await group.waitForAll()
         }
         #expect(counter.count == 1)
+        #expect(await engine.untilBatchesStored())
         #expect(try await engine.tile(map: "mini", Self.tile, scale: 1, admission: counter.admission).cacheHit)
         #expect(counter.count == 1)
         try await engine.shutdown()
@@ -85,6 +86,7 @@ struct RenderAdmissionTests {
         // No memory cache: the tile must be read from the file to meet its broken table.
         let engine = engine(cache: cache, memory: 0)
         let first = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
+        #expect(await engine.untilBatchesStored())
         // Break the file under the engine: its reads now fail.
         let connection = try SQLiteConnection(path: cache + "/mini.mbtiles", flags: .readWrite, busyTimeoutMilliseconds: 5000)
         try connection.execute("ALTER TABLE images RENAME TO images_moved")

@@ -23,11 +23,13 @@ struct StaleTileTests {
     @Test func anExpiredTileIsRenderedAgainOnRequest() async throws {
         let engine = engine(serveStale: false, cache: TestPaths.temporaryFolder())
         _ = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
+        #expect(await engine.untilBatchesStored())
         let renders = engine.renderCount
         try await expire(engine)
         let again = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(!again.cacheHit)
         #expect(engine.renderCount == renders + 1)
+        #expect(await engine.untilBatchesStored())
         #expect(try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited).cacheHit)
         try await engine.shutdown()
     }
@@ -35,6 +37,7 @@ struct StaleTileTests {
     @Test func serveStaleAnswersAtOnceAndRefreshesBehind() async throws {
         let engine = engine(serveStale: true, cache: TestPaths.temporaryFolder())
         let first = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
+        #expect(await engine.untilBatchesStored())
         try await expire(engine)
         let stale = try await engine.tile(map: "mini", Self.tile, scale: 1, admission: .unlimited)
         #expect(stale.cacheHit)

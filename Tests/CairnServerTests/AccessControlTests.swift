@@ -207,6 +207,8 @@ struct AccessModelTests {
                 }
             }
             #expect(f.engine.renderCount == renders)
+            // The cold answer above came before the rest of its metatile was stored.
+            #expect(await Wait.until { f.engine.batchesFinishingBehindAnswers == 0 })
             // Valid JWT (header and query), key in X-API-Key and ?key=: cache hit, private, max-age ≤ token lifetime.
             for (headers, query) in [([HTTPField.Name.authorization: "Bearer " + good], ""), ([:], "?token=" + good),
                                      ([.init("X-API-Key")!: f.secretKey], ""), ([:], "?key=" + f.secretKey)] as [(HTTPFields, String)] {

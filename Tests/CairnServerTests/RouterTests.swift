@@ -1,4 +1,5 @@
 import CairnEngine
+import CairnTestSupport
 import Foundation
 import Hummingbird
 import HTTPTypes
@@ -22,6 +23,8 @@ struct RouterTests {
                 #expect(response.headers[HTTPField.Name("X-Cairn-Cache")!] == "MISS")
                 #expect(Array(response.body.readableBytesView.prefix(8)) == pngSignature)
             }
+            // The cold answer comes before the rest of its metatile is stored.
+            #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
             try await client.execute(uri: tile, method: .get) { response in
                 #expect(response.headers[HTTPField.Name("X-Cairn-Cache")!] == "HIT")
             }

@@ -2,6 +2,7 @@
 import CairnAccess
 import CairnCore
 import CairnEngine
+import CairnTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -251,6 +252,8 @@ struct AccessReloadTests {
                     #expect(response.status == .ok, "\(uri)")
                 }
             }
+            // The cold answer above came before the rest of its metatile was stored.
+            #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
             try await client.execute(uri: "/maps/mini/\(t.z)/\(t.x)/\(t.y).png", method: .get) { response in
                 #expect(response.headers[HTTPField.Name("X-Cairn-Cache")!] == "HIT")
                 #expect(response.headers[.cacheControl]?.hasPrefix("public") == true)

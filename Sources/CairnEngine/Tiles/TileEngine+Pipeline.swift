@@ -52,21 +52,52 @@ extension TileEngine {
         }
         counters.misses.wrappingAdd(1, ordering: .relaxed)
         let batch = producer.batch(containing: tile)
-        // The whole metatile is stored before the answer, so the next request for any of its tiles
-        // is a cache hit. (`TileHandoff` and `MapRenderer.render(…first:deliver:)` can answer a
-        // cold tile before the rest of its metatile: not switched on until the suites that expect
-        // a stored batch after the first answer wait for it.)
-        let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: writable, purpose: .request(admission))
+        guard case .png = producer.product else {
+            let made = try await make(batch, wanted: batch.tiles, of: producer, file: file, store: writable, purpose: .request(admission))
+            let result = try requested(tile, of: made, batch: batch, producer: producer)
+            rememberMade(result, at: memoryKey, of: producer, file: file, store: writable, stamp: stamp)
+            return result
+        }
+        // A PNG tile is answered as soon as its own pixels are encoded; the rest of its metatile is
+        // drawn and stored behind the answer, by work that outlives the request (a client that goes
+        // away must not stop the others' tiles from being stored). A request that joins a batch in
+        // flight, or finds it stored meanwhile, is answered when the batch is done; every failure
+        // before the early answer reaches the client.
+        let handoff = TileHandoff(tile)
+        finishingBehindAnswers.wrappingAdd(1, ordering: .relaxed)
+        Task {
+            defer { self.finishingBehindAnswers.wrappingSubtract(1, ordering: .releasing) }
+            do {
+                let made = try await self.make(batch, wanted: batch.tiles, of: producer, file: file, store: writable,
+                                               purpose: .request(admission), handoff: handoff)
+                let result = try self.requested(tile, of: made, batch: batch, producer: producer)
+                // The early answer is not remembered: memory holds only what the file holds, and
+                // the file is written after it. The stored tile is.
+                self.rememberMade(result, at: memoryKey, of: producer, file: file, store: writable, stamp: stamp)
+                handoff.resolve(.success(result))
+            } catch {
+                handoff.resolve(.failure(error))
+            }
+        }
+        return try await handoff.value()
+    }
+
+    /// `tile` of the tiles made for `batch`.
+    private func requested(_ tile: TileCoordinate, of made: [TileCoordinate: TileResult], batch: Metatile, producer: TileProducer) throws -> TileResult {
         guard let result = made[tile] else {
             throw EngineError(.renderFailed, "the tile could not be rendered", detail: "\(producer.map.name) \(producer.product) \(tile) missing from its batch \(batch)")
         }
-        // Only what the file holds too: expiries reach memory through the file. The map was checked
-        // when the request began; a render can outlast the hot path's trust window, so it is renewed.
-        if writable != nil, result.stored {
-            file.noteServed(producer.cacheFingerprint)
-            remember(result, at: memoryKey, of: producer, file: file, stamp: stamp)
-        }
         return result
+    }
+
+    /// Keeps a tile just made in memory when the file holds it too: expiries reach memory through
+    /// the file. The map was checked when the request began; a render can outlast the hot path's
+    /// trust window, so it is renewed.
+    private func rememberMade(_ result: TileResult, at key: MemoryTileCache.Key, of producer: TileProducer, file: CacheFile,
+                              store writable: MBTilesStore?, stamp: MemoryTileCache.Stamp) {
+        guard writable != nil, result.stored else { return }
+        file.noteServed(producer.cacheFingerprint)
+        remember(result, at: key, of: producer, file: file, stamp: stamp)
     }
 
     /// Makes (or waits for the making of) `wanted` of `batch` and caches them (all, or only

@@ -32,6 +32,9 @@ public final class TileEngine: Sendable {
     /// Glyph ranges served to MapLibre clients (`TileEngine+Glyphs`).
     let glyphRanges = GlyphRangeCache()
     let queuedRenders = Atomic<Int>(0)
+    /// Batches whose requested tile was answered early and which are still being finished (drawn,
+    /// stored and the tile kept in memory): see `batchesFinishingBehindAnswers`.
+    let finishingBehindAnswers = Atomic<Int>(0)
     /// Cold requests beyond this many queued renders are refused (503) instead of piling up.
     public let maxQueuedRenders: Int
     /// Counters for the admin metrics endpoint.
@@ -129,6 +132,11 @@ public final class TileEngine: Sendable {
     }
 
     public func mapStatus() async -> [String: (fingerprint: String?, error: String?)] { await registry.status() }
+
+    /// Cold PNG requests whose tile was answered (or is about to be) while the rest of its
+    /// metatile is still being drawn and stored; 0 once every such metatile is stored and its
+    /// requested tile kept in memory. What waits for "the batch is cached" waits for this.
+    public var batchesFinishingBehindAnswers: Int { finishingBehindAnswers.load(ordering: .acquiring) }
 
     /// How many metatile renders (PNG) have started since launch.
     public var renderCount: Int { metrics.png.renderCount }

@@ -61,6 +61,8 @@ struct HotTileTests {
                 var seen: [Seen] = []
                 let first = try await Self.fetch(client, Self.uri)
                 #expect(first.status == .ok && first.headers["x-cairn-cache"] == "MISS")
+                // The cold answer comes before the rest of its metatile is stored.
+                #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
                 let etag = try #require(first.headers["etag"])
                 seen.append(try await Self.fetch(client, Self.uri))
                 seen.append(try await Self.fetch(client, Self.uri, method: .head))
@@ -92,6 +94,8 @@ struct HotTileTests {
     @Test func onlyPlainTileRequestsOfPublicMapsAreAnswered() async throws {
         let engine = Self.engine()
         _ = try await engine.tile(map: "mini", .init(z: 13, x: 6523, y: 3610), scale: 1, admission: .unlimited)
+        // Kept in memory once its metatile is stored, behind the cold answer.
+        #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
         let path = Self.hotPath(engine)
         #expect(path.answer(Self.request(Self.uri), peer: nil) != nil)
         #expect(path.answer(Self.request(Self.uri, method: .head), peer: nil)?.headOnly == true)
