@@ -39,6 +39,9 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Write the figures as JSON to this file.")
     var json: String?
 
+    @Option(help: "Tile encoding of the render figures: png32 (the default, as the Mapnik reference's agg-png32), png8 or webp.")
+    var format: String = "png32"
+
     @Flag(help: "Also measure MVT: encoding the same tiles, and decoding + rendering them from an MBTiles of MVT.")
     var mvt = false
 
@@ -50,6 +53,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func validate() throws {
         if bbox == nil && !loadOnly { throw ValidationError("Missing expected argument '--bbox <bbox>' (only --load-only goes without it)") }
+        if TileImageFormat(rawValue: format) == nil { throw ValidationError("--format: expected png32, png8 or webp, got '\(format)'") }
     }
 
     func run() async throws {
@@ -75,6 +79,7 @@ struct BenchCommand: AsyncParsableCommand {
         }
         let metatileTileCount = metatiles.reduce(0) { $0 + $1.columns * $1.rows }
 
+        let encoding = TileImageFormat(rawValue: format) ?? .png32
         var singleRates: [Double] = []
         var metaRates: [Double] = []
         var perTile: [Double] = []
@@ -87,7 +92,7 @@ struct BenchCommand: AsyncParsableCommand {
             let cpuStart = processCPUSeconds()
             for tile in tiles {
                 let start = ContinuousClock.now
-                let out = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 1, in: map.grid), scale: scale)
+                let out = try MapRenderer.render(map, metatile: Metatile(containing: tile, size: 1, in: map.grid), scale: scale, format: encoding)
                 let elapsed = ContinuousClock.now - start
                 total += elapsed
                 perTile.append(elapsed.seconds * 1000)
@@ -96,7 +101,7 @@ struct BenchCommand: AsyncParsableCommand {
             singleRates.append(Double(tiles.count) / total.seconds)
             let metaCPUStart = processCPUSeconds()
             singleCPURates.append(Double(tiles.count) / (metaCPUStart - cpuStart))
-            metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(map, metatile: $0, scale: scale) })
+            metaRates.append(try tilesPerSecond(metatiles, tiles: metatileTileCount) { _ = try MapRenderer.render(map, metatile: $0, scale: scale, format: encoding) })
             metaCPURates.append(Double(metatileTileCount) / (processCPUSeconds() - metaCPUStart))
         }
         var result: JSONValue = [

@@ -6,6 +6,17 @@ struct FontKey: Hashable {
     var pixelSize: Double
 }
 
+/// A text laid out one way: the same name on many features is shaped once per canvas.
+struct TextLayoutKey: Hashable {
+    var text: String
+    var font: FontKey
+    /// `text-max-width` in pixels; 0 when not wrapped.
+    var maxWidth: Double
+    var alignment: PangoTextAlignment
+    var letterSpacing: Double
+    var lineSpacing: Double
+}
+
 /// Layouts of one label text, one per alignment (variable anchors with `text-justify: auto` use several).
 private struct LayoutKey: Hashable {
     var alignment: PangoTextAlignment
@@ -207,22 +218,35 @@ extension Canvas {
     /// The text laid out for point placement, wrapped to `text-max-width` into balanced lines: as few
     /// lines as greedy wrapping gives, but as narrow as they can be, so no line ends with an orphan word.
     private func pointLayout(text: String, _ s: TextSymbolizer, size: Double, alignment: PangoTextAlignment) -> PangoTextLayout {
+        let fontKey = FontKey(names: s.fontNames, pixelSize: size)
+        let lineSpacing = s.lineHeight > 0 ? s.lineHeight / 1.2 : 0
+        // One name often labels many features (a street's pieces, a chain's shops): shaped once per canvas.
+        let key = TextLayoutKey(text: text, font: fontKey, maxWidth: s.maxWidth > 0 ? s.maxWidth * size : 0, alignment: alignment,
+                                letterSpacing: s.letterSpacing * size, lineSpacing: lineSpacing)
+        if let known = textLayouts[key] { return known }
         func layout(wrap: Double?) -> PangoTextLayout {
             PangoTextLayout(context: textContext, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: wrap,
-                            alignment: alignment, letterSpacing: s.letterSpacing * size,
-                            lineSpacing: s.lineHeight > 0 ? s.lineHeight / 1.2 : 0)
+                            alignment: alignment, letterSpacing: s.letterSpacing * size, lineSpacing: lineSpacing)
         }
-        guard s.maxWidth > 0 else { return layout(wrap: nil) }
-        let maxWidth = s.maxWidth * size
-        let greedy = layout(wrap: maxWidth)
+        let result = balancedLayout(maxWidth: key.maxWidth, layout)
+        textLayouts[key] = result
+        return result
+    }
+
+    /// As few lines as greedy wrapping at `maxWidth` gives (0: no wrapping), at the narrowest width
+    /// that keeps that many lines, to a pixel.
+    private func balancedLayout(maxWidth: Double, _ layout: (Double?) -> PangoTextLayout) -> PangoTextLayout {
+        guard maxWidth > 0 else { return layout(nil) }
+        let greedy = layout(maxWidth)
         let lines = greedy.lineCount
         guard lines > 1 else { return greedy }
-        // The narrowest wrap width that still gives `lines` lines, to a pixel.
-        var low = 0.0, high = maxWidth
+        // No `lines` lines are narrower than the unwrapped text shared evenly: the search starts there.
+        let oneLine = layout(nil).logicalRect.width
+        var low = max(0, oneLine / Double(lines) - 1), high = min(maxWidth, greedy.logicalRect.width)
         var best = greedy
         while high - low > 1 {
             let middle = (low + high) / 2
-            let candidate = layout(wrap: middle)
+            let candidate = layout(middle)
             if candidate.lineCount <= lines {
                 high = middle
                 best = candidate
@@ -248,9 +272,12 @@ extension Canvas {
             if let layout {
                 textLayout = layout
             } else {
-                textLayout = PangoTextLayout(
+                let key = TextLayoutKey(text: text, font: FontKey(names: s.fontNames, pixelSize: size), maxWidth: 0, alignment: .left,
+                                        letterSpacing: s.letterSpacing * size, lineSpacing: 0)
+                textLayout = textLayouts[key] ?? PangoTextLayout(
                     context: textContext, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: nil,
                     alignment: .left, letterSpacing: s.letterSpacing * size)
+                textLayouts[key] = textLayout
                 layout = textLayout
                 clusters = textLayout.clusters
             }

@@ -26,6 +26,7 @@ public final class Canvas {
     let context: CairoContext
     lazy var textContext = PangoTextContext()
     var fonts: [FontKey: PangoFont] = [:]
+    var textLayouts: [TextLayoutKey: PangoTextLayout] = [:]
     var labels: [LabelCandidate] = []
     var labelOrder = 0
     /// Images for `icon-image`, `fill-pattern` and `line-pattern`.
