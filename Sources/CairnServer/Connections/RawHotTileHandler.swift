@@ -73,11 +73,11 @@ final class RawHotTileHandler: ChannelInboundHandler, RemovableChannelHandler {
         head.writeString(Self.cacheControl)
         head.writeString(tile.cacheControl)
         head.writeString(Self.openAndHit)
-        if answer.notModified {
-            head.writeString(Self.emptyContent)
-        } else {
+        // A 304 goes without Content-Length, as NIO's encoder sends `HotTileHandler`'s.
+        if !answer.notModified {
             head.writeString(Self.pngLength)
             head.writeString(tile.contentLength)
+            head.writeString(Self.lineEnd)
         }
         head.writeString(Self.nosniffAndDate)
         head.writeString(date.now())
@@ -96,9 +96,9 @@ final class RawHotTileHandler: ChannelInboundHandler, RemovableChannelHandler {
     private static let eTag = field(.eTag)
     private static let cacheControl = "\r\n" + field(.cacheControl)
     private static let openAndHit = "\r\n" + field(.accessControlAllowOrigin) + "*\r\n" + field(.xCairnCache) + "HIT\r\n"
-    private static let emptyContent = field(.contentLength) + "0"
+    private static let lineEnd = "\r\n"
     private static let pngLength = field(.contentType) + "image/png\r\n" + field(.contentLength)
-    private static let nosniffAndDate = "\r\n" + field(.xContentTypeOptions) + "nosniff\r\n" + field(.date)
+    private static let nosniffAndDate = field(.xContentTypeOptions) + "nosniff\r\n" + field(.date)
     private static let server = "\r\n" + field(.server) + HotTilePath.serverName + "\r\n\r\n"
 
     enum Parsed {
