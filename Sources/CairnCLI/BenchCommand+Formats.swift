@@ -35,6 +35,8 @@ extension BenchCommand {
             png("png32 libdeflate-6", PNGCompression(deflater: .libdeflate, level: 6, filtered: false)),
             png("png32 libdeflate-6 filtered", PNGCompression(deflater: .libdeflate, level: 6, filtered: true)),
             png("png8 libdeflate-1", PNGCompression(deflater: .libdeflate, level: 1, filtered: false), palette: true),
+            png("png8 libdeflate-2", PNGCompression(deflater: .libdeflate, level: 2, filtered: false), palette: true),
+            png("png8 libdeflate-4", PNGCompression(deflater: .libdeflate, level: 4, filtered: false), palette: true),
             png("png8 libdeflate-6", PNGCompression(deflater: .libdeflate, level: 6, filtered: false), palette: true),
             png("png8 libdeflate-9", PNGCompression(deflater: .libdeflate, level: 9, filtered: false), palette: true),
             png("png8 libdeflate-6 filtered", PNGCompression(deflater: .libdeflate, level: 6, filtered: true), palette: true),

@@ -62,6 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
     // MARK: -
 
     func run() async throws {
+        EventLoopThreads.matchCPUAffinity()
         let adminToken = try adminToken()
         var configuration = try loadConfiguration(config)
         if let host { configuration.host = host }

@@ -1,9 +1,12 @@
 /// Reduces a straight-alpha RGBA image to at most 256 colours without dithering, for palette PNGs
 /// (Mapnik's `png8` does the same with its hextree). A tile with at most 256 colours keeps them all,
 /// exactly. Otherwise the colours covering a noticeable share of the tile (land-use and water fills,
-/// the background) keep their exact values, so flat areas never shift or band, and a median cut in
-/// premultiplied RGBA shares the remaining entries among the antialiased edges and label halos, each
-/// colour taking its box's mean.
+/// the background) keep their exact values, so flat areas never shift or band; edge colours within
+/// `snapDistance` of such a fill take the fill's entry; a median cut in premultiplied RGBA makes the
+/// remaining entries from the antialiased edges and label halos, and each of those colours takes its
+/// nearest entry. Fewer distinct indices along edges deflate better: with the snap and the nearest
+/// entries, `scripts/bench-formats` measured 6 % smaller tiles and 0.04 % of pixels off by more than
+/// 8 in a channel, against 0.2 % with each colour in its box's mean.
 enum PaletteQuantizer {
     struct Palette {
         /// Entries as R, G, B, A bytes packed little-endian (`r | g << 8 | b << 16 | a << 24`);
@@ -15,6 +18,10 @@ enum PaletteQuantizer {
 
     /// A colour must cover at least 1/`reservedShare` of the pixels to keep its exact value.
     static let reservedShare = 1024
+
+    /// An edge colour this close to a fill colour (per premultiplied channel) takes the fill's entry:
+    /// the faint fringe of a fill boundary then reads as the fill, a run deflate shortens.
+    static let snapDistance: Int32 = 8
 
     static func quantize(_ rgba: UnsafeBufferPointer<UInt8>, pixelCount: Int, maxColours: Int = 256) -> Palette {
         let raw = UnsafeRawPointer(rgba.baseAddress!)
@@ -45,13 +52,42 @@ enum PaletteQuantizer {
             let threshold = max(2, pixelCount / reservedShare)
             let reserved = byCount.prefix { $0.count >= threshold }.prefix(maxColours / 2).map(\.colour)
             for (index, colour) in reserved.enumerated() { table.set(index, for: colour) }
-            let rest = byCount.dropFirst(reserved.count).map { Weighted(colour: $0.colour, count: $0.count) }
-            let cut = medianCut(rest, boxes: maxColours - reserved.count)
+            var rest = byCount.dropFirst(reserved.count).map { Weighted(colour: $0.colour, count: $0.count) }
+            let reservedPremultiplied = reserved.map { Premultiplied($0).channels }
+            rest = rest.filter { item in
+                let colour = Premultiplied(item.colour).channels
+                var best = -1, bestDistance = Int32.max
+                for (index, fill) in reservedPremultiplied.enumerated() {
+                    let distance = pointwiseMax(colour &- fill, fill &- colour).max()
+                    if distance < bestDistance { bestDistance = distance; best = index }
+                }
+                guard best >= 0, bestDistance <= snapDistance else { return true }
+                table.set(best, for: item.colour)
+                return false
+            }
+            let cut = medianCut(rest, boxes: max(1, maxColours - reserved.count))
             for member in cut.members { table.set(reserved.count + member.box, for: member.colour) }
             entries = reserved + cut.colours
+            // Each remaining colour takes its nearest entry, a fill's included, not only its box's mean:
+            // edges between a fill and a line reuse the fill's and the line's entries.
+            let palette = entries.map { Premultiplied($0).channels }
+            for item in rest {
+                let colour = Premultiplied(item.colour).channels
+                var best = 0, bestDistance = Int32.max
+                for (index, entry) in palette.enumerated() {
+                    let difference = colour &- entry
+                    let distance = (difference &* difference).wrappedSum()
+                    if distance < bestDistance { bestDistance = distance; best = index }
+                }
+                table.set(best, for: item.colour)
+            }
         }
-        // Translucent entries first (tRNS stops after them); then renumber every colour's entry.
-        let order = entries.indices.sorted { (entries[$0] >> 24 == 255 ? 1 : 0, entries[$0]) < (entries[$1] >> 24 == 255 ? 1 : 0, entries[$1]) }
+        // Translucent entries first (tRNS stops after them), then by pixels covered, so the
+        // commonest indices are the smallest; then renumber every colour's entry.
+        var usage = [Int](repeating: 0, count: entries.count)
+        for entry in counts { usage[table.value(of: entry.colour)] += entry.count }
+        func rankKey(_ index: Int) -> (Int, Int, UInt32) { (entries[index] >> 24 == 255 ? 1 : 0, -usage[index], entries[index]) }
+        let order = entries.indices.sorted { rankKey($0) < rankKey($1) }
         var rank = [Int](repeating: 0, count: entries.count)
         for (position, index) in order.enumerated() { rank[index] = position }
         entries = order.map { entries[$0] }

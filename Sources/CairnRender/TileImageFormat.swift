@@ -21,7 +21,7 @@ public enum TileImageFormat: String, Sendable, Hashable, CaseIterable {
     public var encoderIdentity: String {
         switch self {
         case .png32: "png32"
-        case .png8: "png8 quantiser 1"
+        case .png8: "png8 quantiser 2"
         case .webp: "webp \(WebPEncoder.Settings.default)"
         }
     }

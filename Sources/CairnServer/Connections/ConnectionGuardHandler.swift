@@ -25,11 +25,15 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var admitted = false
     private var refused = false
     /// Requests whose head was read and whose response is not yet complete.
-    private var requestsOpen = 0
+    private(set) var requestsOpen = 0
     /// Bytes of a request head have arrived (or the connection is new) and the head is not complete.
     private var awaitingHead = true
     private var sawBytesOfHead = false
     private var headTimer: Scheduled<Void>?
+    /// When the head being waited for is late; nil: none is. The timer is not cancelled when a head
+    /// arrives (a keep-alive connection would schedule and cancel one per request): it finds no
+    /// deadline, or a later one and waits again.
+    private var headDeadline: NIODeadline?
     private var writeTimer: Scheduled<Void>?
     private var lingerTimer: Scheduled<Void>?
 
@@ -109,8 +113,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
         requestsOpen += 1
         awaitingHead = false
         sawBytesOfHead = false
-        headTimer?.cancel()
-        headTimer = nil
+        headDeadline = nil
     }
 
     func responseCompleted() {
@@ -120,9 +123,20 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     // MARK: -
 
     private func startHeadTimer(context: ChannelHandlerContext) {
-        headTimer?.cancel()
-        headTimer = context.eventLoop.assumeIsolated().scheduleTask(in: policy.headTimeout) { [self] in
+        let deadline = NIODeadline.now() + policy.headTimeout
+        headDeadline = deadline
+        if headTimer == nil { armHeadTimer(context: context, at: deadline) }
+    }
+
+    private func armHeadTimer(context: ChannelHandlerContext, at deadline: NIODeadline) {
+        headTimer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in
             headTimer = nil
+            guard let headDeadline else { return }
+            if NIODeadline.now() < headDeadline {
+                armHeadTimer(context: context, at: headDeadline)
+                return
+            }
+            self.headDeadline = nil
             guard awaitingHead, requestsOpen == 0 else { return }
             // A client that sent part of a head hears why; one that sent nothing is simply closed.
             if sawBytesOfHead {
@@ -147,6 +161,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func cancelTimers() {
         headTimer?.cancel()
         headTimer = nil
+        headDeadline = nil
         writeTimer?.cancel()
         writeTimer = nil
         lingerTimer?.cancel()

@@ -8,7 +8,9 @@ import NIOHTTPTypesHTTP1
 /// Hummingbird's HTTP/1 child channel with Cairn's connection guards around it (see
 /// `ConnectionGuardHandler` and `RequestHeadObserver`): the pipeline `HTTP1Channel` builds, with
 /// one handler before the HTTP decoder and one before the conversion to HTTP types, where
-/// `HTTP1Channel.Configuration.additionalChannelHandlers` cannot reach.
+/// `HTTP1Channel.Configuration.additionalChannelHandlers` cannot reach. Cached tiles are answered
+/// before the decoder (`RawHotTileHandler`) or, on a connection it leaves to the decoder, before the
+/// router (`HotTileHandler`); `ConnectionStateHandler` stands for Hummingbird's.
 struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
     typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
 
@@ -24,6 +26,8 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             let operations = channel.pipeline.syncOperations
             let guardHandler = ConnectionGuardHandler(policy: policy, logger: logger)
             try operations.addHandler(guardHandler)
+            let state = ConnectionStateHandler(idleTimeout: policy.idleTimeout)
+            if let hotTiles { try operations.addHandler(RawHotTileHandler(hot: hotTiles, connection: guardHandler, state: state)) }
             try operations.configureHTTPServerPipeline(
                 withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false,
                 withEncoderConfiguration: .init(), withDecoderLimitConfiguration: decoderLimits
@@ -31,7 +35,7 @@ struct GuardedHTTP1Channel: ServerChildChannel, HTTPChannelHandler {
             try operations.addHandler(RequestHeadObserver(connection: guardHandler))
             try operations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
             try operations.addHandlers(additionalChannelHandlers())
-            try operations.addHandler(HTTPConnectionStateHandler(idleTimeout: .nanoseconds(policy.idleTimeout.nanoseconds), logger: logger))
+            try operations.addHandler(state)
             if let hotTiles { try operations.addHandler(HotTileHandler(hot: hotTiles)) }
             return try NIOAsyncChannel(wrappingChannelSynchronously: channel, configuration: .init(isOutboundHalfClosureEnabled: true))
         }

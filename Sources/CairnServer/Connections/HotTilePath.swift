@@ -21,28 +21,49 @@ struct HotTilePath: Sendable {
         var notModified: Bool
     }
 
+    /// What the decision depends on, read from an `HTTPRequest` or straight from the request's bytes
+    /// (`RawHotTileHandler`), counted as `HTTP1ToHTTPServerCodec` would give them to the router.
+    struct Request {
+        var headOnly: Bool
+        var path: String
+        /// Header fields but `Host` (which becomes the authority), and their bytes (name, value and 4).
+        var fieldCount: Int
+        var fieldBytes: Int
+        /// `Authorization`, `X-API-Key`, `Content-Length`, `Transfer-Encoding` or `Expect`.
+        var credentialOrBody: Bool
+        var ifNoneMatch: String?
+        var forwardedFor: String?
+    }
+
     func answer(_ request: HTTPRequest, peer: SocketAddress?) -> Answer? {
         guard request.method == .get || request.method == .head, let path = request.path else { return nil }
-        guard let (map, address) = Self.tileAddress(path), access.access(of: map) == .public else { return nil }
         let fields = request.headerFields
+        var fieldBytes = 0
+        for field in fields { fieldBytes += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
+        return answer(Request(
+            headOnly: request.method == .head, path: path, fieldCount: fields.count, fieldBytes: fieldBytes,
+            credentialOrBody: fields[.authorization] != nil || fields[Self.apiKey] != nil || fields[.contentLength] != nil
+                || fields[.transferEncoding] != nil || fields[.expect] != nil,
+            ifNoneMatch: fields[.ifNoneMatch], forwardedFor: fields[.xForwardedFor]), peer: peer)
+    }
+
+    func answer(_ request: Request, peer: SocketAddress?) -> Answer? {
+        guard let (map, address) = Self.tileAddress(request.path), access.access(of: map) == .public else { return nil }
         // A credential is checked (and charged) by the router even on a public map; a body is read by it.
-        if fields[.authorization] != nil || fields[Self.apiKey] != nil || fields[.contentLength] != nil
-            || fields[.transferEncoding] != nil || fields[.expect] != nil { return nil }
+        if request.credentialOrBody { return nil }
         let limits = limiter.limits
-        guard fields.count <= limits.maxHeaders, path.utf8.count <= limits.maxPathBytes else { return nil }
-        var headerBytes = 0
-        for field in fields { headerBytes += field.name.rawName.utf8.count + field.value.utf8.count + 4 }
-        guard headerBytes <= limits.maxHeaderBytes else { return nil }
+        guard request.fieldCount <= limits.maxHeaders, request.path.utf8.count <= limits.maxPathBytes,
+              request.fieldBytes <= limits.maxHeaderBytes else { return nil }
         guard let tile = engine.memoryTile(map: map, scale: address.scale, address.tile) else { return nil }
         let rate = limits.perIP
         if rate.requestsPerSecond > 0 {
-            let client = "ip " + ClientAddress.resolve(peer: peer, forwardedFor: fields[.xForwardedFor], trusted: limiter.trusted)
+            let client = "ip " + ClientAddress.resolve(peer: peer, forwardedFor: request.forwardedFor, trusted: limiter.trusted)
             // Refused: the router refuses it again (an empty bucket is not charged twice) and says so.
             if limiter.requests.take(client, rate: rate.requestsPerSecond, burst: rate.burst) != nil { return nil }
         }
-        let notModified = fields[.ifNoneMatch].map { TileController.matches($0, etag: tile.etag) } ?? false
+        let notModified = request.ifNoneMatch.map { TileController.matches($0, etag: tile.etag) } ?? false
         engine.metrics.countResponse(status: notModified ? 304 : 200)
-        return Answer(tile: tile, headOnly: request.method == .head, notModified: notModified)
+        return Answer(tile: tile, headOnly: request.headOnly, notModified: notModified)
     }
 
     static let apiKey = HTTPField.Name("X-API-Key")!
