@@ -12,7 +12,7 @@ extension Canvas {
     public func addSymbol(for geometry: Geometry, text: TextSymbolizer?, icon: IconSymbolizer, placement: TextPlacement,
                           spacing: Double, priority: Int = 0) {
         guard icon.size > 0, icon.size.isFinite, let found = sprites.image(icon.image, scale: scale),
-              let surface = iconSurface(found.sheet, found.image) else {
+              let surface = iconSurface(found.sheet, found.image, tint: found.image.sdf ? SDFTint(icon) : nil) else {
             if let text { addLabel(for: geometry, text, priority: priority) }
             return
         }
@@ -170,11 +170,15 @@ extension Canvas {
 
     // MARK: Drawing
 
-    /// The Cairo surface of a sprite image, cut from its sheet once per canvas.
-    func iconSurface(_ sheet: SpriteSheet, _ image: SpriteImage) -> CairoImageSurface? {
-        let key = IconSurfaceKey(sheet: ObjectIdentifier(sheet), x: image.x, y: image.y)
+    /// The Cairo surface of a sprite image, cut from its sheet once per canvas (and per tint, for
+    /// signed-distance-field images).
+    func iconSurface(_ sheet: SpriteSheet, _ image: SpriteImage, tint: SDFTint? = nil) -> CairoImageSurface? {
+        let key = IconSurfaceKey(sheet: ObjectIdentifier(sheet), x: image.x, y: image.y, tint: tint)
         if let known = iconSurfaces[key] { return known }
-        guard let surface = try? CairoImageSurface(argb: sheet.argb, sourceWidth: sheet.width, x: image.x, y: image.y,
+        let argb = tint.map { $0.colour(sheet.argb, sourceWidth: sheet.width, x: image.x, y: image.y, width: image.width,
+                                        height: image.height, pixelRatio: image.pixelRatio) }
+        guard let surface = try? CairoImageSurface(argb: argb ?? sheet.argb, sourceWidth: argb == nil ? sheet.width : image.width,
+                                                   x: argb == nil ? image.x : 0, y: argb == nil ? image.y : 0,
                                                    width: image.width, height: image.height) else { return nil }
         iconSurfaces[key] = surface
         return surface

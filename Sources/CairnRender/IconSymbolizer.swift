@@ -26,6 +26,10 @@ public struct IconSymbolizer: Sendable {
     public var textFitPadding: [Double]
     /// Along line placement: turn the icon with the line (`icon-rotation-alignment` `map`).
     public var alignsWithLine: Bool
+    /// Signed-distance-field images only: the fill colour (`icon-color`), the halo's colour and width (CSS px).
+    public var color: Color = .black
+    public var haloColor: Color = .transparent
+    public var haloWidth: Double = 0
 
     public init(image: String, size: Double = 1, rotate: Double = 0, anchor: TextAnchor = .center,
                 offset: (x: Double, y: Double) = (0, 0), opacity: Double = 1, allowOverlap: Bool = false,

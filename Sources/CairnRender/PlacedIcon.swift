@@ -22,4 +22,5 @@ struct IconSurfaceKey: Hashable {
     let sheet: ObjectIdentifier
     let x: Int
     let y: Int
+    let tint: SDFTint?
 }

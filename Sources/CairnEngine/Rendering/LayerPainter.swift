@@ -136,7 +136,7 @@ struct LayerPainter {
         let offset = icon.offset.evaluate(context)
         let onLine = symbol.placement.evaluate(context) != .point
         let alignment = icon.rotationAlignment.evaluate(context)
-        return IconSymbolizer(
+        var symbolizer = IconSymbolizer(
             image: image,
             size: icon.size.evaluate(context),
             rotate: icon.rotate.evaluate(context),
@@ -153,5 +153,9 @@ struct LayerPainter {
             // `auto` is `map` along lines, as in MapLibre.
             alignsWithLine: onLine && (alignment == .map || alignment == .auto)
         )
+        symbolizer.color = icon.color.evaluate(context)
+        symbolizer.haloColor = icon.haloColor.evaluate(context)
+        symbolizer.haloWidth = icon.haloWidth.evaluate(context)
+        return symbolizer
     }
 }

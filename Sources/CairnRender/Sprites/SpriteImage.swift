@@ -6,7 +6,7 @@ public struct SpriteImage: Sendable, Equatable {
     public let height: Int
     /// Sheet pixels per CSS px: 1 for `sprite.png`, 2 for `sprite@2x.png`.
     public let pixelRatio: Double
-    /// A signed-distance-field image (drawn as plain alpha here; `icon-color` tinting is not applied).
+    /// A signed-distance-field image: coloured by `icon-color` and `icon-halo-*` (see `SDFTint`).
     public let sdf: Bool
 
     public init(x: Int, y: Int, width: Int, height: Int, pixelRatio: Double, sdf: Bool = false) {

@@ -12,6 +12,11 @@ public struct IconProperties: Sendable {
     /// In CSS px multiplied by `icon-size`, [x, y].
     public let offset: StyleProperty<[Double]>
     public let opacity: StyleProperty<Double>
+    /// For signed-distance-field images (`"sdf": true` in the sprite): the fill and halo colours.
+    public let color: StyleProperty<Color>
+    public let haloColor: StyleProperty<Color>
+    /// CSS px around the icon's edge.
+    public let haloWidth: StyleProperty<Double>
     public let allowOverlap: StyleProperty<Bool>
     public let ignorePlacement: StyleProperty<Bool>
     public let optional: StyleProperty<Bool>
@@ -42,6 +47,11 @@ public struct IconProperties: Sendable {
         rotationAlignment = try layout.read("icon-rotation-alignment", .enumeration(TextRotationAlignment.auto))
         keepUpright = try layout.read("icon-keep-upright", .boolean(false))
         opacity = try paint.read("icon-opacity", .number(1))
+        color = try paint.read("icon-color", .color(.black))
+        haloColor = try paint.read("icon-halo-color", .color(.transparent))
+        haloWidth = try paint.read("icon-halo-width", .number(0))
+        // A blurred halo is drawn sharp.
+        _ = try paint.read("icon-halo-blur", .number(0))
         // A flat raster map has no pitch.
         _ = layout.raw("icon-pitch-alignment")
     }
