@@ -22,8 +22,10 @@ struct HTTPMethodTests {
         let engine = ServerFixtures.engine()
         try await ServerFixtures.application(engine).test(.router) { client in
             for path in Self.getPaths {
-                // GET first, so a tile is cached and both see the same X-Cairn-Cache.
+                // GET first, so a tile is cached (its metatile stored behind the answer) and both see
+                // the same X-Cairn-Cache.
                 _ = try await client.execute(uri: path, method: .get) { _ in }
+                #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
                 let get = try await client.execute(uri: path, method: .get) { $0 }
                 try await client.execute(uri: path, method: .head) { head in
                     #expect(head.status == get.status, "\(path)")

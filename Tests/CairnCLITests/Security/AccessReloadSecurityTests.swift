@@ -24,7 +24,7 @@ struct AccessReloadSecurityTests {
             let reply = try server.request(resource.replacingOccurrences(of: "{m}", with: "mini"))
             #expect(reply.status == 200, "\(resource)")
         }
-        let cached = try server.request("/maps/mini/13/6523/3610.png")
+        let cached = try server.requestWhenCached("/maps/mini/13/6523/3610.png")
         #expect(cached.header("X-Cairn-Cache") == "HIT")
         #expect(cached.header("Cache-Control")?.hasPrefix("public") == true)
 

@@ -112,7 +112,7 @@ struct AccessSecurityTests {
         #expect(first.status == 200 && Self.isPNG(first))
         #expect(first.header("Cache-Control")?.contains("private") == true && first.header("Cache-Control")?.contains("public") == false,
                 "\(first.header("Cache-Control") ?? "none")")
-        #expect(try server.request(path, headers: ["X-API-Key: \(fixture.keyA)"]).header("X-Cairn-Cache") == "HIT")
+        #expect(try server.requestWhenCached(path, headers: ["X-API-Key: \(fixture.keyA)"]).header("X-Cairn-Cache") == "HIT")
 
         let expired = try Self.jwt(claims: Self.claims(lifetime: -120))
         let algNone = try Self.jwt(header: ["alg": "none", "kid": "k1", "typ": "JWT"], claims: Self.claims())

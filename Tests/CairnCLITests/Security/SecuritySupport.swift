@@ -83,6 +83,19 @@ final class SecurityServer: @unchecked Sendable {
         try HTTPReply.curl((admin ? adminBase : base) + path, method: method, headers: headers, body: body, folder: folder)
     }
 
+    /// The reply once `path` is answered from the cache (`X-Cairn-Cache: HIT`): a cold tile is answered
+    /// before its metatile is stored, so the next request can still join the render. The last reply
+    /// after 20 s otherwise.
+    func requestWhenCached(_ path: String, headers: [String] = []) throws -> HTTPReply {
+        var reply = try request(path, headers: headers)
+        try Wait.untilBlocking(timeout: .seconds(20), interval: .milliseconds(20)) {
+            if reply.header("X-Cairn-Cache") == "HIT" { return true }
+            reply = try request(path, headers: headers)
+            return false
+        }
+        return reply
+    }
+
     /// Whether the server still serves a normal tile (200, a PNG).
     func isAlive(tile: String = "/maps/mini/13/6523/3610.png") -> Bool {
         guard process.isRunning, let reply = try? request(tile) else { return false }

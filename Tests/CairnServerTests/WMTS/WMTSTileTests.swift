@@ -3,6 +3,8 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import CairnEngine
+import CairnTestSupport
 @testable import CairnServer
 
 /// GetTile, KVP and RESTful, against the XYZ route it shares the renderer and cache with.
@@ -21,6 +23,8 @@ struct WMTSTileTests {
                 (Array(response.body.readableBytesView), response.headers[.eTag])
             }
             #expect(Array(reference.0.prefix(8)) == pngSignature)
+            // The reference's metatile is stored behind its answer.
+            #expect(await Wait.until { engine.batchesFinishingBehindAnswers == 0 })
             for uri in [Self.kvp, Self.lowerCaseKVP, Self.rest] {
                 try await client.execute(uri: uri, method: .get) { response in
                     #expect(response.status == .ok, "\(uri)")
