@@ -65,10 +65,11 @@ struct ColdTileRouteTests {
         defer { try? FileManager.default.removeItem(atPath: cache) }
         let engine = Self.engine(cache: cache)
         let request = Task { try await engine.tile(map: "mini", Self.requested, scale: 1, admission: .unlimited) }
-        #expect(await Wait.until { engine.renderCount >= 1 })
+        // The whole parallel test run shares two cores: starting the render can take a while there.
+        #expect(await Wait.until(timeout: .seconds(120)) { engine.renderCount >= 1 })
         request.cancel()
         _ = try? await request.value
-        #expect(await Wait.until(timeout: .seconds(60)) { engine.batchesFinishingBehindAnswers == 0 })
+        #expect(await Wait.until(timeout: .seconds(120)) { engine.batchesFinishingBehindAnswers == 0 })
         try await engine.shutdown()
 
         let reopened = Self.engine(cache: cache, memory: 0)
