@@ -113,7 +113,9 @@ public final class Canvas {
         let colour = s.color.withOpacity(s.opacity)
         let outline = s.antialias ? s.outlineColor.map { $0.withOpacity(s.opacity) } : nil
         guard colour.alpha > 0 || (outline?.alpha ?? 0) > 0 else { return }
-        let visible = drawnBounds(margin: 2 * scale)
+        // What one path holds is the whole canvas's, even when only a window is drawn: Cairo rasterises
+        // a path as a whole, so a ring left out far away can still move a pixel inside the window.
+        let visible = worldBounds(margin: 2 * scale)
         context.withSavedState {
             context.setFillRule(.evenOdd)
             context.setAntialias(s.antialias)
@@ -155,7 +157,8 @@ public final class Canvas {
         let offset = s.offset.isFinite ? s.offset * scale : 0
         let offsets: [Double] = gap > 0 ? [offset - (gap + width) / 2, offset + (gap + width) / 2] : [offset]
         let reach = abs(offset) + (gap > 0 ? gap / 2 + width : width / 2)
-        let visible = drawnBounds(margin: reach * max(1, s.miterLimit) + 1)
+        // The whole canvas's lines, even when only a window is drawn (see `fill`).
+        let visible = worldBounds(margin: reach * max(1, s.miterLimit) + 1)
         context.withSavedState {
             context.setLineWidth(width)
             context.setLineCap(s.cap.cairo)
@@ -194,7 +197,8 @@ public final class Canvas {
         let strokeColour = s.strokeColor.withOpacity(s.strokeOpacity * s.opacity)
         guard radius >= 0, radius.isFinite, strokeWidth.isFinite else { return }
         let reach = radius + strokeWidth + 1
-        let x0 = window.x, y0 = window.y, x1 = window.x + window.width, y1 = window.y + window.height
+        // The whole canvas's circles in one path, even when only a window is drawn (see `fill`).
+        let x0 = 0.0, y0 = 0.0, x1 = Double(width), y1 = Double(height)
         context.withSavedState {
             func addCircles(radius r: Double) {
                 context.newPath()
@@ -295,14 +299,6 @@ public final class Canvas {
         let m = margin / pixelsPerUnit
         return BoundingBox(minX: originX - m, minY: originY - Double(height) / pixelsPerUnit - m,
                            maxX: originX + Double(width) / pixelsPerUnit + m, maxY: originY + m)
-    }
-
-    /// The world area of the drawn window grown by `margin` pixels: geometry outside it puts no pixel
-    /// on the canvas. (What is placed, labels, depends on `worldBounds` alone.)
-    func drawnBounds(margin: Double) -> BoundingBox {
-        let m = margin / pixelsPerUnit
-        return BoundingBox(minX: originX + window.x / pixelsPerUnit - m, minY: originY - (window.y + window.height) / pixelsPerUnit - m,
-                           maxX: originX + (window.x + window.width) / pixelsPerUnit + m, maxY: originY - window.y / pixelsPerUnit + m)
     }
 
     /// The world box under a rectangle of canvas pixels.
