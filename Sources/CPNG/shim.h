@@ -135,6 +135,35 @@ static inline void cairn_png_to_rgba(const unsigned char *data, int width, int h
     }
 }
 
+/* Unfiltered PNG scanlines (a 0 filter byte, then the row) of straight-alpha RGB (`channels` 3, every
+ * pixel opaque) or RGBA (4), straight from the image: `out` holds height * (1 + width * channels) bytes. */
+static inline void cairn_png_unfiltered_scanlines(const unsigned char *data, int width, int height, size_t stride, int format,
+                                                  int channels, unsigned char *out) {
+    size_t line = 1 + (size_t)width * (size_t)channels;
+    for (int y = 0; y < height; y++) {
+        const unsigned char *source = data + (size_t)y * stride;
+        unsigned char *target = out + (size_t)y * line;
+        *target++ = 0;
+        if (channels == 4) {
+            for (int x = 0; x < width; x++) cairn_png_straight_rgba(source + 4 * x, format, target + 4 * x);
+        } else if (format == CAIRN_PNG_RGBA) {
+            for (int x = 0; x < width; x++, source += 4, target += 3) {
+                target[0] = source[0];
+                target[1] = source[1];
+                target[2] = source[2];
+            }
+        } else {
+            /* Opaque premultiplied pixels are their straight colour. */
+            for (int x = 0; x < width; x++, source += 4, target += 3) {
+                uint32_t word = cairn_png_load32(source);
+                target[0] = (unsigned char)(word >> 16);
+                target[1] = (unsigned char)(word >> 8);
+                target[2] = (unsigned char)word;
+            }
+        }
+    }
+}
+
 /* libpng with no row filter, or with its adaptive choice among all five. */
 static inline int cairn_png_begin_filtered(png_structp *png, png_infop *info, cairn_png_buffer *out, char *error, int level,
                                            int adaptive) {

@@ -20,16 +20,16 @@ struct PNGChunkWriter {
     var transparency: [UInt8] = []
 
     func write(scanlines: [UInt8], level: Int) throws(PNGError) -> [UInt8] {
-        guard let compressor = libdeflate_alloc_compressor(Int32(max(0, min(12, level)))) else {
+        guard let compressor = DeflateCompressors.compressor(level: level) else {
             throw PNGError(.encodingFailed, "libdeflate could not allocate a compressor at level \(level)")
         }
-        defer { libdeflate_free_compressor(compressor) }
         let bound = libdeflate_zlib_compress_bound(compressor, scanlines.count)
-        var deflated = [UInt8](repeating: 0, count: bound)
-        let size = scanlines.withUnsafeBytes { input in
-            deflated.withUnsafeMutableBytes { output in
+        var size = 0
+        let deflated = [UInt8](unsafeUninitializedCapacity: bound) { output, initialized in
+            size = scanlines.withUnsafeBytes { input in
                 libdeflate_zlib_compress(compressor, input.baseAddress, input.count, output.baseAddress, output.count)
             }
+            initialized = size
         }
         guard size > 0 else { throw PNGError(.encodingFailed, "libdeflate could not compress \(scanlines.count) bytes of scanlines") }
 

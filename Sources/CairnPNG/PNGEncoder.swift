@@ -33,6 +33,16 @@ public enum PNGEncoder {
                                  Int32(max(0, min(9, compression.level))), compression.filtered ? 1 : 0, buffer, error)
             }
         }
+        if !palette && !compression.filtered {
+            // One pass from the canvas to the scanlines deflate reads.
+            let channels = opaque ? 3 : 4
+            var scanlines = [UInt8](repeating: 0, count: (1 + width * channels) * height)
+            scanlines.withUnsafeMutableBufferPointer {
+                cairn_png_unfiltered_scanlines(bytes, Int32(width), Int32(height), stride, format.shimValue, Int32(channels), $0.baseAddress)
+            }
+            let writer = PNGChunkWriter(width: width, height: height, bitDepth: 8, colourType: opaque ? .rgb : .rgba)
+            return try writer.write(scanlines: scanlines, level: compression.level)
+        }
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         rgba.withUnsafeMutableBufferPointer { cairn_png_to_rgba(bytes, Int32(width), Int32(height), stride, format.shimValue, $0.baseAddress) }
         return try rgba.withUnsafeBufferPointer { buffer throws(PNGError) in

@@ -220,17 +220,16 @@ extension Canvas {
     private func pointLayout(text: String, _ s: TextSymbolizer, size: Double, alignment: PangoTextAlignment) -> PangoTextLayout {
         let fontKey = FontKey(names: s.fontNames, pixelSize: size)
         let lineSpacing = s.lineHeight > 0 ? s.lineHeight / 1.2 : 0
-        // One name often labels many features (a street's pieces, a chain's shops): shaped once per canvas.
+        // One name labels many features and every tile around them: shaped once per thread.
         let key = TextLayoutKey(text: text, font: fontKey, maxWidth: s.maxWidth > 0 ? s.maxWidth * size : 0, alignment: alignment,
                                 letterSpacing: s.letterSpacing * size, lineSpacing: lineSpacing)
-        if let known = textLayouts[key] { return known }
-        func layout(wrap: Double?) -> PangoTextLayout {
-            PangoTextLayout(context: textContext, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: wrap,
-                            alignment: alignment, letterSpacing: s.letterSpacing * size, lineSpacing: lineSpacing)
+        return textStore.layout(key) {
+            func layout(wrap: Double?) -> PangoTextLayout {
+                PangoTextLayout(context: textStore.context, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: wrap,
+                                alignment: alignment, letterSpacing: s.letterSpacing * size, lineSpacing: lineSpacing)
+            }
+            return balancedLayout(maxWidth: key.maxWidth, layout)
         }
-        let result = balancedLayout(maxWidth: key.maxWidth, layout)
-        textLayouts[key] = result
-        return result
     }
 
     /// As few lines as greedy wrapping at `maxWidth` gives (0: no wrapping), at the narrowest width
@@ -274,12 +273,13 @@ extension Canvas {
             } else {
                 let key = TextLayoutKey(text: text, font: FontKey(names: s.fontNames, pixelSize: size), maxWidth: 0, alignment: .left,
                                         letterSpacing: s.letterSpacing * size, lineSpacing: 0)
-                textLayout = textLayouts[key] ?? PangoTextLayout(
-                    context: textContext, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: nil,
-                    alignment: .left, letterSpacing: s.letterSpacing * size)
-                textLayouts[key] = textLayout
-                layout = textLayout
-                clusters = textLayout.clusters
+                let stored = textStore.layoutWithClusters(key) {
+                    PangoTextLayout(context: textStore.context, text: text, font: font(s.fontNames, pixelSize: size), wrapWidth: nil,
+                                    alignment: .left, letterSpacing: s.letterSpacing * size)
+                }
+                textLayout = stored.layout
+                layout = stored.layout
+                clusters = stored.clusters
             }
             let logical = textLayout.logicalRect
             let textWidth = logical.width
@@ -353,12 +353,7 @@ extension Canvas {
     }
 
     func font(_ names: [String], pixelSize: Double) -> PangoFont {
-        let key = FontKey(names: names, pixelSize: pixelSize)
-        if let cached = fonts[key] { return cached }
-        let stack = FontStack(names: names)
-        let font = PangoFont(families: stack.families, weight: stack.weight, style: stack.style, pixelSize: pixelSize)
-        fonts[key] = font
-        return font
+        textStore.font(names, pixelSize: pixelSize)
     }
 
     private func draw(_ s: TextSymbolizer, _ option: LabelOption) {

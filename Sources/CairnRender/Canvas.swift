@@ -24,9 +24,8 @@ public final class Canvas {
 
     let surface: CairoImageSurface
     let context: CairoContext
-    lazy var textContext = PangoTextContext()
-    var fonts: [FontKey: PangoFont] = [:]
-    var textLayouts: [TextLayoutKey: PangoTextLayout] = [:]
+    /// Laid-out texts, kept across the canvases of this thread (a canvas is drawn on one thread).
+    lazy var textStore = TextLayoutStore.current
     var labels: [LabelCandidate] = []
     var labelOrder = 0
     /// Images for `icon-image`, `fill-pattern` and `line-pattern`.
@@ -34,7 +33,7 @@ public final class Canvas {
     /// Icon surfaces cut from the sprite sheets, kept for this canvas's thread.
     var iconSurfaces: [IconSurfaceKey: CairoImageSurface] = [:]
     /// The text of icon-only symbols.
-    lazy var emptyTextLayout = PangoTextLayout(context: textContext, text: "", font: font(["Noto Sans Regular"], pixelSize: 10))
+    lazy var emptyTextLayout = PangoTextLayout(context: textStore.context, text: "", font: font(["Noto Sans Regular"], pixelSize: 10))
 
     // Copied out of `transform` so the hot path reads plain stored properties.
     let originX: Double
@@ -81,6 +80,13 @@ public final class Canvas {
         originX = transform.origin.x
         originY = transform.origin.y
         pixelsPerUnit = transform.pixelsPerUnit
+        // Only the label frame's pixels are kept (the buffer is there for placement and for paths reaching
+        // in from outside), so only they are composited: a tile rendered alone would otherwise pay for a
+        // canvas 2.25 times its size. Cairo rasterises a stroke differently under another clip, so a
+        // window is clipped to the same frame, never to itself: its tile stays byte-identical.
+        context.newPath()
+        context.rectangle(x: labelFrame.x, y: labelFrame.y, width: labelFrame.width, height: labelFrame.height)
+        context.clip()
     }
 
     // MARK: Background
@@ -103,8 +109,10 @@ public final class Canvas {
 
     // MARK: Fills
 
-    /// Fills polygons (each an exterior ring then holes). Even-odd filling makes holes work whatever
-    /// the ring winding is.
+    /// Fills polygons (each an exterior ring then holes) as one path, so overlapping polygons of one call
+    /// are drawn once, as MapLibre draws one feature. Rings are turned so exteriors wind one way and
+    /// holes the other: under the non-zero rule that fills the union of the polygons minus their holes,
+    /// whatever winding the data came with.
     public func fill(_ polygons: [[[Point]]], _ s: FillSymbolizer) {
         if let pattern = s.pattern {
             fillPattern(polygons, pattern, s)
@@ -117,28 +125,46 @@ public final class Canvas {
         // a path as a whole, so a ring left out far away can still move a pixel inside the window.
         let visible = worldBounds(margin: 2 * scale)
         context.withSavedState {
-            context.setFillRule(.evenOdd)
+            context.setFillRule(.winding)
             context.setAntialias(s.antialias)
             if outline != nil { context.setLineWidth(scale) }
+            context.newPath()
+            var empty = true
             for polygon in polygons {
                 guard let exterior = polygon.first, exterior.count >= 3 else { continue }
                 let box = Self.bounds(of: exterior)
                 guard box.intersects(visible) else { continue }
                 let clip = exceedsSafeRange(box)
-                context.newPath()
                 for (index, ring) in polygon.enumerated() where ring.count >= 3 {
                     if index > 0 && !Self.bounds(of: ring).intersects(visible) { continue }
-                    if clip { appendClippedRing(ring, margin: 16) } else { appendPath(ring, closed: true) }
-                }
-                if colour.alpha > 0 {
-                    setSource(colour)
-                    context.fill(preserve: outline != nil)
-                }
-                if let outline {
-                    setSource(outline)
-                    context.stroke()
+                    // Exteriors counter-clockwise in world coordinates, holes clockwise.
+                    let turned = (Self.signedArea(of: ring) < 0) == (index == 0) ? Array(ring.reversed()) : ring
+                    if clip { appendClippedRing(turned, margin: 16) } else { appendPath(turned, closed: true) }
+                    empty = false
                 }
             }
+            guard !empty else { return }
+            if colour.alpha > 0 {
+                setSource(colour)
+                context.fill(preserve: outline != nil)
+            }
+            if let outline {
+                setSource(outline)
+                context.stroke()
+            }
+        }
+    }
+
+    /// Twice the signed area of a ring (positive when counter-clockwise with y up); only its sign is used.
+    static func signedArea(of ring: [Point]) -> Double {
+        ring.withUnsafeBufferPointer { points in
+            guard var previous = points.last else { return 0 }
+            var sum = 0.0
+            for p in points {
+                sum += (previous.x - p.x) * (previous.y + p.y)
+                previous = p
+            }
+            return sum
         }
     }
 

@@ -1,7 +1,7 @@
 public import CairnCore
 
 /// An evaluated MapLibre fill layer for one feature.
-public struct FillSymbolizer: Sendable {
+public struct FillSymbolizer: Sendable, Equatable {
     public var color: Color
     public var opacity: Double
     /// A 1 px outline (MapLibre draws it only when `antialias` is on).

@@ -1,7 +1,7 @@
 public import CairnCore
 
 /// An evaluated MapLibre line layer for one feature; sizes in CSS pixels.
-public struct LineSymbolizer: Sendable {
+public struct LineSymbolizer: Sendable, Equatable {
     public var color: Color
     public var width: Double
     public var opacity: Double

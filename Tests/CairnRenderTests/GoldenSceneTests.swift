@@ -88,7 +88,8 @@ import Testing
         try expectGolden(canvas, "label_collision")
     }
 
-    /// Drawn whole: the neighbouring canvas, placing the same candidates, draws it too and keeps its half.
+    /// Placed though it crosses the frame, and drawn up to the frame's edge: the neighbouring canvas,
+    /// placing the same candidates, draws the other half. Nothing outside the frame is drawn.
     @Test func labelCrossingTheFrameEdgeIsDrawnWhole() throws {
         let frame = PixelRect(x: 32, y: 32, width: 192, height: 96)
         let canvas = try makeCanvas(256, 160, frame: frame)

@@ -115,25 +115,32 @@ import Testing
     }
 
     @Test func aLabelCrossingTheFrameIsDrawnWholeOnBothSides() throws {
-        // Two canvases side by side sharing the edge x = 100 of the world: each draws its half.
-        func render(frameX: Double) throws -> PNGDecoder.Image {
-            let transform = PixelTransform(origin: Point(frameX - 50, 0), pixelsPerUnit: 1)
-            let canvas = try makeCanvas(200, 100, frame: PixelRect(x: 50, y: 0, width: 100, height: 100), transform: transform)
+        // Two canvases side by side sharing the edge x = 100 of the world each keep their half of the
+        // label; together the halves are the label one canvas spanning both draws.
+        func render(worldX: Double, frameWidth: Double) throws -> PNGDecoder.Image {
+            let transform = PixelTransform(origin: Point(worldX - 50, 0), pixelsPerUnit: 1)
+            let canvas = try makeCanvas(Int(frameWidth) + 100, 100, frame: PixelRect(x: 50, y: 0, width: frameWidth, height: 100),
+                                        transform: transform)
             canvas.labelMargin = 200
             canvas.fillBackground(.white)
             canvas.addLabel(for: .points([px(100, 50)]), TextSymbolizer(text: "Lạch Tray", size: 16))
             #expect(canvas.drawLabels() == 1)
             return try pixels(of: canvas)
         }
-        let left = try render(frameX: 0), right = try render(frameX: 100)
-        // The left canvas's frame ends at canvas x 150 (world 100); the right one's starts at canvas x 50.
+        let left = try render(worldX: 0, frameWidth: 100), right = try render(worldX: 100, frameWidth: 100)
+        let whole = try render(worldX: 0, frameWidth: 200)
+        // World x maps to canvas x + 50 on the left and whole canvases, x - 50 on the right one.
         for row in 0..<100 {
-            for column in 0..<100 where left.pixel(100 + column, row) != right.pixel(column, row) {
-                Issue.record("the canvases differ at row \(row), world x \(50 + column)")
-                return
+            for worldX in 50..<150 {
+                let half = worldX < 100 ? left.pixel(worldX + 50, row) : right.pixel(worldX - 50, row)
+                if half != whole.pixel(worldX + 50, row) {
+                    Issue.record("the halves differ from the whole label at row \(row), world x \(worldX)")
+                    return
+                }
             }
         }
         #expect(left.inkBounds(background: Self.white, x: 140..<150) != nil, "no ink at the seam: the label was dropped")
+        #expect(right.inkBounds(background: Self.white, x: 50..<60) != nil, "no ink at the seam on the right: the label was dropped")
     }
 
     private func redBounds(_ image: PNGDecoder.Image) -> (minX: Int, minY: Int, maxX: Int, maxY: Int)? {

@@ -13,6 +13,21 @@ struct LayerPainter {
     /// The coordinates features arrive in, so `within` and `distance` can read their shapes; nil
     /// when the map's CRS is not one they understand.
     var geometryCoordinates: FeatureGeometry.Coordinates?
+    /// Consecutive polygons that fill alike go to the canvas together; `finish()` draws the last run.
+    private let batch: DrawBatch
+
+    init(layer: StyleLayer, zoom: Double, canvas: Canvas, labelPriority: Int) {
+        self.layer = layer
+        self.zoom = zoom
+        self.canvas = canvas
+        self.labelPriority = labelPriority
+        self.batch = DrawBatch(canvas: canvas)
+    }
+
+    /// Draws what the painter still holds; call it before the canvas's clip changes and after the layer.
+    func finish() {
+        batch.flush()
+    }
 
     func paint(_ feature: Feature) {
         guard let context = context(for: feature) else { return }
@@ -39,7 +54,7 @@ struct LayerPainter {
                 antialias: fill.antialias.evaluate(context),
                 pattern: fill.pattern.map { $0.evaluate(context) }.flatMap { $0.isEmpty ? nil : $0 }
             )
-            canvas.fill(polygons, symbolizer)
+            batch.fill(polygons, symbolizer)
         case .line:
             guard let line = layer.line else { return }
             let lines: [[Point]]
@@ -60,6 +75,7 @@ struct LayerPainter {
                 miterLimit: line.miterLimit.evaluate(context),
                 pattern: line.pattern.map { $0.evaluate(context) }.flatMap { $0.isEmpty ? nil : $0 }
             )
+            batch.flush()
             canvas.stroke(lines, symbolizer)
         case .circle:
             guard let circle = layer.circle, case .points(let points) = feature.geometry else { return }
@@ -71,6 +87,7 @@ struct LayerPainter {
                 strokeColor: circle.strokeColor.evaluate(context),
                 strokeOpacity: circle.strokeOpacity.evaluate(context)
             )
+            batch.flush()
             canvas.circle(points, symbolizer)
         case .symbol:
             guard let symbol = layer.symbol else { return }

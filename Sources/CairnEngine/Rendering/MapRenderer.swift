@@ -103,6 +103,7 @@ public enum MapRenderer {
                 try meter.charge(feature)
                 painter.paint(feature)
             }
+            painter.finish()
         }
         try meter.checkTime()
         if pass == .all { _ = canvas.drawLabels() }

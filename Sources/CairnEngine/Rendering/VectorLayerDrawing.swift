@@ -36,11 +36,13 @@ enum VectorLayerDrawing {
                 do {
                     try meter.charge(feature)
                 } catch {
+                    painter.finish()
                     canvas.endClip()
                     throw error
                 }
                 painter.paint(feature, in: context)
             }
+            painter.finish()
             if clipping { canvas.endClip() }
         }
     }
