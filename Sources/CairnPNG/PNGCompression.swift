@@ -22,9 +22,11 @@ public struct PNGCompression: Sendable, Hashable, CustomStringConvertible {
         self.filtered = filtered
     }
 
-    /// Truecolour tiles: libdeflate level 6, unfiltered: as fast as zlib level 1 was, 1.14× smaller
-    /// (`scripts/bench-formats`, README "Tile formats"; row filters made tiles larger and slower).
-    public static let `default` = PNGCompression(deflater: .libdeflate, level: 6, filtered: false)
+    /// Truecolour tiles: libdeflate level 1, unfiltered: twice as fast as zlib level 1 and 5 % smaller;
+    /// level 6 saves 4 % more bytes for 1.8 times the time, which a cold tile pays and a map wanting
+    /// light tiles saves better with png8 (`scripts/bench-formats`, README "Tile formats"; row filters
+    /// made tiles larger and slower).
+    public static let `default` = PNGCompression(deflater: .libdeflate, level: 1, filtered: false)
 
     /// Palette tiles: libdeflate level 4, as fast as level 1 on palette tiles and 3 % smaller; from
     /// level 9 on, their long runs of one index make it 3–10 times slower for a few % less.
