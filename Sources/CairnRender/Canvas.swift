@@ -121,7 +121,7 @@ public final class Canvas {
         let colour = s.color.withOpacity(s.opacity)
         let outline = s.antialias ? s.outlineColor.map { $0.withOpacity(s.opacity) } : nil
         guard colour.alpha > 0 || (outline?.alpha ?? 0) > 0 else { return }
-        // What one path holds is the whole canvas's, even when only a window is drawn: Cairo rasterises
+        // What one path holds is the whole frame's, even when only a window is drawn: Cairo rasterises
         // a path as a whole, so a ring left out far away can still move a pixel inside the window.
         let visible = worldBounds(margin: 2 * scale)
         context.withSavedState {
@@ -183,7 +183,7 @@ public final class Canvas {
         let offset = s.offset.isFinite ? s.offset * scale : 0
         let offsets: [Double] = gap > 0 ? [offset - (gap + width) / 2, offset + (gap + width) / 2] : [offset]
         let reach = abs(offset) + (gap > 0 ? gap / 2 + width : width / 2)
-        // The whole canvas's lines, even when only a window is drawn (see `fill`).
+        // The whole frame's lines, even when only a window is drawn (see `fill`).
         let visible = worldBounds(margin: reach * max(1, s.miterLimit) + 1)
         context.withSavedState {
             context.setLineWidth(width)
@@ -223,8 +223,8 @@ public final class Canvas {
         let strokeColour = s.strokeColor.withOpacity(s.strokeOpacity * s.opacity)
         guard radius >= 0, radius.isFinite, strokeWidth.isFinite else { return }
         let reach = radius + strokeWidth + 1
-        // The whole canvas's circles in one path, even when only a window is drawn (see `fill`).
-        let x0 = 0.0, y0 = 0.0, x1 = Double(width), y1 = Double(height)
+        // The whole frame's circles in one path, even when only a window is drawn (see `fill`).
+        let x0 = labelFrame.x, y0 = labelFrame.y, x1 = labelFrame.maxX, y1 = labelFrame.maxY
         context.withSavedState {
             func addCircles(radius r: Double) {
                 context.newPath()
@@ -320,11 +320,10 @@ public final class Canvas {
         context.setSource(red: c.red, green: c.green, blue: c.blue, alpha: min(1, max(0, c.alpha)))
     }
 
-    /// The world area covered by the canvas grown by `margin` pixels.
+    /// The world area whose pixels are kept (the label frame; the canvas is clipped to it) grown by
+    /// `margin` pixels: what a fill or a line must reach to be drawn at all.
     func worldBounds(margin: Double) -> BoundingBox {
-        let m = margin / pixelsPerUnit
-        return BoundingBox(minX: originX - m, minY: originY - Double(height) / pixelsPerUnit - m,
-                           maxX: originX + Double(width) / pixelsPerUnit + m, maxY: originY + m)
+        worldBounds(of: labelFrame.expanded(by: margin))
     }
 
     /// The world box under a rectangle of canvas pixels.
