@@ -70,16 +70,20 @@ enum PaletteQuantizer {
             entries = reserved + cut.colours
             // Each remaining colour takes its nearest entry, a fill's included, not only its box's mean:
             // edges between a fill and a line reuse the fill's and the line's entries.
-            let palette = entries.map { Premultiplied($0).channels }
-            for item in rest {
-                let colour = Premultiplied(item.colour).channels
-                var best = 0, bestDistance = Int32.max
-                for (index, entry) in palette.enumerated() {
-                    let difference = colour &- entry
-                    let distance = (difference &* difference).wrappedSum()
-                    if distance < bestDistance { bestDistance = distance; best = index }
+            // In Float: the squared distances (at most 4 × 255²) are exact there, and multiply in one
+            // instruction where Int32 lanes need several.
+            let palette = entries.map { SIMD4<Float>(Premultiplied($0).channels) }
+            palette.withUnsafeBufferPointer { palette in
+                for item in rest {
+                    let colour = SIMD4<Float>(Premultiplied(item.colour).channels)
+                    var best = 0, bestDistance = Float.infinity
+                    for index in 0..<palette.count {
+                        let difference = colour - palette[index]
+                        let distance = (difference * difference).sum()
+                        if distance < bestDistance { bestDistance = distance; best = index }
+                    }
+                    table.set(best, for: item.colour)
                 }
-                table.set(best, for: item.colour)
             }
         }
         // Translucent entries first (tRNS stops after them), then by pixels covered, so the
@@ -112,11 +116,14 @@ enum PaletteQuantizer {
         /// 0: empty; otherwise 1 << 32 | colour.
         private var keys: [UInt64]
         private var values: [Int]
-        private let shift: UInt32
+        private var shift: UInt32
+        private var count = 0
 
-        init(capacityFor count: Int) {
+        /// Sized for the few thousand colours a tile has, growing when it holds more: a table sized
+        /// for every pixel being distinct is megabytes of fresh pages per tile.
+        init(capacityFor pixelCount: Int) {
             var bits: UInt32 = 10
-            while (1 << bits) < count * 2 { bits += 1 }
+            while (1 << bits) < min(pixelCount * 2, 8192) { bits += 1 }
             keys = [UInt64](repeating: 0, count: 1 << bits)
             values = [Int](repeating: 0, count: 1 << bits)
             shift = 32 - bits
@@ -130,10 +137,29 @@ enum PaletteQuantizer {
             return i
         }
 
-        mutating func add(_ count: Int, to colour: UInt32) {
-            let i = slot(of: colour)
-            keys[i] = 1 << 32 | UInt64(colour)
-            values[i] += count
+        mutating func add(_ added: Int, to colour: UInt32) {
+            var i = slot(of: colour)
+            if keys[i] == 0 {
+                if 2 * (count + 1) > keys.count {
+                    grow()
+                    i = slot(of: colour)
+                }
+                count += 1
+                keys[i] = 1 << 32 | UInt64(colour)
+            }
+            values[i] += added
+        }
+
+        private mutating func grow() {
+            let oldKeys = keys, oldValues = values
+            keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+            values = [Int](repeating: 0, count: oldKeys.count * 2)
+            shift -= 1
+            for (index, key) in oldKeys.enumerated() where key != 0 {
+                let i = slot(of: UInt32(truncatingIfNeeded: key))
+                keys[i] = key
+                values[i] = oldValues[index]
+            }
         }
 
         mutating func set(_ value: Int, for colour: UInt32) {
