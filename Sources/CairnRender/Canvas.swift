@@ -301,7 +301,8 @@ public final class Canvas {
         }
     }
 
-    /// Encodes the whole canvas, buffer included (or its window, when only that is drawn).
+    /// Encodes the whole canvas, buffer included (or its window, when only that is drawn); nothing is drawn
+    /// outside the label frame, so the buffer stays transparent.
     public func encodePNG() throws -> [UInt8] {
         let columns = Int(window.width), rows = Int(window.height)
         return try surface.withPixels { data, stride in
