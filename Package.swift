@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CairnProj", dependencies: ["CProj"], swiftSettings: swiftSettings),
         .target(name: "CairnCairo", dependencies: ["CCairo", "CPangoCairo", "CRsvg"], swiftSettings: swiftSettings),
         // Optimised in debug builds too: every test tile goes through its per-pixel palette quantiser.
-        .target(name: "CairnPNG", dependencies: ["CPNG", "CLibdeflate"],
+        .target(name: "CairnPNG", dependencies: ["CairnCore", "CPNG", "CLibdeflate"],
                 swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CairnWebP", dependencies: ["CWebP"], swiftSettings: swiftSettings),
         .target(name: "CairnZlib", dependencies: ["CZlib"], swiftSettings: swiftSettings),

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+internal import CairnCore
 internal import CLibdeflate
 
 /// libdeflate compressors kept per thread and level. A compressor holds its hash tables (hundreds of
@@ -15,29 +11,15 @@ final class DeflateCompressors {
         for compressor in byLevel { if let compressor { libdeflate_free_compressor(compressor) } }
     }
 
+    private static let perThread = PerThread { DeflateCompressors() }
+
     /// The calling thread's compressor at `level` (0–12), made on first use; nil when libdeflate cannot allocate one.
     static func compressor(level: Int) -> OpaquePointer? {
-        let store: DeflateCompressors
-        if let existing = pthread_getspecific(threadKey) {
-            store = Unmanaged<DeflateCompressors>.fromOpaque(existing).takeUnretainedValue()
-        } else {
-            store = DeflateCompressors()
-            pthread_setspecific(threadKey, Unmanaged.passRetained(store).toOpaque())
-        }
+        let store = perThread.value
         let level = max(0, min(12, level))
         if let known = store.byLevel[level] { return known }
         let made = libdeflate_alloc_compressor(Int32(level))
         store.byLevel[level] = made
         return made
     }
-
-    private nonisolated(unsafe) static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<DeflateCompressors>.fromOpaque(pointer).release()
-        }
-        precondition(status == 0, "pthread_key_create failed (\(status)): no thread-local deflate compressors")
-        return key
-    }()
 }

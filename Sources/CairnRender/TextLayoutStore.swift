@@ -1,9 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 internal import CairnCairo
+import CairnCore
 
 /// The texts laid out on one thread, kept across canvases.
 ///
@@ -28,24 +24,9 @@ final class TextLayoutStore {
     }
 
     /// The store of the calling thread, made on first use and released when the thread ends.
-    static var current: TextLayoutStore {
-        if let existing = pthread_getspecific(threadKey) {
-            return Unmanaged<TextLayoutStore>.fromOpaque(existing).takeUnretainedValue()
-        }
-        let store = TextLayoutStore()
-        pthread_setspecific(threadKey, Unmanaged.passRetained(store).toOpaque())
-        return store
-    }
+    static var current: TextLayoutStore { perThread.value }
 
-    private nonisolated(unsafe) static let threadKey: pthread_key_t = {
-        var key = pthread_key_t()
-        let status = pthread_key_create(&key) { pointer in
-            guard let pointer else { return }
-            Unmanaged<TextLayoutStore>.fromOpaque(pointer).release()
-        }
-        precondition(status == 0, "pthread_key_create failed (\(status)): no thread-local text layouts")
-        return key
-    }()
+    private static let perThread = PerThread { TextLayoutStore() }
 
     func font(_ names: [String], pixelSize: Double) -> PangoFont {
         let key = FontKey(names: names, pixelSize: pixelSize)
