@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(name: "CairnSourcesTests", dependencies: ["CairnSources", "CairnTestSupport"], exclude: ["GeoJSON/Fixtures", "Shapefile/Fixtures", "GeoPackage/Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnProjectionTests", dependencies: ["CairnProjection", "CairnSources", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnStyleTests", dependencies: ["CairnStyle", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
-        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnPNG", "CairnWebP", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
+        .testTarget(name: "CairnRenderTests", dependencies: ["CairnRender", "CairnPNG", "CairnWebP", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnPostGISTests", dependencies: ["CairnPostGIS", "CairnConfiguration", "CairnCore", "CairnTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnCacheTests", dependencies: ["CairnCache", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),
         .testTarget(name: "CairnVectorTileTests", dependencies: ["CairnVectorTile", "CairnZlib", "CairnTestSupport"], exclude: ["Fixtures"], swiftSettings: swiftSettings),

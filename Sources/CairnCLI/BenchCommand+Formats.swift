@@ -31,6 +31,7 @@ extension BenchCommand {
             png("png32 zlib-1 (before)", PNGCompression(deflater: .zlib, level: 1, filtered: false)),
             png("png32 zlib-6", PNGCompression(deflater: .zlib, level: 6, filtered: false)),
             png("png32 zlib-6 filtered", PNGCompression(deflater: .zlib, level: 6, filtered: true)),
+            png("png32 scanline", PNGCompression(deflater: .scanline, level: 1, filtered: false)),
             png("png32 libdeflate-1", PNGCompression(deflater: .libdeflate, level: 1, filtered: false)),
             png("png32 libdeflate-2", PNGCompression(deflater: .libdeflate, level: 2, filtered: false)),
             png("png32 libdeflate-3", PNGCompression(deflater: .libdeflate, level: 3, filtered: false)),

@@ -22,6 +22,9 @@ struct RenderCommand: AsyncParsableCommand {
     @Option(help: "Tile grid: WebMercatorQuad (default), WorldCRS84Quad or VN2000HaiPhong; Z/X/Y are its level, column and row.")
     var grid: String = TileGrid.webMercator.identifier
 
+    @Option(help: "PNG encoding: png8 (palette, the maps' default) or png32 (truecolour, every colour exact).")
+    var format: String = PNGTileFormat.default.rawValue
+
     @Option(name: .shortAndLong, help: "Output PNG file ('-' for standard output).")
     var output: String
 
@@ -29,6 +32,9 @@ struct RenderCommand: AsyncParsableCommand {
         guard scale == 1 || scale == 2 else { throw ValidationError("--scale: expected 1 or 2") }
         guard (1...16).contains(metatile) else { throw ValidationError("--metatile: expected 1 to 16") }
         guard TileCoordinate(parsing: tile) != nil else { throw ValidationError("--tile: expected Z/X/Y, got \"\(tile)\"") }
+        guard PNGTileFormat(rawValue: format) != nil else {
+            throw ValidationError("--format: expected one of \(PNGTileFormat.allCases.map(\.rawValue).joined(separator: ", ")), got \"\(format)\"")
+        }
         guard TileGrid.builtIn.contains(where: { $0.identifier == grid }) else {
             throw ValidationError("--grid: expected one of \(TileGrid.builtIn.map(\.identifier).joined(separator: ", "))")
         }
@@ -38,6 +44,7 @@ struct RenderCommand: AsyncParsableCommand {
         let coordinate = TileCoordinate(parsing: tile)!
         var map = MapConfiguration(name: "render", stylePath: URL(fileURLWithPath: style).standardized.path)
         map.metatileSize = metatile
+        map.pngFormat = PNGTileFormat(rawValue: format)!
         let loaded = try MapLoader.load(map, grid: TileGrid.builtIn.first { $0.identifier == grid }!)
         guard loaded.grid.contains(coordinate) else { throw ValidationError("--tile: \(tile) is outside the tile grid") }
         let metatileBlock = Metatile(containing: coordinate, size: metatile, in: loaded.grid)

@@ -46,6 +46,10 @@ public final class PangoTextLayout {
 
     deinit { g_object_unref(UnsafeMutableRawPointer(raw)) }
 
+    /// The layout's glyphs where `addPath` draws them (see `makeGlyphs`), found once; nil when it has a
+    /// character no font covers.
+    public private(set) lazy var glyphs: [PositionedGlyph]? = makeGlyphs()
+
     /// The logical box (the advance width and line heights) relative to the layout origin.
     public var logicalRect: TextRect { extents().logical }
 

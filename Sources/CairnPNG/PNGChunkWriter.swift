@@ -32,9 +32,13 @@ struct PNGChunkWriter {
             initialized = size
         }
         guard size > 0 else { throw PNGError(.encodingFailed, "libdeflate could not compress \(scanlines.count) bytes of scanlines") }
+        return write(zlibStream: deflated[..<size])
+    }
 
+    /// The file around a zlib stream of the scanlines.
+    func write(zlibStream deflated: ArraySlice<UInt8>) -> [UInt8] {
         var file: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        file.reserveCapacity(size + palette.count + transparency.count + 80)
+        file.reserveCapacity(deflated.count + palette.count + transparency.count + 80)
         var header: [UInt8] = []
         header.appendBigEndian(UInt32(width))
         header.appendBigEndian(UInt32(height))
@@ -42,7 +46,7 @@ struct PNGChunkWriter {
         Self.append(chunk: "IHDR", header[...], to: &file)
         if !palette.isEmpty { Self.append(chunk: "PLTE", palette[...], to: &file) }
         if !transparency.isEmpty { Self.append(chunk: "tRNS", transparency[...], to: &file) }
-        Self.append(chunk: "IDAT", deflated[..<size], to: &file)
+        Self.append(chunk: "IDAT", deflated, to: &file)
         Self.append(chunk: "IEND", [][...], to: &file)
         return file
     }

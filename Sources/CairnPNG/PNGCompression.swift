@@ -8,6 +8,9 @@ public struct PNGCompression: Sendable, Hashable, CustomStringConvertible {
         case zlib
         /// libdeflate, whole-buffer, through Cairn's own chunk writer.
         case libdeflate
+        /// Cairn's `ScanlineDeflater`, made for truecolour tiles (its level is ignored; palette
+        /// images and filtered rows go to libdeflate).
+        case scanline
     }
 
     public var deflater: Deflater
@@ -22,11 +25,13 @@ public struct PNGCompression: Sendable, Hashable, CustomStringConvertible {
         self.filtered = filtered
     }
 
-    /// Truecolour tiles: libdeflate level 1, unfiltered: twice as fast as zlib level 1 and 5 % smaller;
-    /// level 6 saves 4 % more bytes for 1.8 times the time, which a cold tile pays and a map wanting
-    /// light tiles saves better with png8 (`scripts/bench-formats`, README "Tile formats"; row filters
-    /// made tiles larger and slower).
-    public static let `default` = PNGCompression(deflater: .libdeflate, level: 1, filtered: false)
+    /// Truecolour tiles: Cairn's scanline deflater, unfiltered. Against libdeflate level 1 it encodes the
+    /// tiles of `scripts/bench` 2.3 times as fast for 2 % more bytes, and the richer demo map's 1.26 times
+    /// as fast for 14 % more (`scripts/bench-formats`, README "Tile formats"). png32 is the exact-colour,
+    /// fast-to-make format; a map that wants light tiles is far better served by png8 (2.7 times smaller)
+    /// than by a slower deflate (libdeflate 6 saves 16 % for 2.4 times the time; row filters made tiles
+    /// larger and slower).
+    public static let `default` = PNGCompression(deflater: .scanline, level: 1, filtered: false)
 
     /// Palette tiles: libdeflate level 4, as fast as level 1 on palette tiles and 3 % smaller; from
     /// level 9 on, their long runs of one index make it 3–10 times slower for a few % less.

@@ -20,6 +20,17 @@ public enum PNGEncoder {
         }
         let compression = compression ?? (palette ? .palette : .default)
         let bytes = pixels.assumingMemoryBound(to: UInt8.self)
+        if !palette && !compression.filtered && compression.deflater != .zlib {
+            // Tiles are nearly always opaque: RGB scanlines in the same pass that checks it.
+            var flags: Int32 = 0
+            let scanlines = [UInt8](unsafeUninitializedCapacity: (1 + width * 3) * height) { buffer, initialized in
+                flags = cairn_png_rgb_scanlines(bytes, Int32(width), Int32(height), stride, format.shimValue, buffer.baseAddress)
+                initialized = buffer.count
+            }
+            if flags & Int32(CAIRN_PNG_OPAQUE) != 0 && flags & Int32(CAIRN_PNG_UNIFORM) == 0 {
+                return try truecolour(scanlines: scanlines, width: width, height: height, channels: 3, compression: compression)
+            }
+        }
         let flags = cairn_png_scan(bytes, Int32(width), Int32(height), stride, format.shimValue)
         if flags & Int32(CAIRN_PNG_UNIFORM) != 0 {
             var rgba: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
@@ -36,12 +47,11 @@ public enum PNGEncoder {
         if !palette && !compression.filtered {
             // One pass from the canvas to the scanlines deflate reads.
             let channels = opaque ? 3 : 4
-            var scanlines = [UInt8](repeating: 0, count: (1 + width * channels) * height)
-            scanlines.withUnsafeMutableBufferPointer {
-                cairn_png_unfiltered_scanlines(bytes, Int32(width), Int32(height), stride, format.shimValue, Int32(channels), $0.baseAddress)
+            let scanlines = [UInt8](unsafeUninitializedCapacity: (1 + width * channels) * height) { buffer, initialized in
+                cairn_png_unfiltered_scanlines(bytes, Int32(width), Int32(height), stride, format.shimValue, Int32(channels), buffer.baseAddress)
+                initialized = buffer.count
             }
-            let writer = PNGChunkWriter(width: width, height: height, bitDepth: 8, colourType: opaque ? .rgb : .rgba)
-            return try writer.write(scanlines: scanlines, level: compression.level)
+            return try truecolour(scanlines: scanlines, width: width, height: height, channels: channels, compression: compression)
         }
         var rgba = [UInt8](repeating: 0, count: width * height * 4)
         rgba.withUnsafeMutableBufferPointer { cairn_png_to_rgba(bytes, Int32(width), Int32(height), stride, format.shimValue, $0.baseAddress) }
@@ -78,6 +88,17 @@ public enum PNGEncoder {
             cairn_png_to_rgba(pixels.assumingMemoryBound(to: UInt8.self), Int32(width), Int32(height), stride, format.shimValue, $0.baseAddress)
         }
         return rgba
+    }
+
+    /// A truecolour PNG of unfiltered RGB (3 channels) or RGBA (4) scanlines.
+    private static func truecolour(scanlines: [UInt8], width: Int, height: Int, channels: Int,
+                                   compression: PNGCompression) throws(PNGError) -> [UInt8] {
+        let writer = PNGChunkWriter(width: width, height: height, bitDepth: 8, colourType: channels == 3 ? .rgb : .rgba)
+        guard compression.deflater == .scanline else { return try writer.write(scanlines: scanlines, level: compression.level) }
+        let stream = scanlines.withUnsafeBufferPointer {
+            ScanlineDeflater.zlib($0, pixelBytes: channels, rowBytes: 1 + width * channels)
+        }
+        return writer.write(zlibStream: stream[...])
     }
 
     /// RGB or RGBA through `PNGChunkWriter` (libdeflate).
@@ -126,7 +147,7 @@ public enum PNGEncoder {
         let scanlines = rows.withUnsafeBufferPointer {
             PNGRowFilter.scanlines($0, rowBytes: rowBytes, height: height, bytesPerPixel: 1, adaptive: compression.filtered)
         }
-        let level = compression.deflater == .libdeflate ? compression.level : min(12, compression.level)
+        let level = compression.deflater == .zlib ? min(12, compression.level) : compression.level
         return try writer.write(scanlines: scanlines, level: level)
     }
 

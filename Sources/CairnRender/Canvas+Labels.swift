@@ -357,6 +357,7 @@ extension Canvas {
     }
 
     private func draw(_ s: TextSymbolizer, _ option: LabelOption) {
+        if drawsPointLabelsFromGlyphRasters, case .point(let x, let y) = option.placement, drawFromGlyphRasters(s, layout: option.layout, x: x, y: y) { return }
         context.withSavedState {
             context.newPath()
             switch option.placement {

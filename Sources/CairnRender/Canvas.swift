@@ -40,6 +40,11 @@ public final class Canvas {
     let originY: Double
     let pixelsPerUnit: Double
 
+    /// A label's joined glyph coverage (`drawFromGlyphRasters`), reused from label to label.
+    var coverageScratch: [UInt8] = []
+    /// False draws point labels from their outlines, as line labels are (tests compare the two).
+    var drawsPointLabelsFromGlyphRasters = true
+
     /// Scratch buffers for lines drawn with an offset, reused to avoid per-line allocations.
     var scratchX: [Double] = []
     var scratchY: [Double] = []

@@ -12,6 +12,8 @@ final class TextLayoutStore {
     static let generationSize = 2048
 
     let context = PangoTextContext()
+    /// Glyphs rasterised for labels drawn on this thread.
+    let glyphRasters = GlyphRasterCache()
     private var fonts: [FontKey: PangoFont] = [:]
     private var entries: [TextLayoutKey: Entry] = [:]
     private var olderEntries: [TextLayoutKey: Entry] = [:]

@@ -76,6 +76,21 @@ struct CommandLineTests {
         #expect(width == 256 * scale)
     }
 
+    @Test func renderWritesTheAskedPNGFormat() throws {
+        // IHDR colour type, at byte 25: 3 for a palette (png8, the default), 2 for RGB (png32 of an opaque tile).
+        for (format, colourType) in [(nil, UInt8(3)), ("png8", 3), ("png32", 2)] {
+            let output = Self.temporary("tile-\(format ?? "default").png")
+            let run = try Self.cairn(["render", "--style", Self.miniStyle, "--tile", "13/6523/3610", "-o", output]
+                                     + (format.map { ["--format", $0] } ?? []))
+            #expect(run.status == 0, "\(run.output)")
+            let data = try #require(FileManager.default.contents(atPath: output))
+            #expect(data[25] == colourType, "--format \(format ?? "(none)")")
+        }
+        let wrong = try Self.cairn(["render", "--style", Self.miniStyle, "--tile", "13/6523/3610", "--format", "png24", "-o", Self.temporary("x.png")])
+        #expect(wrong.status != 0)
+        #expect(wrong.output.contains("--format: expected one of png8, png32, got \"png24\""), "\(wrong.output)")
+    }
+
     @Test(.interop) func seedFillsAnMBTilesFileThatGDALReads() throws {
         let mbtiles = Self.temporary("seed.mbtiles")
         let run = try Self.cairn(["seed", "--style", Self.miniStyle, "--zoom", "11-13", "--bbox", "106.62,20.83,106.72,20.89", "--mbtiles", mbtiles])

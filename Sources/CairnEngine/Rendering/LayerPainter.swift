@@ -12,15 +12,16 @@ struct LayerPainter {
     let labelPriority: Int
     /// The coordinates features arrive in, so `within` and `distance` can read their shapes; nil
     /// when the map's CRS is not one they understand.
-    var geometryCoordinates: FeatureGeometry.Coordinates?
+    let geometryCoordinates: FeatureGeometry.Coordinates?
     /// Consecutive polygons that fill alike go to the canvas together; `finish()` draws the last run.
     private let batch: DrawBatch
 
-    init(layer: StyleLayer, zoom: Double, canvas: Canvas, labelPriority: Int) {
+    init(layer: StyleLayer, zoom: Double, canvas: Canvas, labelPriority: Int, geometryCoordinates: FeatureGeometry.Coordinates? = nil) {
         self.layer = layer
         self.zoom = zoom
         self.canvas = canvas
         self.labelPriority = labelPriority
+        self.geometryCoordinates = geometryCoordinates
         self.batch = DrawBatch(canvas: canvas)
     }
 

@@ -90,15 +90,16 @@ public enum MapRenderer {
                     tiles = vectorSource.tiles(covering: layerQuery, styleZoom: zoom)
                     sourceTiles[key] = tiles
                 }
-                var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
-                painter.geometryCoordinates = geometryCoordinates
+                let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1,
+                                           geometryCoordinates: geometryCoordinates)
                 try VectorLayerDrawing.draw(painter, tiles: tiles, query: layerQuery, meter: &meter)
                 continue
             }
             guard let source = layer.source,
                   let data = map.layers[LoadedMap.layerKey(source: source, sourceLayer: layer.sourceLayer)] else { continue }
-            var painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1)
-            painter.geometryCoordinates = geometryCoordinates
+            // A `let`: a closure capturing a `var` would copy the whole painter out of its box for every feature.
+            let painter = LayerPainter(layer: layer, zoom: zoom, canvas: canvas, labelPriority: layerIndex + 1,
+                                       geometryCoordinates: geometryCoordinates)
             try data.forEachFeature(intersecting: layerQuery) { feature in
                 try meter.charge(feature)
                 painter.paint(feature)
