@@ -27,8 +27,14 @@ public enum PNGEncoder {
                 flags = cairn_png_rgb_scanlines(bytes, Int32(width), Int32(height), stride, format.shimValue, buffer.baseAddress)
                 initialized = buffer.count
             }
-            if flags & Int32(CAIRN_PNG_OPAQUE) != 0 && flags & Int32(CAIRN_PNG_UNIFORM) == 0 {
-                return try truecolour(scanlines: scanlines, width: width, height: height, channels: 3, compression: compression)
+            if flags & Int32(CAIRN_PNG_OPAQUE) != 0 {
+                if flags & Int32(CAIRN_PNG_UNIFORM) == 0 {
+                    return try truecolour(scanlines: scanlines, width: width, height: height, channels: 3, compression: compression)
+                }
+                // Open sea, empty land: every pixel is the first, which is opaque.
+                var rgba: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
+                withUnsafeMutableBytes(of: &rgba) { cairn_png_straight_rgba(bytes, format.shimValue, $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+                return try uniform(width: width, height: height, rgba: rgba)
             }
         }
         let flags = cairn_png_scan(bytes, Int32(width), Int32(height), stride, format.shimValue)

@@ -1,4 +1,5 @@
 internal import CairnCairo
+import CairnCore
 
 /// Glyphs rasterised once per thread and reused by every label that sets them, filled and haloed,
 /// at a quarter-pixel grid of positions.
@@ -8,7 +9,7 @@ internal import CairnCairo
 /// in every label, so each glyph is rasterised once for each of the 16 quarter-pixel offsets it is
 /// met at, and a label is composed from those. A position is rounded by at most an eighth of a pixel.
 ///
-/// Bounded like `TextLayoutStore`: two generations of `generationSize` glyphs.
+/// Bounded like `TextLayoutStore` (`GenerationalCache`): two generations of `generationSize` glyphs.
 final class GlyphRasterCache {
     static let generationSize = 4096
     /// Positions are rounded to 1 / `subpixels` of a pixel.
@@ -29,8 +30,7 @@ final class GlyphRasterCache {
         let coverage: GlyphCoverage
     }
 
-    private var entries: [Key: Entry] = [:]
-    private var olderEntries: [Key: Entry] = [:]
+    private var entries = GenerationalCache<Key, Entry>(generationSize: generationSize)
 
     /// The coverage of `glyph` set with its origin at (`x`, `y`) and, where it goes, the whole pixel
     /// its `left`/`top` are counted from; stroked `strokeWidth` wide, or filled when that is nil.
@@ -44,16 +44,11 @@ final class GlyphRasterCache {
         let offsetX = qx - pixelX * Self.subpixels, offsetY = qy - pixelY * Self.subpixels
         let key = Key(font: glyph.font.id, glyph: glyph.index, offsetX: UInt8(offsetX), offsetY: UInt8(offsetY),
                       stroke: strokeWidth.map { UInt32(max(1, min(1_048_576, ($0 * 64).rounded()))) } ?? 0)
-        if let known = entries[key] { return (known.coverage, pixelX, pixelY) }
-        let entry = olderEntries.removeValue(forKey: key) ?? Entry(
-            font: glyph.font,
-            coverage: GlyphCoverage(glyph: glyph.index, font: glyph.font, offsetX: Double(offsetX) / steps,
-                                    offsetY: Double(offsetY) / steps, strokeWidth: key.stroke == 0 ? nil : Double(key.stroke) / 64))
-        if entries.count >= Self.generationSize {
-            olderEntries = entries
-            entries = [:]
+        let entry = entries.value(key) {
+            Entry(font: glyph.font,
+                  coverage: GlyphCoverage(glyph: glyph.index, font: glyph.font, offsetX: Double(offsetX) / steps,
+                                          offsetY: Double(offsetY) / steps, strokeWidth: key.stroke == 0 ? nil : Double(key.stroke) / 64))
         }
-        entries[key] = entry
         return (entry.coverage, pixelX, pixelY)
     }
 }

@@ -6,7 +6,7 @@ import CairnCore
 /// Shaping (HarfBuzz through Pango) is the costliest part of labelling, and a map labels the same
 /// names on every tile around them: each metatile gathers candidates far beyond its edges, so its
 /// neighbours shape them again. Pango objects may only be used on the thread whose font map made
-/// them, hence one store per thread. It is bounded: two generations of `generationSize` layouts, the
+/// them, hence one store per thread. It is bounded (`GenerationalCache`): two generations of `generationSize` layouts, the
 /// older dropped when the newer fills, so names in use stay and the rest go.
 final class TextLayoutStore {
     static let generationSize = 2048
@@ -15,8 +15,7 @@ final class TextLayoutStore {
     /// Glyphs rasterised for labels drawn on this thread.
     let glyphRasters = GlyphRasterCache()
     private var fonts: [FontKey: PangoFont] = [:]
-    private var entries: [TextLayoutKey: Entry] = [:]
-    private var olderEntries: [TextLayoutKey: Entry] = [:]
+    private var entries = GenerationalCache<TextLayoutKey, Entry>(generationSize: generationSize)
 
     private final class Entry {
         let layout: PangoTextLayout
@@ -55,13 +54,6 @@ final class TextLayoutStore {
     }
 
     private func entry(_ key: TextLayoutKey, make: () -> PangoTextLayout) -> Entry {
-        if let known = entries[key] { return known }
-        let found = olderEntries.removeValue(forKey: key) ?? Entry(make())
-        if entries.count >= Self.generationSize {
-            olderEntries = entries
-            entries = [:]
-        }
-        entries[key] = found
-        return found
+        entries.value(key) { Entry(make()) }
     }
 }
